@@ -1,0 +1,51 @@
+/**
+ * Deterministic event ids. An id is the idempotency key: provider retries and re-normalizing
+ * the same body must produce the same id, two different logical items never share one.
+ *
+ * Items with a natural identity (a message id, a message id + status + recipient) get a readable
+ * id built from it. Items without one (notifications, account errors) get a 64-bit content hash
+ * of their stable parts, computed in plain JS so the core runs in every runtime.
+ */
+
+/**
+ * Joins id parts with `:`. Parts are provider values that may themselves contain `:`
+ * (`wamid.…` does not, WASender JIDs may), so each part is escaped by doubling `%` and encoding
+ * `:`, keeping different part lists from ever colliding.
+ */
+export function joinId(parts: readonly (string | number | null | undefined)[]): string {
+  let out = '';
+  for (let i = 0; i < parts.length; i++) {
+    const part = parts[i];
+    const text = part === null || part === undefined ? '' : String(part);
+    if (i > 0) out += ':';
+    out += text.includes(':') || text.includes('%') ? text.replace(/%/g, '%25').replace(/:/g, '%3A') : text;
+  }
+  return out;
+}
+
+/**
+ * A 64-bit non-cryptographic hash (two independent 32-bit lanes of a murmur-style mix) as 16 hex
+ * characters. Used for ids of items the provider gives no identity, never for security.
+ *
+ * @example
+ * ```ts
+ * contentHash('{"field":"account_update"}'); // stable 16-hex-character string
+ * ```
+ */
+export function contentHash(text: string): string {
+  let h1 = 0xdeadbeef;
+  let h2 = 0x41c6ce57;
+  for (let i = 0; i < text.length; i++) {
+    const ch = text.charCodeAt(i);
+    h1 = Math.imul(h1 ^ ch, 2654435761);
+    h2 = Math.imul(h2 ^ ch, 1597334677);
+  }
+  h1 = Math.imul(h1 ^ (h1 >>> 16), 2246822507) ^ Math.imul(h2 ^ (h2 >>> 13), 3266489909);
+  h2 = Math.imul(h2 ^ (h2 >>> 16), 2246822507) ^ Math.imul(h1 ^ (h1 >>> 13), 3266489909);
+  return (h1 >>> 0).toString(16).padStart(8, '0') + (h2 >>> 0).toString(16).padStart(8, '0');
+}
+
+/** Content hash of any JSON value (the provider's own key order is stable across its retries). */
+export function hashJson(value: unknown): string {
+  return contentHash(JSON.stringify(value) ?? 'undefined');
+}

@@ -1,0 +1,89 @@
+import { NormalizeError } from './errors.js';
+import type { NormalizeResult, Provider } from './event/types.js';
+import { normalizeCloud } from './providers/cloud/index.js';
+import type { NormalizeContext, ProviderNormalizer } from './providers/context.js';
+import { detectProvider } from './providers/detect.js';
+import { normalizeOnPrem } from './providers/onprem/index.js';
+import { normalizeWasender } from './providers/wasender/index.js';
+
+/** Options of {@link normalize}. */
+export interface NormalizeOptions {
+  /** Skip detection and treat the body as this provider's. */
+  provider?: Provider;
+  /** When the webhook was received (ISO string or Date); defaults to now. */
+  receivedAt?: string | Date;
+  /** Attach each provider item to its event as `raw`. Off by default (it doubles event size). */
+  keepRaw?: boolean;
+}
+
+const NORMALIZERS: Record<Provider, ProviderNormalizer> = {
+  cloud: normalizeCloud,
+  onprem: normalizeOnPrem,
+  wasender: normalizeWasender,
+};
+
+const decoder = new TextDecoder();
+
+function parseBody(body: unknown): Record<string, unknown> {
+  let value = body;
+  if (value instanceof Uint8Array) value = decoder.decode(value);
+  if (typeof value === 'string') {
+    try {
+      value = JSON.parse(value);
+    } catch (cause) {
+      throw new NormalizeError('invalid_json', 'The webhook body is not valid JSON.', { cause });
+    }
+  }
+  if (value === null || typeof value !== 'object' || Array.isArray(value)) {
+    throw new NormalizeError(
+      'invalid_body',
+      `The webhook body must be a JSON object, got ${Array.isArray(value) ? 'an array' : value === null ? 'null' : typeof value}.`,
+    );
+  }
+  return value as Record<string, unknown>;
+}
+
+function toIso(value: string | Date | undefined): string {
+  if (value === undefined) return new Date().toISOString();
+  const date = typeof value === 'string' ? new Date(value) : value;
+  if (Number.isNaN(date.getTime())) throw new TypeError(`normalize(): invalid receivedAt ${String(value)}`);
+  return date.toISOString();
+}
+
+/**
+ * Turns one webhook body from any supported provider into canonical events: every entry, change,
+ * message, status and error of the batch, one event each. Synchronous and pure (bar reading the
+ * clock when `receivedAt` is not given).
+ *
+ * Unknown message types, statuses, fields and events become events too (`type: "unknown"`,
+ * `status: "unknown"`, `kind: "notification"`); only an unusable envelope throws.
+ *
+ * @param body - the raw body (string or bytes, preferred) or an already parsed object.
+ * @throws {@link NormalizeError} with code `invalid_json`, `invalid_body`, `unknown_provider` or
+ *   `invalid_envelope`.
+ *
+ * @example
+ * ```ts
+ * import { normalize } from 'bluetick';
+ *
+ * const { provider, events } = normalize(rawBody);
+ * for (const event of events) {
+ *   if (event.kind === 'status') console.log(event.messageId, event.status);
+ *   if (event.kind === 'message') console.log(event.from, event.text);
+ * }
+ * ```
+ */
+export function normalize(body: string | Uint8Array | object, options: NormalizeOptions = {}): NormalizeResult {
+  const parsed = parseBody(body);
+  const provider = options.provider ?? detectProvider(parsed);
+  if (provider === null) {
+    throw new NormalizeError(
+      'unknown_provider',
+      'The body is not a Cloud API (object: "whatsapp_business_account"), On-Premises (top-level messages/statuses) or WASenderApi (event + data) webhook.',
+    );
+  }
+  const normalizer = NORMALIZERS[provider];
+  if (normalizer === undefined) throw new NormalizeError('unknown_provider', `Unknown provider "${String(provider)}".`);
+  const ctx: NormalizeContext = { receivedAt: toIso(options.receivedAt), keepRaw: options.keepRaw === true };
+  return { provider, events: normalizer(parsed, ctx) };
+}

@@ -1,0 +1,42 @@
+import { createConnection } from 'node:net';
+
+/**
+ * Real services (PostgreSQL, Redis) for integration tests.
+ *
+ * On a developer laptop without them, the tests that need them skip with a clear message.
+ * In CI, `BLUETICK_REQUIRE_SERVICES=1` is set (by `.ci/run`) and a missing service FAILS the run
+ * instead: a skipped integration test is never counted as passing there.
+ */
+export const requireServices = process.env.BLUETICK_REQUIRE_SERVICES === '1';
+
+export const POSTGRES_URL = process.env.BLUETICK_POSTGRES_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
+export const REDIS_URL = process.env.BLUETICK_REDIS_URL ?? 'redis://127.0.0.1:6379';
+
+function reachable(host: string, port: number, timeoutMs = 1000): Promise<boolean> {
+  return new Promise((resolve) => {
+    const socket = createConnection({ host, port });
+    const done = (ok: boolean) => {
+      socket.destroy();
+      resolve(ok);
+    };
+    socket.setTimeout(timeoutMs, () => done(false));
+    socket.once('connect', () => done(true));
+    socket.once('error', () => done(false));
+  });
+}
+
+/**
+ * Resolves whether a service is up. When it is not: throws under BLUETICK_REQUIRE_SERVICES=1,
+ * otherwise prints why the dependent tests are skipped.
+ */
+export async function serviceAvailable(name: string, host: string, port: number): Promise<boolean> {
+  const ok = await reachable(host, port);
+  if (ok) return true;
+  const message = `${name} is not reachable at ${host}:${port}`;
+  if (requireServices) throw new Error(`${message}, and BLUETICK_REQUIRE_SERVICES=1 requires it.`);
+  console.warn(`[bluetick tests] ${message}: its integration tests are SKIPPED.`);
+  return false;
+}
+
+export const postgresAvailable = () => serviceAvailable('PostgreSQL', '127.0.0.1', 5432);
+export const redisAvailable = () => serviceAvailable('Redis', '127.0.0.1', 6379);
