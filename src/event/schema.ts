@@ -102,6 +102,7 @@ const messageEvent = z.object({
       from: str.optional(),
       forwarded: z.boolean().optional(),
       frequentlyForwarded: z.boolean().optional(),
+      mentions: z.array(str).optional(),
       referredProduct: z.object({ catalogId: str.optional(), productRetailerId: str.optional() }).optional(),
     })
     .optional(),

@@ -171,6 +171,8 @@ export interface MessageContext {
   from?: string;
   forwarded?: boolean;
   frequentlyForwarded?: boolean;
+  /** Users @-mentioned in a group message, as phone digits (or the provider's id when no number is given). */
+  mentions?: string[];
   /** Product the user asked about (catalog "message business" button). */
   referredProduct?: { catalogId?: string; productRetailerId?: string };
 }
