@@ -1,4 +1,113 @@
-import type { ProviderNormalizer } from '../context.js';
+/**
+ * The Meta WhatsApp Cloud API mapper: `{ object: "whatsapp_business_account", entry: [...] }` to
+ * canonical events. Every entry, change, message, status and error is visited; nothing is read
+ * at `[0]` only.
+ *
+ * What becomes what:
+ * - `field: "messages"`: each `messages[]` item → one `message` event; each `statuses[]` item →
+ *   one `status` event; the change's `errors[]` (value level) → ONE `error` event carrying all of
+ *   them. A `messages` change with none of the three → a notification, so nothing is dropped.
+ * - any other field (account/template/phone-number updates, `calls`, `user_preferences`,
+ *   `smb_message_echoes`, …) → one `notification` per change, `topic` = field, `data` = value.
+ *   In particular `calls` changes carry `statuses[]` that are CALL states (`RINGING`, …), never
+ *   delivery statuses.
+ * - odd entries or changes (not objects, no `changes` array) → a notification holding them.
+ *
+ * Only an unusable envelope (`entry` not an array) throws.
+ */
+import { NormalizeError } from '../../errors.js';
+import type { CanonicalEvent } from '../../event/types.js';
+import type { NormalizeContext, ProviderNormalizer } from '../context.js';
+import { obj, str } from '../read.js';
+import { type ChangeInfo, digits, errorsOf, isoOr, pushErrors, pushNotification } from './change.js';
+import { pushMessage } from './message.js';
+import { pushStatus } from './status.js';
 
-// Placeholder while the cloud mapper is being written in this session; not committed as is.
-export const normalizeCloud: ProviderNormalizer = () => [];
+const NONE: readonly unknown[] = [];
+
+/** Items of a list field: the array, a lone object sent without its array, or nothing. */
+function items(value: unknown): readonly unknown[] {
+  if (Array.isArray(value)) return value;
+  return value === undefined || value === null ? NONE : [value];
+}
+
+function mapChange(out: CanonicalEvent[], info: ChangeInfo, value: unknown, ctx: NormalizeContext): void {
+  const v = obj(value);
+  if (info.field !== 'messages' || v === undefined) {
+    const at = v === undefined ? info.fallbackAt : isoOr(v.timestamp, info.fallbackAt);
+    pushNotification(out, info, info.field, value, at, ctx);
+    return;
+  }
+  const messages = items(v.messages);
+  const statuses = items(v.statuses);
+  const errors = items(v.errors);
+  for (let i = 0; i < messages.length; i++) pushMessage(out, messages[i], info, ctx);
+  for (let i = 0; i < statuses.length; i++) pushStatus(out, statuses[i], info, ctx);
+  if (errors.length > 0) pushErrors(out, info, errors as unknown[], errorsOf(errors), ctx);
+  if (messages.length === 0 && statuses.length === 0 && errors.length === 0) {
+    pushNotification(out, info, info.field, value, info.fallbackAt, ctx);
+  }
+}
+
+/**
+ * Maps a parsed Cloud API webhook body to canonical events (see the module comment for the
+ * rules). Called by {@link normalize}; use that instead unless you detect providers yourself.
+ *
+ * @throws {@link NormalizeError} `invalid_envelope` when `entry` is not an array.
+ *
+ * @example
+ * ```ts
+ * const events = normalizeCloud(JSON.parse(rawBody), {
+ *   receivedAt: new Date().toISOString(),
+ *   keepRaw: false,
+ * });
+ * ```
+ */
+export const normalizeCloud: ProviderNormalizer = (body, ctx) => {
+  const entries = body.entry;
+  if (!Array.isArray(entries)) {
+    throw new NormalizeError('invalid_envelope', 'A Cloud API webhook body must have an "entry" array.');
+  }
+  const out: CanonicalEvent[] = [];
+  for (let e = 0; e < entries.length; e++) {
+    const entry = obj(entries[e]);
+    const changes = entry === undefined ? undefined : entry.changes;
+    const accountId = entry === undefined ? null : (str(entry.id) ?? null);
+    const time = entry === undefined ? undefined : entry.time;
+    const base: ChangeInfo = {
+      accountId,
+      entryTime: str(time) ?? '',
+      field: 'entry',
+      phoneNumberId: null,
+      businessNumber: null,
+      contacts: NONE,
+      fallbackAt: isoOr(time, ctx.receivedAt),
+    };
+    if (!Array.isArray(changes)) {
+      pushNotification(out, base, 'entry', entries[e], base.fallbackAt, ctx);
+      continue;
+    }
+    for (let c = 0; c < changes.length; c++) {
+      const change = obj(changes[c]);
+      if (change === undefined) {
+        pushNotification(out, base, 'unknown', changes[c], base.fallbackAt, ctx);
+        continue;
+      }
+      const value = change.value;
+      const v = obj(value);
+      const metadata = v === undefined ? undefined : obj(v.metadata);
+      const display = metadata === undefined ? undefined : str(metadata.display_phone_number);
+      const info: ChangeInfo = {
+        accountId,
+        entryTime: base.entryTime,
+        field: str(change.field) ?? 'unknown',
+        phoneNumberId: (metadata === undefined ? undefined : str(metadata.phone_number_id)) ?? null,
+        businessNumber: display === undefined ? null : digits(display),
+        contacts: v === undefined || !Array.isArray(v.contacts) ? NONE : v.contacts,
+        fallbackAt: base.fallbackAt,
+      };
+      mapChange(out, info, value, ctx);
+    }
+  }
+  return out;
+};

@@ -1,0 +1,111 @@
+import { hashJson, joinId } from '../../event/ids.js';
+import { toIsoTimestamp } from '../../event/timestamp.js';
+import { toProviderError, toProviderErrors } from '../../event/error-classes.js';
+import type { ErrorEvent, NotificationEvent, ProviderError } from '../../event/types.js';
+import type { NormalizeContext } from '../context.js';
+import { phoneDigits } from '../read.js';
+
+/**
+ * What every item of one `entry[].changes[]` shares. Built once per change (not per item) so the
+ * item mappers stay allocation-light on the hot path.
+ */
+export interface ChangeInfo {
+  /** `entry[].id`: the WABA id. */
+  accountId: string | null;
+  /** `entry[].time` as sent (part of notification/error ids: the same value on another day is another event). */
+  entryTime: string;
+  /** `changes[].field` (`"unknown"` when absent). */
+  field: string;
+  /** `value.metadata.phone_number_id`. */
+  phoneNumberId: string | null;
+  /** `value.metadata.display_phone_number` as digits: the business side of an inbound message. */
+  businessNumber: string | null;
+  /** `value.contacts[]` (empty when absent). */
+  contacts: readonly unknown[];
+  /** ISO time of `entry[].time`, else `receivedAt`: the occurredAt of items without their own timestamp. */
+  fallbackAt: string;
+}
+
+/**
+ * Phone digits of a provider number. The common case (already bare digits) returns the same
+ * string without running a regex or allocating; `+250 788 123 200` becomes `250788123200`;
+ * anything that is not a phone number (BSUIDs, placeholders) is returned unchanged.
+ */
+export function digits(value: string): string {
+  for (let i = 0; i < value.length; i++) {
+    const c = value.charCodeAt(i);
+    if (c < 48 || c > 57) return phoneDigits(value);
+  }
+  return value;
+}
+
+/** Provider errors from an `errors` array, or from a lone error object sent without its array. */
+export function errorsOf(value: unknown): ProviderError[] {
+  if (Array.isArray(value)) return toProviderErrors(value);
+  return value !== null && typeof value === 'object' ? [toProviderError(value)] : [];
+}
+
+// A batch of statuses usually shares a handful of timestamps: remembering the last conversion
+// saves a Date allocation and an ISO formatting per repeated value.
+let lastInput: unknown;
+let lastOutput: string | undefined;
+
+/** `toIsoTimestamp(value)`, or `fallback` when the value is missing or unusable (`"asdf"`). */
+export function isoOr(value: unknown, fallback: string): string {
+  if (value === undefined) return fallback;
+  if (value !== lastInput) {
+    lastOutput = toIsoTimestamp(value);
+    lastInput = value;
+  }
+  return lastOutput ?? fallback;
+}
+
+/**
+ * One notification: a non-`messages` change (`data` = the whole `value`), or an item we cannot
+ * map as a message or a delivery status (`data` = that item). Its id hashes the data, scoped by
+ * entry id, entry time and field, because such items carry no identity of their own.
+ */
+export function pushNotification(
+  out: unknown[],
+  info: ChangeInfo,
+  topic: string,
+  data: unknown,
+  occurredAt: string,
+  ctx: NormalizeContext,
+): void {
+  const event: NotificationEvent = {
+    schemaVersion: 1,
+    id: joinId(['cloud', 'notification', info.accountId, info.entryTime, topic, hashJson(data)]),
+    kind: 'notification',
+    provider: 'cloud',
+    accountId: info.accountId,
+    phoneNumberId: info.phoneNumberId,
+    occurredAt,
+    receivedAt: ctx.receivedAt,
+    topic,
+    data,
+  };
+  if (ctx.keepRaw) event.raw = data;
+  out.push(event);
+}
+
+/**
+ * The value-level `errors[]` of one change as ONE error event carrying all of them: Meta sends
+ * them together about one failure of the app or account (for example a rate limit), and one
+ * event per change keeps a retried payload from fanning out into several alerts.
+ */
+export function pushErrors(out: unknown[], info: ChangeInfo, raw: unknown[], errors: ProviderError[], ctx: NormalizeContext): void {
+  const event: ErrorEvent = {
+    schemaVersion: 1,
+    id: joinId(['cloud', 'error', info.accountId, info.entryTime, info.field, hashJson(raw)]),
+    kind: 'error',
+    provider: 'cloud',
+    accountId: info.accountId,
+    phoneNumberId: info.phoneNumberId,
+    occurredAt: info.fallbackAt,
+    receivedAt: ctx.receivedAt,
+    errors,
+  };
+  if (ctx.keepRaw) event.raw = raw;
+  out.push(event);
+}
