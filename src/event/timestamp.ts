@@ -20,6 +20,21 @@ const pad3 = (n: number): string => (n < 10 ? '00' : n < 100 ? '0' : '') + n;
 export function formatIso(ms: number): string {
   const days = Math.floor(ms / 86400000);
   let rem = ms - days * 86400000;
+  // A batch's timestamps nearly always share a day: the date part is computed once per day.
+  const prefix = days === lastDay ? lastPrefix : datePrefix(days);
+  const hours = Math.floor(rem / 3600000);
+  rem -= hours * 3600000;
+  const minutes = Math.floor(rem / 60000);
+  rem -= minutes * 60000;
+  const seconds = Math.floor(rem / 1000);
+  const millis = rem - seconds * 1000;
+  return prefix + pad2(hours) + ':' + pad2(minutes) + ':' + pad2(seconds) + (millis === 0 ? '.000Z' : '.' + pad3(millis) + 'Z');
+}
+
+let lastDay = Number.NaN;
+let lastPrefix = '';
+
+function datePrefix(days: number): string {
   const z = days + 719468;
   const era = Math.floor(z / 146097);
   const doe = z - era * 146097;
@@ -29,13 +44,9 @@ export function formatIso(ms: number): string {
   const day = doy - Math.floor((153 * mp + 2) / 5) + 1;
   const month = mp < 10 ? mp + 3 : mp - 9;
   const year = yoe + era * 400 + (month <= 2 ? 1 : 0);
-  const hours = Math.floor(rem / 3600000);
-  rem -= hours * 3600000;
-  const minutes = Math.floor(rem / 60000);
-  rem -= minutes * 60000;
-  const seconds = Math.floor(rem / 1000);
-  const millis = rem - seconds * 1000;
-  return `${year}-${pad2(month)}-${pad2(day)}T${pad2(hours)}:${pad2(minutes)}:${pad2(seconds)}.${pad3(millis)}Z`;
+  lastDay = days;
+  lastPrefix = `${year < 1000 ? String(year).padStart(4, '0') : year}-${pad2(month)}-${pad2(day)}T`;
+  return lastPrefix;
 }
 
 /**
