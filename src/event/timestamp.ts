@@ -20,8 +20,9 @@ const pad3 = (n: number): string => (n < 10 ? '00' : n < 100 ? '0' : '') + n;
 export function formatIso(ms: number): string {
   const days = Math.floor(ms / 86400000);
   let rem = ms - days * 86400000;
-  // A batch's timestamps nearly always share a day: the date part is computed once per day.
-  const prefix = days === lastDay ? lastPrefix : datePrefix(days);
+  // A batch's timestamps nearly always fall on one or two days (a status's own time and its
+  // conversation's expiry a day later): two cached date parts cover them.
+  const prefix = days === dayA ? prefixA : days === dayB ? prefixB : datePrefix(days);
   const hours = Math.floor(rem / 3600000);
   rem -= hours * 3600000;
   const minutes = Math.floor(rem / 60000);
@@ -31,8 +32,10 @@ export function formatIso(ms: number): string {
   return prefix + pad2(hours) + ':' + pad2(minutes) + ':' + pad2(seconds) + (millis === 0 ? '.000Z' : '.' + pad3(millis) + 'Z');
 }
 
-let lastDay = Number.NaN;
-let lastPrefix = '';
+let dayA = Number.NaN;
+let prefixA = '';
+let dayB = Number.NaN;
+let prefixB = '';
 
 function datePrefix(days: number): string {
   const z = days + 719468;
@@ -44,9 +47,12 @@ function datePrefix(days: number): string {
   const day = doy - Math.floor((153 * mp + 2) / 5) + 1;
   const month = mp < 10 ? mp + 3 : mp - 9;
   const year = yoe + era * 400 + (month <= 2 ? 1 : 0);
-  lastDay = days;
-  lastPrefix = `${year < 1000 ? String(year).padStart(4, '0') : year}-${pad2(month)}-${pad2(day)}T`;
-  return lastPrefix;
+  const prefix = `${year < 1000 ? String(year).padStart(4, '0') : year}-${pad2(month)}-${pad2(day)}T`;
+  dayB = dayA;
+  prefixB = prefixA;
+  dayA = days;
+  prefixA = prefix;
+  return prefix;
 }
 
 /**
