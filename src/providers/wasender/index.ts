@@ -1,4 +1,83 @@
+/**
+ * The WASenderApi mapper. Envelope `{event, sessionId?, timestamp?, data}`; `data` may be an
+ * object, an array, hold `messages` as an object or an array, or hold one message unwrapped.
+ * Message events become message events, `messages.update` / `message-receipt.update` /
+ * `message.sent` become status events, everything else one notification per webhook.
+ */
+import { NormalizeError } from '../../errors.js';
+import { toIsoTimestamp } from '../../event/timestamp.js';
+import type { CanonicalEvent } from '../../event/types.js';
 import type { ProviderNormalizer } from '../context.js';
+import { obj, str } from '../read.js';
+import { dataItems, pushWasenderNotification, type WasenderEnvelope } from './envelope.js';
+import { pushWasenderMessage } from './message.js';
+import { pushReceipt, pushSent, pushUpdate } from './status.js';
 
-// Placeholder while the wasender mapper is being written in this session; not committed as is.
-export const normalizeWasender: ProviderNormalizer = () => [];
+/** Events whose items are Baileys messages. */
+const MESSAGE_EVENTS: Record<string, true> = {
+  'messages.received': true,
+  'messages.upsert': true,
+  'messages-personal.received': true,
+  'messages-group.received': true,
+  'messages-newsletter.received': true,
+};
+
+/**
+ * Normalizes one WASenderApi webhook body. `accountId` is the `sessionId`; `phoneNumberId` is
+ * always null. Unknown events are notifications; only a body with neither an `event` nor the
+ * legacy `data.messages` throws (`invalid_envelope`).
+ *
+ * `messages.reaction` stays a notification on purpose: its items carry the key of the message
+ * reacted to, not an id of the reaction itself, and the same reaction also arrives as a
+ * `messages.upsert` `reactionMessage`, which becomes a `type: "reaction"` message event.
+ *
+ * @example
+ * ```ts
+ * import { normalize } from 'bluetick';
+ * const { events } = normalize({ event: 'messages.update', sessionId: 's1', timestamp: 1747775431467,
+ *   data: { key: { id: 'ABC', fromMe: true, remoteJid: '5511999990002@s.whatsapp.net' }, update: { status: 3 } } });
+ * events[0]; // { kind: 'status', status: 'delivered', providerStatus: '3', recipientId: '5511999990002', ... }
+ * ```
+ */
+export const normalizeWasender: ProviderNormalizer = (body, ctx) => {
+  let event = typeof body.event === 'string' ? body.event : undefined;
+  const data = body.data;
+  if (event === undefined) {
+    // WASender's older receiving guide prints a body with no `event` and `data.messages[]`.
+    const d = obj(data);
+    if (d === undefined || !('messages' in d)) {
+      throw new NormalizeError('invalid_envelope', 'A WASenderApi webhook needs an `event` string (or the legacy `data.messages`).');
+    }
+    event = 'messages.upsert';
+  }
+  const env: WasenderEnvelope = {
+    event,
+    accountId: str(body.sessionId) ?? null,
+    occurredAt: toIsoTimestamp(body.timestamp) ?? ctx.receivedAt,
+    timestampPart: str(body.timestamp) ?? '',
+  };
+  const out: CanonicalEvent[] = [];
+  const kind =
+    MESSAGE_EVENTS[event] === true
+      ? 'message'
+      : event === 'messages.update'
+        ? 'update'
+        : event === 'message-receipt.update'
+          ? 'receipt'
+          : event === 'message.sent'
+            ? 'sent'
+            : 'other';
+  const items = kind === 'other' ? [] : dataItems(data);
+  if (kind === 'other' || items.length === 0) {
+    pushWasenderNotification(out, env, data, ctx);
+    return out;
+  }
+  for (let i = 0; i < items.length; i++) {
+    const item = items[i];
+    if (kind === 'message') pushWasenderMessage(out, item, env, ctx);
+    else if (kind === 'update') pushUpdate(out, item, env, ctx);
+    else if (kind === 'receipt') pushReceipt(out, item, env, ctx);
+    else pushSent(out, item, env, ctx);
+  }
+  return out;
+};

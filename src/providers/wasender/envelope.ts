@@ -1,0 +1,116 @@
+import { hashJson, joinId } from '../../event/ids.js';
+import type { CanonicalEvent, NotificationEvent } from '../../event/types.js';
+import type { NormalizeContext } from '../context.js';
+import { jidDomain, jidUser, type Json, num, obj, phoneDigits, str } from '../read.js';
+import { toIsoTimestamp } from '../../event/timestamp.js';
+
+/** What every WASender item mapper needs from the envelope `{event, sessionId?, timestamp?, data}`. */
+export interface WasenderEnvelope {
+  /** The `event` (or `messages.upsert` for the legacy body that has none). */
+  event: string;
+  /** `sessionId`, or null when absent. */
+  accountId: string | null;
+  /** The envelope timestamp (ms or s, by magnitude) as ISO, else the receive time. */
+  occurredAt: string;
+  /** The envelope timestamp as sent, part of notification ids (two identical bodies sent at different times are different events). */
+  timestampPart: string;
+}
+
+/**
+ * The items of a `data` that may be an array, an object holding `messages` as an array or an
+ * object, or one item unwrapped (`data.key` + `data.message`). Absent data has no items.
+ */
+export function dataItems(data: unknown): unknown[] {
+  if (Array.isArray(data)) return data;
+  const d = obj(data);
+  if (d === undefined) return data === undefined || data === null ? [] : [data];
+  const messages = d.messages;
+  if (Array.isArray(messages)) return messages;
+  if (obj(messages) !== undefined) return [messages];
+  return [d];
+}
+
+/** Baileys timestamps are numbers, numeric strings or protobuf Longs (`{low, high}`). */
+export function baileysIso(value: unknown): string | undefined {
+  const long = obj(value);
+  if (long !== undefined) {
+    const low = num(long.low);
+    const high = num(long.high) ?? 0;
+    return low === undefined ? undefined : toIsoTimestamp(high * 4294967296 + (low >>> 0));
+  }
+  return toIsoTimestamp(value);
+}
+
+/**
+ * The user part of a JID as bluetick prints people: phone digits for phone JIDs
+ * (`+1234567890`, `1234567890@s.whatsapp.net`), the bare id for groups, `@lid` and newsletters
+ * (whose hyphens are part of the id, not phone formatting).
+ */
+export function jidId(jid: string): string {
+  const domain = jidDomain(jid);
+  const user = jidUser(jid);
+  return domain === '' || domain === 's.whatsapp.net' || domain === 'c.us' ? phoneDigits(user) : user;
+}
+
+/** A JID's id when it names a phone number (not an `@lid`, group or newsletter), else undefined. */
+export function phoneOf(jid: unknown): string | undefined {
+  const s = str(jid);
+  if (s === undefined) return undefined;
+  const domain = jidDomain(s);
+  return domain === '' || domain === 's.whatsapp.net' || domain === 'c.us' ? phoneDigits(jidUser(s)) : undefined;
+}
+
+/**
+ * The other party of a one-to-one chat key as phone digits when any field gives a number:
+ * `cleanedSenderPn` / `senderPn` (inbound only: on our own messages they may name us), a phone
+ * `remoteJid`, Baileys' `remoteJidAlt`. Falls back to the `@lid` id, which still addresses the
+ * user on WhatsApp Web, rather than losing the party.
+ */
+export function chatParty(key: Json, inbound: boolean): { phone: string | undefined; id: string | undefined } {
+  let phone = inbound ? (str(key.cleanedSenderPn) ?? phoneOf(key.senderPn)) : undefined;
+  if (phone !== undefined) phone = phoneDigits(phone);
+  phone ??= phoneOf(key.remoteJid) ?? phoneOf(key.remoteJidAlt);
+  const remoteJid = str(key.remoteJid);
+  return { phone, id: phone ?? (remoteJid === undefined ? undefined : jidId(remoteJid)) };
+}
+
+/** The member of a group who sent a message (or whose receipt this is), phone first, `@lid` id last. */
+export function groupParty(key: Json, item: Json): { phone: string | undefined; id: string | undefined } {
+  const cleaned = str(key.cleanedParticipantPn);
+  const phone =
+    (cleaned === undefined ? undefined : phoneDigits(cleaned)) ??
+    phoneOf(key.participantPn) ??
+    phoneOf(key.participant) ??
+    phoneOf(key.participantAlt) ??
+    phoneOf(item.participant);
+  const participant = str(key.participant) ?? str(item.participant);
+  return { phone, id: phone ?? (participant === undefined ? undefined : jidId(participant)) };
+}
+
+/**
+ * Pushes one notification (`topic` = the event, `data` untouched). Its id hashes the data and
+ * the envelope timestamp: WASender retries resend both unchanged, while the same data sent
+ * again later (a second "connected" session status) is a new event.
+ */
+export function pushWasenderNotification(
+  out: CanonicalEvent[],
+  env: WasenderEnvelope,
+  data: unknown,
+  ctx: NormalizeContext,
+): void {
+  const value = data === undefined ? null : data;
+  const event: NotificationEvent = {
+    schemaVersion: 1,
+    id: joinId(['wasender', 'notification', env.event, hashJson(value) + env.timestampPart]),
+    kind: 'notification',
+    provider: 'wasender',
+    accountId: env.accountId,
+    phoneNumberId: null,
+    occurredAt: env.occurredAt,
+    receivedAt: ctx.receivedAt,
+    topic: env.event,
+    data: value,
+  };
+  if (ctx.keepRaw) event.raw = data;
+  out.push(event);
+}

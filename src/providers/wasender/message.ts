@@ -1,0 +1,83 @@
+import { joinId } from '../../event/ids.js';
+import type { CanonicalEvent, MessageEvent } from '../../event/types.js';
+import type { NormalizeContext } from '../context.js';
+import { bool, jidDomain, jidUser, obj, str } from '../read.js';
+import { applyBaileysContent } from './content.js';
+import { baileysIso, chatParty, groupParty, jidId, pushWasenderNotification, type WasenderEnvelope } from './envelope.js';
+
+/**
+ * Maps one Baileys `WAMessage` (`{key, message, pushName?, messageTimestamp?, messageBody?}`) to a
+ * message event. `key.fromMe` gives the direction. People are phone digits where any field gives a
+ * number (`cleanedSenderPn`, `cleanedParticipantPn`, `senderPn`, a phone `remoteJid`), because
+ * `remoteJid` may be an opaque `@lid`. An item without `key.id` has no identity: it becomes a
+ * notification on the event instead, seen but never deduplicated wrongly.
+ */
+export function pushWasenderMessage(
+  out: CanonicalEvent[],
+  item: unknown,
+  env: WasenderEnvelope,
+  ctx: NormalizeContext,
+): void {
+  const m = obj(item);
+  const key = obj(m?.key);
+  const messageId = str(key?.id);
+  if (m === undefined || key === undefined || messageId === undefined) {
+    pushWasenderNotification(out, env, item, ctx);
+    return;
+  }
+  const inbound = bool(key.fromMe) !== true;
+  const remoteJid = str(key.remoteJid) ?? '';
+  const domain = jidDomain(remoteJid);
+  let from: string | null = null;
+  let to: string | null = null;
+  let phone: string | undefined;
+  let groupId: string | undefined;
+  if (domain === 'g.us' || domain === 'broadcast') {
+    // Groups and status broadcasts: the chat is not a person, the sender is `participant`.
+    if (domain === 'g.us') groupId = jidUser(remoteJid);
+    if (inbound) {
+      const party = groupParty(key, m);
+      phone = party.phone;
+      from = party.id ?? null;
+    }
+  } else if (domain === 'newsletter') {
+    // A channel post: the channel itself is the sender.
+    if (inbound) from = jidId(remoteJid);
+  } else {
+    const party = chatParty(key, inbound);
+    if (inbound) {
+      phone = party.phone;
+      from = party.id ?? null;
+    } else {
+      to = party.id ?? null;
+    }
+  }
+  const event: MessageEvent = {
+    schemaVersion: 1,
+    id: joinId(['wasender', 'message', env.accountId ?? '', messageId]),
+    kind: 'message',
+    provider: 'wasender',
+    accountId: env.accountId,
+    phoneNumberId: null,
+    occurredAt: baileysIso(m.messageTimestamp) ?? env.occurredAt,
+    receivedAt: ctx.receivedAt,
+    messageId,
+    direction: inbound ? 'inbound' : 'outbound',
+    from,
+    to,
+    contact: {},
+    type: 'unknown',
+    providerType: '',
+    text: null,
+  };
+  const name = str(m.pushName);
+  if (name !== undefined) event.contact.name = name;
+  if (phone !== undefined) event.contact.waId = phone;
+  applyBaileysContent(event, obj(m.message));
+  // WASender's `messageBody` is its own flattening of the content: preferred when present.
+  const body = str(m.messageBody);
+  if (body !== undefined) event.text = body;
+  if (groupId !== undefined) event.groupId = groupId;
+  if (ctx.keepRaw) event.raw = item;
+  out.push(event);
+}

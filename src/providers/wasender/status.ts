@@ -1,0 +1,192 @@
+import { classifyErrorCode } from '../../event/error-classes.js';
+import { hashJson, joinId } from '../../event/ids.js';
+import type { CanonicalEvent, DeliveryStatus, ErrorEvent, ProviderError, StatusEvent } from '../../event/types.js';
+import type { NormalizeContext } from '../context.js';
+import { bool, type Json, jidDomain, jidUser, obj, str } from '../read.js';
+import { ackStatus } from './ack.js';
+import { baileysIso, chatParty, jidId, pushWasenderNotification, type WasenderEnvelope } from './envelope.js';
+
+/*
+ * Delivery tracking is about OUTBOUND messages: a status whose `key.fromMe === false` is a
+ * receipt about a message the user sent us (the business's own phone reading it, a group member's
+ * message being played). It becomes a `messages.update` / `message-receipt.update` notification
+ * rather than a status, so it can never create or move a tracking state for a message we did not send.
+ */
+
+interface Target {
+  recipientId: string | null;
+  participantId?: string;
+}
+
+/** Recipient of an outbound key: the group id for groups, else the chat party (phone first). */
+function targetOf(key: Json, userJid: string | undefined): Target {
+  const remoteJid = str(key.remoteJid) ?? '';
+  if (jidDomain(remoteJid) === 'g.us') {
+    const target: Target = { recipientId: jidUser(remoteJid) };
+    if (userJid !== undefined) target.participantId = jidId(userJid);
+    return target;
+  }
+  const party = chatParty(key, false);
+  return { recipientId: party.id ?? (userJid === undefined ? null : jidId(userJid)) };
+}
+
+function pushStatus(
+  out: CanonicalEvent[],
+  env: WasenderEnvelope,
+  ctx: NormalizeContext,
+  messageId: string,
+  target: Target,
+  status: DeliveryStatus,
+  providerStatus: string,
+  occurredAt: string,
+  errors: ProviderError[],
+  raw: unknown,
+): void {
+  const event: StatusEvent = {
+    schemaVersion: 1,
+    id: joinId([
+      'wasender',
+      'status',
+      env.accountId ?? '',
+      messageId,
+      target.recipientId ?? '',
+      target.participantId ?? '',
+      providerStatus,
+    ]),
+    kind: 'status',
+    provider: 'wasender',
+    accountId: env.accountId,
+    phoneNumberId: null,
+    occurredAt,
+    receivedAt: ctx.receivedAt,
+    messageId,
+    recipientId: target.recipientId,
+    status,
+    providerStatus,
+    errors,
+  };
+  if (target.participantId !== undefined) event.participantId = target.participantId;
+  if (ctx.keepRaw) event.raw = raw;
+  out.push(event);
+}
+
+/**
+ * `messages.update`: `{key, update: {status}}` items, status as a Baileys ack level. Items with no
+ * `update.status` (edits, stars, poll updates) and inbound receipts are notifications.
+ */
+export function pushUpdate(out: CanonicalEvent[], item: unknown, env: WasenderEnvelope, ctx: NormalizeContext): void {
+  const u = obj(item);
+  const key = obj(u?.key);
+  const messageId = str(key?.id);
+  const update = obj(u?.update);
+  const raw = update?.status;
+  if (key === undefined || messageId === undefined || raw === undefined || raw === null || bool(key.fromMe) === false) {
+    pushWasenderNotification(out, env, item, ctx);
+    return;
+  }
+  const providerStatus = String(raw);
+  pushStatus(out, env, ctx, messageId, targetOf(key, undefined), ackStatus(raw), providerStatus, env.occurredAt, [], item);
+}
+
+/** The `{key, receipt}` of a receipt item, sent flat or wrapped in `message`. */
+function receiptItem(item: unknown): Json | undefined {
+  const r = obj(item);
+  if (r === undefined) return undefined;
+  return obj(r.key) !== undefined ? r : obj(r.message);
+}
+
+/**
+ * `message-receipt.update`: one status per receipt (group messages get one per member, with
+ * `participantId` = the member). The status is the highest timestamp present: `playedTimestamp`
+ * → played, `readTimestamp` → read, `receiptTimestamp` → delivered; `providerStatus` names that
+ * field. A receipt with only a `status` value maps it like an ack level.
+ */
+export function pushReceipt(out: CanonicalEvent[], item: unknown, env: WasenderEnvelope, ctx: NormalizeContext): void {
+  const r = receiptItem(item);
+  const key = obj(r?.key);
+  const messageId = str(key?.id);
+  const one = r?.receipt;
+  const receipts: unknown[] = Array.isArray(one) ? one : one === undefined || one === null ? [] : [one];
+  if (key === undefined || messageId === undefined || bool(key.fromMe) === false || receipts[0] === undefined) {
+    pushWasenderNotification(out, env, item, ctx);
+    return;
+  }
+  for (const entry of receipts) {
+    const receipt = obj(entry) ?? {};
+    let status: DeliveryStatus = 'unknown';
+    let providerStatus = '';
+    let at: string | undefined;
+    if (receipt.playedTimestamp !== undefined && receipt.playedTimestamp !== null) {
+      status = 'played';
+      providerStatus = 'playedTimestamp';
+      at = baileysIso(receipt.playedTimestamp);
+    } else if (receipt.readTimestamp !== undefined && receipt.readTimestamp !== null) {
+      status = 'read';
+      providerStatus = 'readTimestamp';
+      at = baileysIso(receipt.readTimestamp);
+    } else if (receipt.receiptTimestamp !== undefined && receipt.receiptTimestamp !== null) {
+      status = 'delivered';
+      providerStatus = 'receiptTimestamp';
+      at = baileysIso(receipt.receiptTimestamp);
+    } else if (receipt.status !== undefined && receipt.status !== null) {
+      status = ackStatus(receipt.status);
+      providerStatus = String(receipt.status);
+      at = baileysIso(receipt.t);
+    }
+    const target = targetOf(key, str(receipt.userJid));
+    pushStatus(out, env, ctx, messageId, target, status, providerStatus, at ?? env.occurredAt, [], entry);
+  }
+}
+
+/** The error of a failed `message.sent`: an explicit code if any, else one derived from the text. */
+function sendError(s: Json): ProviderError {
+  const e = s.error;
+  const eo = obj(e);
+  const message = typeof e === 'string' && e.length > 0 ? e : (str(eo?.message) ?? str(s.reason));
+  let code = str(eo?.code) ?? str(s.code) ?? str(s.errorCode);
+  if (code === undefined && message !== undefined && /invalid number|invalid jid|not on whatsapp/i.test(message)) {
+    code = 'invalid_number';
+  }
+  code ??= 'unknown';
+  const error: ProviderError = { code, class: classifyErrorCode(code) };
+  if (message !== undefined) error.message = message;
+  return error;
+}
+
+/**
+ * `message.sent`: the send result of one of our messages. Success → `sent` (or the ack level in
+ * `status` when given); `success: false` → `failed` with the error. A failure without a message
+ * id (WASender's "Invalid number JID" rejects before any id exists) cannot be tracked: it becomes
+ * an `error` event, the canonical place for errors not tied to a message.
+ */
+export function pushSent(out: CanonicalEvent[], item: unknown, env: WasenderEnvelope, ctx: NormalizeContext): void {
+  const s = obj(item);
+  const key = obj(s?.key);
+  const messageId = str(key?.id);
+  const failed = s !== undefined && bool(s.success) === false;
+  if (s === undefined || key === undefined || messageId === undefined) {
+    if (!failed) {
+      pushWasenderNotification(out, env, item, ctx);
+      return;
+    }
+    const event: ErrorEvent = {
+      schemaVersion: 1,
+      id: joinId(['wasender', 'error', env.accountId ?? '', hashJson(item) + env.timestampPart]),
+      kind: 'error',
+      provider: 'wasender',
+      accountId: env.accountId,
+      phoneNumberId: null,
+      occurredAt: env.occurredAt,
+      receivedAt: ctx.receivedAt,
+      errors: [sendError(s)],
+    };
+    if (ctx.keepRaw) event.raw = item;
+    out.push(event);
+    return;
+  }
+  const rawStatus = str(s.status);
+  const providerStatus = rawStatus ?? (failed ? 'failed' : 'sent');
+  const status: DeliveryStatus = failed ? 'failed' : rawStatus === undefined ? 'sent' : ackStatus(rawStatus);
+  const errors = failed ? [sendError(s)] : [];
+  pushStatus(out, env, ctx, messageId, targetOf(key, undefined), status, providerStatus, env.occurredAt, errors, item);
+}
