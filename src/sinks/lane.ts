@@ -1,0 +1,285 @@
+/**
+ * One sink's queue and delivery loop. Internal to the dispatcher: each sink gets its own lane, so
+ * a slow, hanging or failing sink only ever delays its own events.
+ */
+import pRetry from 'p-retry';
+import type { CanonicalEvent } from '../event/types.js';
+import { asError, describeError, writeWithTimeout } from './attempt.js';
+import { PartialBatchError, SinkError, isRetryableSinkError } from './errors.js';
+import { emptySinkStats, type SinkStats } from './stats.js';
+import type { DeadLetterDetails, DeadLetterReason, Sink } from './types.js';
+
+/** Retry policy handed to p-retry for every batch. */
+export interface RetryPolicy {
+  retries: number;
+  minTimeout: number;
+  maxTimeout: number;
+  factor: number;
+  randomize: boolean;
+}
+
+/** What a lane hands to the dispatcher when events leave undelivered. */
+export type Settlement = DeadLetterDetails;
+
+/** Lane configuration plus the dispatcher services it calls back into. */
+export interface LaneOptions {
+  name: string;
+  sink: Sink;
+  batchSize: number;
+  flushIntervalMs: number;
+  maxQueue: number;
+  eventTtlMs: number;
+  overflow: 'drop-oldest' | 'drop-newest' | 'block';
+  retry: RetryPolicy;
+  writeTimeoutMs: number;
+  /** Aborted by `close({ timeoutMs })` when time is up. */
+  shutdown: AbortSignal;
+  /** Hands undelivered events on; resolves whether the dead-letter sink kept them. */
+  deadLetter(events: CanonicalEvent[], settlement: Settlement): Promise<boolean>;
+  dropped(events: CanonicalEvent[], name: string): void;
+  writeFailed(error: unknown, name: string, attempt: number): void;
+}
+
+interface Entry {
+  event: CanonicalEvent;
+  enqueuedAt: number;
+}
+
+/** A per-sink FIFO with size/time batching, p-retry delivery, TTL and an overflow policy. */
+export interface Lane {
+  push(events: readonly CanonicalEvent[]): boolean;
+  /** Sends everything pending now and resolves when the lane is empty and settled. */
+  drain(): Promise<void>;
+  /** Resolves when fewer than `maxQueue` events wait. */
+  capacity(): Promise<void>;
+  stats(): SinkStats;
+}
+
+/** Creates a lane; see {@link Lane}. */
+export function createLane(o: LaneOptions): Lane {
+  const counters = emptySinkStats();
+  let pending: Entry[] = [];
+  let head = 0;
+  let inFlight = 0;
+  let settling = 0;
+  let running = false;
+  let urgent = 0;
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  let idleWaiters: (() => void)[] = [];
+  let capacityWaiters: (() => void)[] = [];
+
+  const pendingCount = () => pending.length - head;
+
+  function takeFront(n: number): Entry[] {
+    const out = pending.slice(head, head + n);
+    head += out.length;
+    // Compact now and then so a long-lived lane does not keep a growing dead prefix.
+    if (head > 1024 && head * 2 > pending.length) {
+      pending = pending.slice(head);
+      head = 0;
+    }
+    if (pendingCount() < o.maxQueue && capacityWaiters.length > 0) {
+      const waiters = capacityWaiters;
+      capacityWaiters = [];
+      for (const resolve of waiters) resolve();
+    }
+    return out;
+  }
+
+  function checkIdle(): void {
+    if (pendingCount() > 0 || inFlight > 0 || settling > 0 || running) return;
+    const waiters = idleWaiters;
+    idleWaiters = [];
+    for (const resolve of waiters) resolve();
+  }
+
+  /** Undelivered events leave through here, counted once by cause and once by outcome. */
+  function settle(entries: Entry[], settlement: Omit<Settlement, 'sink'>): void {
+    if (entries.length === 0) return;
+    const n = entries.length;
+    if (settlement.reason === 'expired') counters.expired += n;
+    else if (settlement.reason === 'overflow') counters.dropped += n;
+    else counters.failed += n;
+    settling += n;
+    const events = entries.map((e) => e.event);
+    void o
+      .deadLetter(events, { ...settlement, sink: o.name })
+      .then(
+        (kept) => {
+          if (kept) counters.deadLettered += n;
+          else counters.discarded += n;
+        },
+        () => {
+          counters.discarded += n;
+        },
+      )
+      .finally(() => {
+        settling -= n;
+        checkIdle();
+      });
+  }
+
+  function isExpired(entry: Entry, now: number): boolean {
+    return now - entry.enqueuedAt >= o.eventTtlMs;
+  }
+
+  /** The queue is FIFO by enqueue time, so expired events are always at its head. */
+  function sweepExpired(): void {
+    const now = Date.now();
+    let n = 0;
+    while (head + n < pending.length && isExpired(pending[head + n] as Entry, now)) n++;
+    if (n > 0) settle(takeFront(n), { reason: 'expired', attempts: 0, message: `not delivered within eventTtlMs (${o.eventTtlMs} ms)` });
+  }
+
+  /** Maps the events a PartialBatchError names back to entries (by reference, then by id). */
+  function pick(current: Entry[], events: readonly CanonicalEvent[], taken: Set<Entry>): Entry[] {
+    const out: Entry[] = [];
+    for (const event of events) {
+      const match =
+        current.find((e) => e.event === event && !taken.has(e)) ?? current.find((e) => e.event.id === event.id && !taken.has(e));
+      if (match) {
+        taken.add(match);
+        out.push(match);
+      }
+    }
+    return out;
+  }
+
+  async function deliver(batch: Entry[]): Promise<void> {
+    let current = batch;
+    inFlight = current.length;
+    let attempts = 0;
+    let lastError: unknown;
+    try {
+      await pRetry(
+        async (attempt) => {
+          attempts = attempt;
+          const now = Date.now();
+          const expired = current.filter((e) => isExpired(e, now));
+          if (expired.length > 0) {
+            current = current.filter((e) => !isExpired(e, now));
+            inFlight = current.length;
+            settle(expired, { reason: 'expired', attempts: attempt - 1, error: lastError, message: `not delivered within eventTtlMs (${o.eventTtlMs} ms)` });
+          }
+          if (current.length === 0) return;
+          if (attempt > 1) counters.retried += current.length;
+          try {
+            const events = current.map((e) => e.event);
+            await writeWithTimeout((signal) => o.sink.write(events, { signal, attempt }), o.writeTimeoutMs, o.name, o.shutdown);
+            counters.delivered += current.length;
+            current = [];
+            inFlight = 0;
+          } catch (error) {
+            lastError = error;
+            if (error instanceof PartialBatchError) {
+              const taken = new Set<Entry>();
+              const rejected = pick(current, error.rejected, taken);
+              const failed = pick(current, error.failed, taken);
+              counters.delivered += current.length - taken.size;
+              current = failed;
+              inFlight = current.length;
+              settle(rejected, { reason: 'non_retryable', attempts: attempt, error, message: describeError(error) });
+              if (current.length === 0) return;
+            }
+            o.writeFailed(error, o.name, attempt);
+            // Every error is retryable unless a SinkError says otherwise; p-retry alone would
+            // refuse to retry a TypeError, which is not what a sink author expects.
+            throw error instanceof SinkError ? error : new SinkError('sink_failed', describeError(error), { retryable: true, cause: asError(error) });
+          }
+        },
+        { ...o.retry, signal: o.shutdown, shouldRetry: ({ error }) => isRetryableSinkError(error) },
+      );
+    } catch (error) {
+      const reason: DeadLetterReason = o.shutdown.aborted
+        ? 'shutdown'
+        : isRetryableSinkError(error)
+          ? 'retries_exhausted'
+          : 'non_retryable';
+      const cause = lastError ?? error;
+      const message = reason === 'retries_exhausted' ? `gave up after ${attempts} attempt(s): ${describeError(cause)}` : describeError(cause);
+      const left = current;
+      current = [];
+      inFlight = 0;
+      settle(left, { reason, attempts, error: cause, message });
+    }
+  }
+
+  async function pump(): Promise<void> {
+    try {
+      while (true) {
+        if (o.shutdown.aborted) {
+          settle(takeFront(pendingCount()), { reason: 'shutdown', attempts: 0, message: 'dispatcher closed before delivery' });
+          break;
+        }
+        sweepExpired();
+        const batch = takeFront(o.batchSize);
+        if (batch.length === 0) break;
+        await deliver(batch);
+      }
+    } finally {
+      running = false;
+      checkIdle();
+      schedule();
+    }
+  }
+
+  function start(): void {
+    if (timer) clearTimeout(timer);
+    timer = undefined;
+    if (running) return;
+    running = true;
+    void pump();
+  }
+
+  function schedule(): void {
+    if (running || pendingCount() === 0) return;
+    if (urgent > 0 || pendingCount() >= o.batchSize || o.shutdown.aborted) start();
+    else timer ??= setTimeout(start, o.flushIntervalMs);
+  }
+
+  return {
+    push(events) {
+      counters.enqueued += events.length;
+      const now = Date.now();
+      const dropped: Entry[] = [];
+      for (const event of events) {
+        const entry = { event, enqueuedAt: now };
+        if (o.overflow === 'drop-newest' && pendingCount() >= o.maxQueue) {
+          dropped.push(entry);
+          continue;
+        }
+        pending.push(entry);
+        if (o.overflow === 'drop-oldest' && pendingCount() > o.maxQueue) dropped.push(...takeFront(1));
+      }
+      if (dropped.length > 0) {
+        o.dropped(
+          dropped.map((e) => e.event),
+          o.name,
+        );
+        settle(dropped, { reason: 'overflow', attempts: 0, message: `queue full (maxQueue ${o.maxQueue}, policy ${o.overflow})` });
+      }
+      sweepExpired();
+      schedule();
+      return pendingCount() < o.maxQueue;
+    },
+    async drain() {
+      urgent++;
+      try {
+        schedule();
+        await new Promise<void>((resolve) => {
+          idleWaiters.push(resolve);
+          checkIdle();
+        });
+      } finally {
+        urgent--;
+      }
+    },
+    capacity() {
+      if (pendingCount() < o.maxQueue) return Promise.resolve();
+      return new Promise<void>((resolve) => capacityWaiters.push(resolve));
+    },
+    stats() {
+      return { ...counters, queued: pendingCount() + inFlight + settling, inFlight };
+    },
+  };
+}
