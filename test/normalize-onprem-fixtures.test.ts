@@ -1,0 +1,63 @@
+import { describe, expect, it } from 'vitest';
+import { NormalizeError } from '../src/errors.js';
+import { eventSchema } from '../src/event/schema.js';
+import type { NormalizeResult } from '../src/event/types.js';
+import { normalize } from '../src/normalize.js';
+import { hasSharedFixtures, invalidByDesign, sharedFixtures } from './helpers/fixtures.js';
+
+const RECEIVED = '2026-01-01T00:00:00.000Z';
+const fixtures = sharedFixtures().filter((f) => f.provider === 'onprem');
+const invalid = invalidByDesign();
+
+/** Counts computed straight from the body, independently of the normalizer. */
+function expectedCounts(body: Record<string, unknown>) {
+  const hasId = (item: unknown) =>
+    item !== null && typeof item === 'object' && typeof (item as { id?: unknown }).id === 'string';
+  const messages = Array.isArray(body.messages) ? body.messages : [];
+  const statuses = Array.isArray(body.statuses) ? body.statuses : [];
+  const errors = Array.isArray(body.errors) ? body.errors : [];
+  return {
+    message: messages.filter(hasId).length,
+    status: statuses.filter(hasId).length,
+    error: errors.length > 0 ? 1 : 0,
+    notification: messages.filter((m) => !hasId(m)).length + statuses.filter((s) => !hasId(s)).length,
+  };
+}
+
+function countKinds(result: NormalizeResult) {
+  const counts = { message: 0, status: 0, error: 0, notification: 0 };
+  for (const event of result.events) counts[event.kind]++;
+  return counts;
+}
+
+describe.skipIf(!hasSharedFixtures)('normalize() over every shared On-Premises fixture', () => {
+  it('has fixtures to run over', () => {
+    expect(fixtures.length).toBeGreaterThanOrEqual(50);
+  });
+
+  for (const fixture of fixtures) {
+    it(fixture.name, () => {
+      let result: NormalizeResult;
+      try {
+        result = normalize(fixture.text, { receivedAt: RECEIVED });
+      } catch (err) {
+        // Invalid-by-design samples may be refused, but only with a NormalizeError.
+        expect(invalid.has(fixture.name), `${fixture.name} threw ${String(err)}`).toBe(true);
+        expect(err).toBeInstanceOf(NormalizeError);
+        return;
+      }
+      // Detection picks On-Premises by itself (flat arrays, no `object`).
+      expect(result.provider).toBe('onprem');
+      const body = JSON.parse(fixture.text) as Record<string, unknown>;
+      expect(countKinds(result)).toEqual(expectedCounts(body));
+      for (const event of result.events) {
+        eventSchema.parse(event);
+        expect(event.provider).toBe('onprem');
+        expect(event.accountId).toBeNull();
+        expect(event.phoneNumberId).toBeNull();
+      }
+      const again = normalize(fixture.text, { receivedAt: '2026-02-02T00:00:00.000Z', provider: 'onprem' });
+      expect(again.events.map((e) => e.id)).toEqual(result.events.map((e) => e.id));
+    });
+  }
+});
