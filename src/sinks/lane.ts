@@ -212,6 +212,7 @@ export function createLane(o: LaneOptions): Lane {
           break;
         }
         sweepExpired();
+        if (!due()) break;
         const batch = takeFront(o.batchSize);
         if (batch.length === 0) break;
         await deliver(batch);
@@ -231,10 +232,22 @@ export function createLane(o: LaneOptions): Lane {
     void pump();
   }
 
+  /** Age of the oldest waiting event, or -1 when none waits. */
+  function oldestAge(): number {
+    const oldest = pending[head];
+    return oldest ? Date.now() - oldest.enqueuedAt : -1;
+  }
+
+  /** Send now when a batch is full, a flush or shutdown asks, or the oldest event waited long enough. */
+  function due(): boolean {
+    if (pendingCount() === 0) return false;
+    return urgent > 0 || o.shutdown.aborted || pendingCount() >= o.batchSize || oldestAge() >= o.flushIntervalMs;
+  }
+
   function schedule(): void {
     if (running || pendingCount() === 0) return;
-    if (urgent > 0 || pendingCount() >= o.batchSize || o.shutdown.aborted) start();
-    else timer ??= setTimeout(start, o.flushIntervalMs);
+    if (due()) start();
+    else timer ??= setTimeout(start, Math.max(0, o.flushIntervalMs - oldestAge()));
   }
 
   return {
