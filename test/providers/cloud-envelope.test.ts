@@ -191,6 +191,23 @@ describe('cloud envelope: leniency', () => {
     expect(events[0]).not.toHaveProperty('raw');
   });
 
+  it('sparse arrays (holes, as a `delete` leaves them) never yield undefined errors', () => {
+    const errors: unknown[] = [];
+    errors[1] = { code: 131000 };
+    const statusErrors: unknown[] = [];
+    statusErrors[2] = { code: 131049 };
+    const body = {
+      object: 'whatsapp_business_account',
+      entry: [{ id: 'W', changes: [{ field: 'messages', value: { errors, statuses: [{ id: 'm', status: 'failed', errors: statusErrors }] } }] }],
+    };
+    const events = normalize(body, { receivedAt: RECEIVED_AT }).events;
+    for (const e of events) expect(eventSchema.parse(e)).toEqual(e);
+    const status = events.find((e) => e.kind === 'status');
+    expect(status?.kind === 'status' && status.errors.map((x) => x.code)).toEqual(['unknown', 'unknown', '131049']);
+    const error = events.find((e) => e.kind === 'error');
+    expect(error?.kind === 'error' && error.errors.map((x) => x.code)).toEqual(['unknown', '131000']);
+  });
+
   it('throws invalid_envelope only when entry is not an array', () => {
     for (const entry of [undefined, {}, 'x', 3]) {
       let caught: unknown;

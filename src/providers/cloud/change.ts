@@ -1,6 +1,6 @@
 import { hashJson, joinId } from '../../event/ids.js';
 import { toIsoTimestamp } from '../../event/timestamp.js';
-import { toProviderError, toProviderErrors } from '../../event/error-classes.js';
+import { toProviderError } from '../../event/error-classes.js';
 import type { ErrorEvent, NotificationEvent, ProviderError } from '../../event/types.js';
 import type { NormalizeContext } from '../context.js';
 import { phoneDigits } from '../read.js';
@@ -39,10 +39,16 @@ export function digits(value: string): string {
   return value;
 }
 
-/** Provider errors from an `errors` array, or from a lone error object sent without its array. */
+/**
+ * Provider errors from an `errors` array, or from a lone error object sent without its array.
+ * An explicit loop rather than `Array.prototype.map`, which would carry holes of a sparse array
+ * through as `undefined` entries.
+ */
 export function errorsOf(value: unknown): ProviderError[] {
-  if (Array.isArray(value)) return toProviderErrors(value);
-  return value !== null && typeof value === 'object' ? [toProviderError(value)] : [];
+  if (!Array.isArray(value)) return value !== null && typeof value === 'object' ? [toProviderError(value)] : [];
+  const out: ProviderError[] = [];
+  for (let i = 0; i < value.length; i++) out.push(toProviderError(value[i]));
+  return out;
 }
 
 // A batch of statuses usually shares a handful of timestamps: remembering the last conversion
