@@ -1,0 +1,107 @@
+import { NormalizeError } from '../errors.js';
+import type { NormalizeResult, Provider } from '../event/types.js';
+import { normalize } from '../normalize.js';
+import { detectProvider } from '../providers/detect.js';
+import { handleVerificationChallenge } from '../verify/challenge.js';
+import { DIAGNOSTIC_MESSAGES } from '../verify/diagnose.js';
+import type { HandlerCrypto } from './crypto.js';
+import { ingestWithTimeout, runIngest } from './ingest.js';
+import { resolveOptions, type ResolvedOptions } from './options.js';
+import { bodyParsedResponse, errorResponse, jsonResponse, textResponse, tooLargeResponse } from './responses.js';
+import { queryOf, selectProvider } from './select-provider.js';
+import type { WebhookHandler, WebhookHandlerOptions, WebhookRequest, WebhookResponse } from './types.js';
+import { verifyRequest } from './verify-request.js';
+
+const decoder = new TextDecoder();
+
+function handleGet(url: string, options: ResolvedOptions): WebhookResponse {
+  const query = queryOf(url);
+  const tokens = options.cloud?.verifyTokens ?? null;
+  if (tokens === null) {
+    const handshake = query.has('hub.mode') || query.has('hub_mode');
+    if (handshake) options.warnOnce('get_on_post_only', DIAGNOSTIC_MESSAGES.get_on_post_only);
+    return errorResponse(405, handshake ? 'verification_not_configured' : 'method_not_allowed', 'This webhook endpoint accepts POST only.', handshake ? DIAGNOSTIC_MESSAGES.get_on_post_only : undefined, { allow: 'POST' });
+  }
+  const result = handleVerificationChallenge(query, tokens);
+  if (result.ok) return textResponse(200, result.challenge);
+  return errorResponse(result.status, `challenge_${result.reason}`, result.message);
+}
+
+function counts(result: NormalizeResult) {
+  const out = { ok: true, provider: result.provider, received: result.events.length, messages: 0, statuses: 0, errors: 0, notifications: 0 };
+  for (const event of result.events) {
+    if (event.kind === 'message') out.messages++;
+    else if (event.kind === 'status') out.statuses++;
+    else if (event.kind === 'error') out.errors++;
+    else out.notifications++;
+  }
+  return out;
+}
+
+/** Parses, confirms the provider by the body's shape, and normalizes; or the 400 that explains why not. */
+function parseAndNormalize(raw: string | Uint8Array, selected: Provider | null, options: ResolvedOptions): NormalizeResult | WebhookResponse {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(typeof raw === 'string' ? raw : decoder.decode(raw));
+  } catch {
+    return errorResponse(400, 'invalid_json', 'The webhook body is not valid JSON.');
+  }
+  try {
+    let provider = selected;
+    if (parsed !== null && typeof parsed === 'object' && !Array.isArray(parsed)) {
+      const detected = detectProvider(parsed as Record<string, unknown>);
+      if (detected === null) throw new NormalizeError('unknown_provider', 'The body matches no known provider envelope.');
+      // The credential said one provider, the envelope says another: fail closed.
+      if (selected !== null && detected !== selected) {
+        return errorResponse(400, 'provider_mismatch', `The request is authenticated as ${selected} but the body is a ${detected} webhook.`);
+      }
+      provider = detected;
+    }
+    return normalize(parsed as object, { provider: provider ?? undefined, keepRaw: options.keepRaw });
+  } catch (error) {
+    if (error instanceof NormalizeError) return errorResponse(400, error.code, error.message);
+    throw error;
+  }
+}
+
+async function handlePost(request: WebhookRequest, options: ResolvedOptions, crypto: HandlerCrypto): Promise<WebhookResponse> {
+  const raw = request.rawBody;
+  if (raw !== null && raw !== undefined && typeof raw !== 'string' && !(raw instanceof Uint8Array)) {
+    options.warnOnce('body_parsed', DIAGNOSTIC_MESSAGES.body_parsed);
+    return bodyParsedResponse('a body parser', DIAGNOSTIC_MESSAGES.body_parsed);
+  }
+  const body = raw ?? '';
+  const size = typeof body === 'string' ? (body.length > options.maxBodyBytes / 3 ? new TextEncoder().encode(body).length : body.length) : body.length;
+  if (size > options.maxBodyBytes) return tooLargeResponse(options.maxBodyBytes);
+  const selection = selectProvider(request.headers, request.url, options);
+  if (!selection.ok) return errorResponse(401, selection.code, selection.message);
+  if (selection.provider !== null) {
+    const denied = await verifyRequest(selection.provider, body, request.headers, request.url, options, crypto);
+    if (denied !== null) return denied;
+  }
+  const result = parseAndNormalize(body, selection.provider, options);
+  if ('status' in result && !('events' in result)) return result;
+  const normalized = result as NormalizeResult;
+  if (options.ack === 'immediate') {
+    runIngest(normalized, options).catch(options.onError);
+    return jsonResponse(200, counts(normalized));
+  }
+  const failed = await ingestWithTimeout(normalized, options);
+  return failed ?? jsonResponse(200, counts(normalized));
+}
+
+/**
+ * Builds the framework-agnostic handler over an injected crypto implementation. Runtime-agnostic:
+ * this module imports nothing from `node:*`.
+ */
+export function createHandlerCore(options: WebhookHandlerOptions, crypto: HandlerCrypto): WebhookHandler & { maxBodyBytes: number } {
+  const resolved = resolveOptions(options);
+  const handler = async (request: WebhookRequest): Promise<WebhookResponse> => {
+    const method = request.method.toUpperCase();
+    if (method === 'POST') return handlePost(request, resolved, crypto);
+    if (method === 'GET') return handleGet(request.url, resolved);
+    const allow = resolved.cloud?.verifyTokens ? 'GET, POST' : 'POST';
+    return errorResponse(405, 'method_not_allowed', `Method ${method} is not allowed.`, undefined, { allow });
+  };
+  return Object.assign(handler, { maxBodyBytes: resolved.maxBodyBytes });
+}

@@ -1,0 +1,59 @@
+import type { FastifyInstance, FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
+import { createWebhookHandler } from './handler.js';
+import { errorResponse, tooLargeResponse } from './responses.js';
+import type { WebhookHandlerOptions, WebhookResponse } from './types.js';
+
+/** Options of {@link bluetickFastify}: the handler's options plus the route path. */
+export interface BluetickFastifyOptions extends WebhookHandlerOptions {
+  /** Route path inside the plugin's prefix. Default `/`, so `register(bluetickFastify, { prefix: '/webhooks/whatsapp' })` works too. */
+  path?: string;
+}
+
+function send(reply: FastifyReply, response: WebhookResponse): FastifyReply {
+  return reply.code(response.status).headers(response.headers).send(response.body);
+}
+
+/**
+ * Fastify (4 and 5) plugin for the webhook route. It is ENCAPSULATED on purpose (not wrapped with
+ * fastify-plugin): its buffer content-type parser, which keeps the exact signed bytes, applies to
+ * its own route only and the host app's JSON parsing elsewhere is untouched. Bodies over
+ * `maxBodyBytes` are refused by Fastify's own `bodyLimit` before they are read (413).
+ *
+ * @example
+ * ```ts
+ * import Fastify from 'fastify';
+ * import { bluetickFastify } from 'bluetick/fastify';
+ *
+ * const app = Fastify();
+ * await app.register(bluetickFastify, { path: '/webhooks/whatsapp', cloud: { appSecret, verifyToken }, tracker });
+ * ```
+ */
+export const bluetickFastify: FastifyPluginAsync<BluetickFastifyOptions> = async (instance: FastifyInstance, options) => {
+  const { path = '/', ...rest } = options;
+  // Fastify passes its own register options (prefix, logLevel, …) along; keep ours only.
+  const handlerOptions: WebhookHandlerOptions & { prefix?: unknown; logLevel?: unknown } = rest;
+  delete handlerOptions.prefix;
+  delete handlerOptions.logLevel;
+  const handle = createWebhookHandler(handlerOptions);
+  const limit = handle.maxBodyBytes;
+
+  instance.removeAllContentTypeParsers();
+  instance.addContentTypeParser('*', { parseAs: 'buffer', bodyLimit: limit }, (_req: FastifyRequest, body: Buffer | string, done: (err: Error | null, body?: unknown) => void) => {
+    done(null, body);
+  });
+  instance.setErrorHandler((error: { statusCode?: number; code?: string }, _req, reply) => {
+    if (error.statusCode === 413 || error.code === 'FST_ERR_CTP_BODY_TOO_LARGE') return send(reply, tooLargeResponse(limit));
+    instance.log.error(error);
+    const status = error.statusCode !== undefined && error.statusCode >= 400 && error.statusCode < 500 ? error.statusCode : 500;
+    return send(reply, errorResponse(status, status === 500 ? 'internal_error' : 'bad_request', status === 500 ? 'The webhook handler failed unexpectedly.' : 'The request could not be read.'));
+  });
+  instance.route({
+    method: ['GET', 'POST', 'PUT', 'PATCH', 'DELETE'],
+    url: path,
+    bodyLimit: limit,
+    handler: async (request, reply) => {
+      const response = await handle({ method: request.method, url: request.url, headers: request.headers, rawBody: request.body });
+      return send(reply, response);
+    },
+  });
+};

@@ -1,0 +1,87 @@
+import { createWebhookHandler } from './handler.js';
+import { errorResponse } from './responses.js';
+import type { WebhookHandlerOptions, WebhookResponse } from './types.js';
+
+/**
+ * The fields bluetick reads from an API Gateway REST (v1), HTTP API (v2) or Lambda function URL
+ * event (function URLs use the v2 shape). Structural, so no `@types/aws-lambda` is needed.
+ */
+export interface LambdaHttpEvent {
+  version?: string;
+  /** v1 */
+  httpMethod?: string;
+  path?: string;
+  headers?: Record<string, string | undefined> | null;
+  multiValueHeaders?: Record<string, string[] | undefined> | null;
+  queryStringParameters?: Record<string, string | undefined> | null;
+  multiValueQueryStringParameters?: Record<string, string[] | undefined> | null;
+  /** v2 */
+  rawPath?: string;
+  rawQueryString?: string;
+  requestContext?: { http?: { method?: string } } & Record<string, unknown>;
+  body?: string | null;
+  isBase64Encoded?: boolean;
+}
+
+/** The proxy-integration result (valid for v1, v2 and function URLs). */
+export interface LambdaHttpResult {
+  statusCode: number;
+  headers: Record<string, string>;
+  body: string;
+  isBase64Encoded: false;
+}
+
+function lowerHeaders(event: LambdaHttpEvent): Record<string, string | string[]> {
+  const out: Record<string, string | string[]> = {};
+  for (const [name, value] of Object.entries(event.headers ?? {})) if (value !== undefined) out[name.toLowerCase()] = value;
+  // v1 multi-value headers keep every repetition: a duplicated signature header must stay visible
+  // (different values are refused as ambiguous).
+  for (const [name, values] of Object.entries(event.multiValueHeaders ?? {})) {
+    if (values !== undefined && values.length > 0) out[name.toLowerCase()] = values.length === 1 ? (values[0] as string) : values;
+  }
+  return out;
+}
+
+function urlOf(event: LambdaHttpEvent): string {
+  if (event.rawPath !== undefined) return event.rawQueryString ? `${event.rawPath}?${event.rawQueryString}` : event.rawPath;
+  const params = new URLSearchParams();
+  const multi = event.multiValueQueryStringParameters ?? {};
+  for (const [key, values] of Object.entries(multi)) for (const v of values ?? []) params.append(key, v);
+  for (const [key, value] of Object.entries(event.queryStringParameters ?? {})) {
+    if (value !== undefined && !params.has(key)) params.append(key, value);
+  }
+  const query = params.toString();
+  return `${event.path ?? '/'}${query ? `?${query}` : ''}`;
+}
+
+function toResult(response: WebhookResponse): LambdaHttpResult {
+  return { statusCode: response.status, headers: response.headers, body: response.body, isBase64Encoded: false };
+}
+
+/**
+ * An AWS Lambda handler for API Gateway REST (v1), HTTP API (v2) and function URLs: decodes
+ * `isBase64Encoded` bodies to their exact bytes, merges multi-value and mixed-case headers, and
+ * answers with a proxy-integration result. Use `ack: 'stored'` (the default) on Lambda: work left
+ * after the response may be frozen with the function.
+ *
+ * @example
+ * ```ts
+ * import { createLambdaHandler } from 'bluetick/lambda';
+ *
+ * export const handler = createLambdaHandler({ cloud: { appSecret: process.env.APP_SECRET!, verifyToken: process.env.VERIFY_TOKEN! }, tracker });
+ * ```
+ */
+export function createLambdaHandler(options: WebhookHandlerOptions): (event: LambdaHttpEvent) => Promise<LambdaHttpResult> {
+  const handle = createWebhookHandler(options);
+  return async (event) => {
+    try {
+      const method = event.requestContext?.http?.method ?? event.httpMethod ?? 'GET';
+      let rawBody: Buffer | string | undefined;
+      if (typeof event.body === 'string') rawBody = event.isBase64Encoded === true ? Buffer.from(event.body, 'base64') : event.body;
+      return toResult(await handle({ method, url: urlOf(event), headers: lowerHeaders(event), rawBody }));
+    } catch (error) {
+      (options.logger ?? console).error('[bluetick] webhook handler failed', error);
+      return toResult(errorResponse(500, 'internal_error', 'The webhook handler failed unexpectedly.'));
+    }
+  };
+}

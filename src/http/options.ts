@@ -1,0 +1,92 @@
+import { ConfigError } from '../errors.js';
+import type { NormalizeResult } from '../event/types.js';
+import { hasSurroundingWhitespace, toSecretList } from '../verify/secrets.js';
+import type { TrackerLike, WebhookHandlerOptions, WebhookLogger } from './types.js';
+
+/** Options after validation: every enabled provider has its secrets as a list. */
+export interface ResolvedOptions {
+  cloud?: { secrets: string[] | null; verifyTokens: string[] | null; allowSha1: boolean };
+  wasender?: { secrets: string[] | null };
+  onprem?: { tokens: string[] | null; header: string | null; queryParam: string | null };
+  insecure: boolean;
+  tracker?: TrackerLike;
+  onEvents?: (result: NormalizeResult) => unknown;
+  onError: (error: unknown) => void;
+  maxBodyBytes: number;
+  ack: 'stored' | 'immediate';
+  ingestTimeoutMs: number;
+  keepRaw: boolean;
+  logger: WebhookLogger;
+  /** Logs a warning once per code for the lifetime of the handler. */
+  warnOnce(code: string, message: string): void;
+}
+
+/** Default body limit: 4 MiB, above the 3 MB Meta documents as its maximum. */
+export const DEFAULT_MAX_BODY_BYTES = 4 * 1024 * 1024;
+
+function secretsOrNull(value: string | readonly string[] | undefined, what: string, insecure: boolean): string[] | null {
+  if (value === undefined && insecure) return null;
+  return toSecretList(value as string | readonly string[], what);
+}
+
+function positive(name: string, value: number | undefined, fallback: number): number {
+  if (value === undefined) return fallback;
+  if (!Number.isFinite(value) || value <= 0) throw new ConfigError('invalid_option', `${name} must be a positive number.`);
+  return value;
+}
+
+/**
+ * Validates the options and fails closed: a provider without its secret refuses to start
+ * (`ConfigError` `missing_secret`) unless `dangerouslyDisableVerification` is set.
+ */
+export function resolveOptions(options: WebhookHandlerOptions): ResolvedOptions {
+  const logger: WebhookLogger = options.logger ?? console;
+  const warned = new Set<string>();
+  const warnOnce = (code: string, message: string) => {
+    if (warned.has(code)) return;
+    warned.add(code);
+    logger.warn(`[bluetick] ${message}`);
+  };
+  const insecure = options.dangerouslyDisableVerification === true;
+  const { cloud, wasender, onprem } = options;
+  if (!insecure && cloud === undefined && wasender === undefined && onprem === undefined) {
+    throw new ConfigError('no_provider', 'createWebhookHandler(): configure at least one of cloud, wasender or onprem.');
+  }
+  const resolved: ResolvedOptions = {
+    insecure,
+    onError: options.onError ?? ((error) => logger.error('[bluetick] webhook ingestion failed after the response', error)),
+    maxBodyBytes: positive('maxBodyBytes', options.maxBodyBytes, DEFAULT_MAX_BODY_BYTES),
+    ack: options.ack ?? 'stored',
+    ingestTimeoutMs: positive('ingestTimeoutMs', options.ingestTimeoutMs, 10_000),
+    keepRaw: options.keepRaw === true,
+    logger,
+    warnOnce,
+  };
+  if (options.ack !== undefined && options.ack !== 'stored' && options.ack !== 'immediate') {
+    throw new ConfigError('invalid_option', `ack must be 'stored' or 'immediate'.`);
+  }
+  if (options.tracker !== undefined) resolved.tracker = options.tracker;
+  if (options.onEvents !== undefined) resolved.onEvents = options.onEvents;
+  if (cloud !== undefined) {
+    if (cloud.appSecret !== undefined && cloud.appSecrets !== undefined) {
+      throw new ConfigError('invalid_option', 'cloud: give appSecret or appSecrets, not both.');
+    }
+    const secrets = secretsOrNull(cloud.appSecrets ?? cloud.appSecret, 'cloud.appSecret', insecure);
+    const verifyTokens = cloud.verifyToken === undefined ? null : toSecretList(cloud.verifyToken, 'cloud.verifyToken');
+    resolved.cloud = { secrets, verifyTokens, allowSha1: cloud.allowSha1 === true };
+  }
+  if (wasender !== undefined) resolved.wasender = { secrets: secretsOrNull(wasender.secret, 'wasender.secret', insecure) };
+  if (onprem !== undefined) {
+    const header = onprem.header?.toLowerCase() ?? null;
+    const queryParam = onprem.queryParam ?? (header === null ? 'token' : null);
+    resolved.onprem = { tokens: secretsOrNull(onprem.token, 'onprem.token', insecure), header, queryParam };
+  }
+  const all = [...(resolved.cloud?.secrets ?? []), ...(resolved.wasender?.secrets ?? []), ...(resolved.onprem?.tokens ?? [])];
+  if (all.some(hasSurroundingWhitespace)) {
+    warnOnce('secret_whitespace', 'A configured secret has leading or trailing whitespace; signatures will not verify unless the provider uses it too. Trim it.');
+  }
+  if (insecure) {
+    warnOnce('insecure', 'dangerouslyDisableVerification is on: webhook signatures are NOT checked and anyone can inject events. Never use this in production.');
+  }
+  return resolved;
+}

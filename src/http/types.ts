@@ -1,0 +1,103 @@
+import type { NormalizeResult } from '../event/types.js';
+import type { Secrets } from '../verify/types.js';
+
+/** Request headers: Node's `req.headers` record or a Fetch `Headers`. Names are matched case-insensitively. */
+export type WebhookHeaders = { get(name: string): string | null } | Readonly<Record<string, string | readonly string[] | undefined>>;
+
+/** What every adapter hands to the core. */
+export interface WebhookRequest {
+  /** HTTP method, any case. */
+  method: string;
+  /** Path and query (`/webhooks/whatsapp?hub.mode=…`) or a full URL. */
+  url: string;
+  headers: WebhookHeaders;
+  /**
+   * The exact request bytes (or text). `undefined` for a GET. Anything else (a parsed object) is
+   * answered with a 500 that explains the raw-body problem.
+   */
+  rawBody?: Uint8Array | string | null | unknown;
+}
+
+/** What the core answers; adapters write it as is. */
+export interface WebhookResponse {
+  status: number;
+  headers: Record<string, string>;
+  body: string;
+}
+
+/** The webhook function returned by `createWebhookHandler`. */
+export type WebhookHandler = (request: WebhookRequest) => Promise<WebhookResponse>;
+
+/** The part of the tracker the handler needs (the real `createTracker()` satisfies it). */
+export interface TrackerLike {
+  ingest(input: NormalizeResult): Promise<unknown>;
+}
+
+/** Where the handler reports warnings (once per cause) and background errors. Defaults to `console`. */
+export interface WebhookLogger {
+  warn(message: string): void;
+  error(message: string, error?: unknown): void;
+}
+
+/** Meta WhatsApp Cloud API settings. */
+export interface CloudOptions {
+  /** The app secret (App Dashboard → Settings → Basic). */
+  appSecret?: string;
+  /** Several app secrets (rotation, several apps subscribed to one WABA): any one verifies. */
+  appSecrets?: readonly string[];
+  /** The token you typed in the webhook configuration; enables the GET handshake. */
+  verifyToken?: Secrets;
+  /** Accept the legacy SHA-1 `X-Hub-Signature` when no SHA-256 header is sent. Off by default. */
+  allowSha1?: boolean;
+}
+
+/** WASenderApi settings. */
+export interface WasenderOptions {
+  /** The webhook secret WASender sends in `X-Webhook-Signature` (one or several, for rotation). */
+  secret: Secrets;
+}
+
+/** Legacy On-Premises API settings: it does not sign, so a shared token is required. */
+export interface OnPremOptions {
+  /** The shared token (one or several, for rotation). */
+  token: Secrets;
+  /** Header carrying the token (e.g. added by your proxy). */
+  header?: string;
+  /** Query parameter carrying the token (e.g. `?token=` in the webhook URL). Default `token` when no header is set. */
+  queryParam?: string;
+}
+
+/** Options of `createWebhookHandler` and of every adapter. */
+export interface WebhookHandlerOptions {
+  cloud?: CloudOptions;
+  wasender?: WasenderOptions;
+  onprem?: OnPremOptions;
+  /** Receives each verified, normalized batch (the tracker from `createTracker()`). */
+  tracker?: TrackerLike;
+  /**
+   * Your own step for each verified batch, awaited as part of the acknowledgement (after the
+   * tracker): throwing answers 503 so the provider redelivers (event ids are deterministic, so a
+   * redelivery is idempotent).
+   */
+  onEvents?: (result: NormalizeResult) => unknown;
+  /** Called with errors that happen after the response (`ack: 'immediate'`). */
+  onError?: (error: unknown) => void;
+  /** Largest body accepted, in bytes. Default 4 MiB (Meta sends up to 3 MB). Larger → 413. */
+  maxBodyBytes?: number;
+  /**
+   * `'stored'` (default): answer 200 after the tracker has claimed and merged the events (durable
+   * when the store is). `'immediate'`: answer 200 right after verification and normalization,
+   * ingest afterwards (failures go to `onError`; the provider will not retry them).
+   */
+  ack?: 'stored' | 'immediate';
+  /** Give up on the tracker after this long and answer 503 so the provider retries. Default 10 000 ms. */
+  ingestTimeoutMs?: number;
+  /** Keep each provider item as `raw` on its event. */
+  keepRaw?: boolean;
+  logger?: WebhookLogger;
+  /**
+   * Accept unsigned requests for every provider. ONLY for local experiments: anybody can then
+   * inject events. Warns once when the handler is created.
+   */
+  dangerouslyDisableVerification?: boolean;
+}

@@ -1,0 +1,76 @@
+import type { Provider } from '../event/types.js';
+import { toBytes, type RawBody } from '../verify/body-bytes.js';
+import { DIAGNOSTIC_MESSAGES, diagnoseMetaMismatch, type SignatureDiagnostic } from '../verify/diagnose.js';
+import { parseMetaSignature, readHeader } from '../verify/signature-header.js';
+import type { HandlerCrypto } from './crypto.js';
+import type { ResolvedOptions } from './options.js';
+import { errorResponse } from './responses.js';
+import { queryOf } from './select-provider.js';
+import type { WebhookHeaders, WebhookResponse } from './types.js';
+
+function unauthorized(code: string, message: string, diagnostic: SignatureDiagnostic | null, options: ResolvedOptions): WebhookResponse {
+  if (diagnostic !== null) options.warnOnce(diagnostic.code, diagnostic.message);
+  return errorResponse(401, code, message, diagnostic?.message);
+}
+
+async function verifyCloud(rawBody: RawBody, headers: WebhookHeaders, options: ResolvedOptions, crypto: HandlerCrypto): Promise<WebhookResponse | null> {
+  const cloud = options.cloud;
+  if (cloud?.secrets == null) return null; // only reachable with dangerouslyDisableVerification
+  const signature = { sha256: readHeader(headers, 'x-hub-signature-256'), sha1: readHeader(headers, 'x-hub-signature') };
+  const verifyOptions = { allowSha1: cloud.allowSha1 };
+  const result = await crypto.verifyMeta(rawBody, signature, cloud.secrets, verifyOptions);
+  if (result.ok) return null;
+  let diagnostic: SignatureDiagnostic | null = null;
+  if (result.reason === 'sha1_not_allowed') diagnostic = { code: 'sha1_only', message: DIAGNOSTIC_MESSAGES.sha1_only };
+  if (result.reason === 'mismatch') {
+    const parsed = parseMetaSignature(signature, verifyOptions);
+    if (parsed.ok) diagnostic = await diagnoseMetaMismatch(toBytes(rawBody), parsed, cloud.secrets, crypto.matcher);
+  }
+  return unauthorized(`signature_${result.reason}`, result.message, diagnostic, options);
+}
+
+function verifyShared(
+  given: string | readonly string[] | null | undefined,
+  secrets: string[] | null,
+  what: string,
+  options: ResolvedOptions,
+  crypto: HandlerCrypto,
+): WebhookResponse | null {
+  if (secrets === null) return null; // only reachable with dangerouslyDisableVerification
+  const result = crypto.sharedToken(given, secrets, what);
+  if (result.ok) return null;
+  let diagnostic: SignatureDiagnostic | null = null;
+  const trimmed = secrets.filter((s) => s !== s.trim()).map((s) => s.trim());
+  if (result.reason === 'mismatch' && trimmed.length > 0 && crypto.sharedToken(given, trimmed, what).ok) {
+    diagnostic = {
+      code: 'secret_whitespace',
+      message: `The ${what} matches the configured secret TRIMMED: the secret has surrounding whitespace. Remove it.`,
+    };
+  }
+  return unauthorized(`signature_${result.reason}`, result.message, diagnostic, options);
+}
+
+/**
+ * Checks the request's credentials for the selected provider. Resolves to `null` when they
+ * verify, otherwise to the 401 response (with a diagnostic hint when a common mistake explains it).
+ */
+export async function verifyRequest(
+  provider: Provider,
+  rawBody: RawBody,
+  headers: WebhookHeaders,
+  url: string,
+  options: ResolvedOptions,
+  crypto: HandlerCrypto,
+): Promise<WebhookResponse | null> {
+  if (options.insecure) return null;
+  if (provider === 'cloud') return verifyCloud(rawBody, headers, options, crypto);
+  if (provider === 'wasender') {
+    return verifyShared(readHeader(headers, 'x-webhook-signature'), options.wasender?.secrets ?? null, 'X-Webhook-Signature secret', options, crypto);
+  }
+  const onprem = options.onprem;
+  if (onprem === undefined) return null;
+  const fromHeader = onprem.header === null ? undefined : readHeader(headers, onprem.header);
+  const fromQuery = onprem.queryParam === null ? [] : queryOf(url).getAll(onprem.queryParam);
+  const given = fromHeader ?? (fromQuery.length > 0 ? fromQuery : undefined);
+  return verifyShared(given, onprem.tokens, 'On-Premises token', options, crypto);
+}
