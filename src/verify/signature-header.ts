@@ -47,6 +47,7 @@ function toPair(input: MetaSignatureInput): MetaSignatureHeaders {
   if (input === null || input === undefined) return {};
   if (typeof input === 'string' || Array.isArray(input)) {
     const value = singleValue(input as HeaderValue);
+    if (value === null) return { sha256: input as readonly string[] }; // reported as malformed below
     return typeof value === 'string' && /^sha1=/i.test(value) ? { sha1: value } : { sha256: value };
   }
   const object = input as Record<string, unknown>;
