@@ -1,0 +1,158 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import type { DeliveryStatus, StatusEvent } from '../../src/event/types.js';
+import { trackingKey } from '../../src/tracking/key.js';
+import { merge } from '../../src/tracking/merge.js';
+import { observe } from '../../src/tracking/observe.js';
+import { present, presentedStatus, samePresentation, presentedEquals, type FailedPolicy } from '../../src/tracking/present.js';
+import type { DeliveryState } from '../../src/tracking/state.js';
+import { createTracker } from '../../src/tracking/tracker.js';
+import { statusEvent } from './make-event.js';
+
+const STATUSES: DeliveryStatus[] = ['pending', 'sent', 'delivered', 'read', 'played', 'failed', 'deleted', 'warning', 'unknown'];
+const POLICIES: FailedPolicy[] = ['delivery-wins', 'absorbing'];
+
+/** One status observation of message M1, possibly a group receipt of one of two participants. */
+const statusArb: fc.Arbitrary<StatusEvent> = fc
+  .record({
+    status: fc.constantFrom(...STATUSES),
+    at: fc.integer({ min: 1_700_000_000, max: 1_700_000_004 }), // few values: many equal timestamps
+    participant: fc.constantFrom(undefined, 'p1', 'p2'),
+    errorCode: fc.constantFrom(undefined, '131049', '131026'),
+    errorTitle: fc.constantFrom('a', 'b'),
+    pricing: fc.option(fc.record({ model: fc.constantFrom('CBP', 'PMP'), category: fc.constantFrom('marketing', 'utility') }), { nil: undefined }),
+    unknownValue: fc.constantFrom('in_orbit', 'weird'),
+  })
+  .map((r) =>
+    statusEvent({
+      status: r.status,
+      at: r.at,
+      providerStatus: r.status === 'unknown' ? r.unknownValue : r.status,
+      ...(r.participant === undefined ? {} : { participantId: r.participant, recipientId: 'group@g.us' }),
+      errors: r.errorCode === undefined ? [] : [{ code: r.errorCode, class: 'policy', title: r.errorTitle }],
+      ...(r.pricing === undefined ? {} : { pricing: r.pricing }),
+      id: `e:${r.status}:${r.at}:${r.participant ?? ''}:${r.errorCode ?? ''}:${r.errorTitle}:${JSON.stringify(r.pricing ?? null)}:${r.unknownValue}`,
+    }),
+  );
+
+/** A set of observations, and a permutation of them with random duplicates. */
+const scenarioArb = fc.array(statusArb, { minLength: 1, maxLength: 12 }).chain((events) =>
+  fc
+    .tuple(
+      fc.shuffledSubarray(events, { minLength: events.length, maxLength: events.length }),
+      fc.array(fc.nat({ max: events.length - 1 }), { maxLength: 6 }),
+      fc.array(fc.nat(), { maxLength: 20 }),
+    )
+    .map(([perm, dupIdx, positions]) => {
+      const replay = [...perm];
+      dupIdx.forEach((d, k) => replay.splice((positions[k] ?? 0) % (replay.length + 1), 0, events[d] as StatusEvent));
+      return { events, replay };
+    }),
+);
+
+function foldByKey(events: readonly StatusEvent[]): Map<string, DeliveryState> {
+  const out = new Map<string, DeliveryState>();
+  for (const e of events) {
+    const key = trackingKey(e);
+    const prev = out.get(key);
+    const obs = observe(e);
+    out.set(key, prev === undefined ? obs : merge(prev, obs));
+  }
+  return out;
+}
+
+/** Presented order: annotations < pending < sent < failed (delivery-wins) < delivered < read < played; absorbing: failed on top. */
+function level(status: DeliveryStatus, policy: FailedPolicy): number {
+  const order: Record<DeliveryStatus, number> = { unknown: 0, warning: 0.3, deleted: 0.6, pending: 1, sent: 2, failed: 2.5, delivered: 3, read: 4, played: 5 };
+  if (status === 'failed' && policy === 'absorbing') return 10;
+  return order[status];
+}
+
+const obsArb = statusArb.map((e) => observe(statusEvent({ ...e, participantId: undefined, recipientId: '1555' })));
+
+describe('delivery state lattice (properties)', () => {
+  it('every permutation with duplicates converges to the same states and views under both policies', () => {
+    fc.assert(
+      fc.property(scenarioArb, ({ events, replay }) => {
+        const a = foldByKey(events);
+        const b = foldByKey(replay);
+        expect([...b.keys()].sort()).toEqual([...a.keys()].sort());
+        for (const [key, state] of a) {
+          expect(b.get(key)).toEqual(state);
+          for (const policy of POLICIES) {
+            expect(present(b.get(key) as DeliveryState, { failedPolicy: policy })).toEqual(present(state, { failedPolicy: policy }));
+          }
+        }
+      }),
+      { numRuns: 400 },
+    );
+  });
+
+  it('merge is commutative, associative and idempotent', () => {
+    fc.assert(
+      fc.property(obsArb, obsArb, obsArb, (x, y, z) => {
+        expect(merge(x, y)).toEqual(merge(y, x));
+        expect(merge(merge(x, y), z)).toEqual(merge(x, merge(y, z)));
+        expect(merge(x, x)).toEqual(x);
+        const xy = merge(x, y);
+        expect(merge(xy, y)).toBe(xy); // absorbing what it already holds changes nothing
+      }),
+      { numRuns: 500 },
+    );
+  });
+
+  it('samePresentation agrees with presentedEquals(present(a), present(b))', () => {
+    fc.assert(
+      fc.property(obsArb, obsArb, fc.constantFrom(...POLICIES), (x, y, policy) => {
+        const xy = merge(x, y);
+        const expected = presentedEquals(present(x, { failedPolicy: policy }), present(xy, { failedPolicy: policy }));
+        expect(samePresentation(x, xy, policy)).toBe(expected);
+      }),
+      { numRuns: 500 },
+    );
+  });
+
+  it('a presented status never moves down the rank; once delivered (delivery-wins) never back', () => {
+    fc.assert(
+      fc.property(scenarioArb, fc.constantFrom(...POLICIES), ({ replay }, policy) => {
+        const states = new Map<string, DeliveryState>();
+        const levels = new Map<string, number>();
+        for (const e of replay) {
+          const key = trackingKey(e);
+          const prev = states.get(key);
+          const next = prev === undefined ? observe(e) : merge(prev, observe(e));
+          states.set(key, next);
+          const lv = level(presentedStatus(next, policy), policy);
+          expect(lv).toBeGreaterThanOrEqual(levels.get(key) ?? -1);
+          if (policy === 'delivery-wins' && (levels.get(key) ?? 0) >= 3) expect(lv).toBeGreaterThanOrEqual(3);
+          levels.set(key, lv);
+        }
+      }),
+      { numRuns: 400 },
+    );
+  });
+
+  it('the tracker emits no more transitions than distinct presented states, and converges', async () => {
+    await fc.assert(
+      fc.asyncProperty(scenarioArb, fc.constantFrom(...POLICIES), fc.integer({ min: 1, max: 5 }), async ({ events, replay }, policy, batch) => {
+        const tracker = createTracker({ failedPolicy: policy });
+        const seen = new Map<string, Set<string>>();
+        let transitions = 0;
+        tracker.on('transition', (t) => {
+          transitions++;
+          const set = seen.get(t.key) ?? new Set<string>();
+          set.add(JSON.stringify(t.after));
+          seen.set(t.key, set);
+        });
+        for (let i = 0; i < replay.length; i += batch) await tracker.ingest(replay.slice(i, i + batch));
+        let distinct = 0;
+        for (const s of seen.values()) distinct += s.size;
+        expect(transitions).toBeLessThanOrEqual(distinct);
+        const expected = foldByKey(events);
+        for (const [key, state] of expected) expect(await tracker.store.get(key)).toEqual(state);
+        await tracker.close();
+      }),
+      { numRuns: 150 },
+    );
+  });
+});
