@@ -6,7 +6,7 @@
  * referral, details, errors); ids, direction, sender and timestamps are the envelope's business
  * and stay with each provider's mapper. Straight-line code on purpose: this runs per message.
  */
-import { toProviderErrors } from '../event/error-classes.js';
+import { metaErrors } from './meta-errors.js';
 import type {
   MessageContext,
   MessageEvent,
@@ -276,5 +276,5 @@ export function applyMetaMessageContent(event: MessageEvent, m: Json): void {
   if (identity !== undefined) event.details = { ...event.details, identity };
   const groupId = str(m.group_id);
   if (groupId !== undefined) event.groupId = groupId;
-  if (Array.isArray(m.errors) && m.errors.length > 0) event.errors = toProviderErrors(m.errors);
+  if (Array.isArray(m.errors) && m.errors.length > 0) event.errors = metaErrors(m.errors);
 }

@@ -202,4 +202,16 @@ describe('On-Premises normalizer: top-level errors', () => {
       ['error', `onprem:error:${hashJson(body.errors)}`],
     ]);
   });
+
+  it('never leaves a hole for a sparse errors array (built in code, never by JSON.parse)', () => {
+    const sparse: unknown[] = [{ code: 470 }, { code: 1014 }];
+    delete sparse[0];
+    const { events } = normalize(
+      { statuses: [{ id: 'S', status: 'failed', timestamp: '1600000000', errors: sparse }], errors: sparse },
+      { receivedAt: RECEIVED, provider: 'onprem' },
+    );
+    const expected = [{ code: 'unknown', class: 'unknown' }, { code: '1014', class: 'retryable' }];
+    expect(events.map((e) => ('errors' in e ? e.errors : null))).toEqual([expected, expected]);
+    for (const event of events) eventSchema.parse(event);
+  });
 });

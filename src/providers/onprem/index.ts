@@ -3,7 +3,7 @@
  * `statuses[]` and `errors[]`, no `object`, no account or phone-number id. Every item of every
  * array becomes one event; nothing is read at `[0]` only.
  */
-import { toProviderErrors } from '../../event/error-classes.js';
+import { metaErrors } from '../meta-errors.js';
 import { hashJson, joinId } from '../../event/ids.js';
 import type { CanonicalEvent, ErrorEvent } from '../../event/types.js';
 import type { NormalizeContext, ProviderNormalizer } from '../context.js';
@@ -22,7 +22,7 @@ function pushErrors(out: CanonicalEvent[], errors: unknown[], ctx: NormalizeCont
     // Top-level errors carry no timestamp: the receive time is the best evidence there is.
     occurredAt: ctx.receivedAt,
     receivedAt: ctx.receivedAt,
-    errors: toProviderErrors(errors),
+    errors: metaErrors(errors),
   };
   if (ctx.keepRaw) event.raw = errors;
   out.push(event);

@@ -1,4 +1,4 @@
-import { toProviderErrors } from '../../event/error-classes.js';
+import { metaErrors } from '../meta-errors.js';
 import { joinId } from '../../event/ids.js';
 import { toIsoTimestamp } from '../../event/timestamp.js';
 import type { CanonicalEvent, DeliveryStatus, StatusEvent } from '../../event/types.js';
@@ -50,7 +50,7 @@ export function pushOnPremStatus(out: CanonicalEvent[], item: unknown, ctx: Norm
     recipientId,
     status: onPremStatus(providerStatus),
     providerStatus,
-    errors: toProviderErrors(s.errors),
+    errors: metaErrors(s.errors),
   };
   const pricing = obj(s.pricing);
   if (pricing !== undefined) event.pricing = metaPricing(pricing);
