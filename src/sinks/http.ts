@@ -79,3 +79,7 @@ export function httpSink(options: HttpSinkOptions): Sink {
     },
   };
 }
+
+// Receivers of `httpSink` deliveries import the verifier from the same subpath.
+export { HTTP_SINK_SIGNATURE_HEADER, HTTP_SINK_TIMESTAMP_HEADER, signHttpSinkPayload, verifyHttpSinkSignature } from './http-signature.js';
+export type { VerifyHttpSinkSignatureInput } from './http-signature.js';

@@ -4,7 +4,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { createDispatcher } from '../../src/sinks/dispatcher.js';
 import { SinkError } from '../../src/sinks/errors.js';
 import { httpSink } from '../../src/sinks/http.js';
-import { signHttpSinkPayload, verifyHttpSinkSignature } from '../../src/sinks/http-signature.js';
+import { signHttpSinkPayload, verifyHttpSinkSignature } from '../../src/sinks/http.js';
 import { collectingDeadLetter, makeEvents } from './helpers.js';
 
 const SECRET = 'sink-secret';
