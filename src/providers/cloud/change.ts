@@ -51,19 +51,87 @@ export function errorsOf(value: unknown): ProviderError[] {
   return out;
 }
 
-// A batch of statuses usually shares a handful of timestamps: remembering the last conversion
-// saves a Date allocation and an ISO formatting per repeated value.
-let lastInput: unknown;
-let lastOutput: string | undefined;
+/*
+ * Timestamps: a batch's items carry seconds that are close together (a burst of statuses, the
+ * same conversation expiry). Formatting is a large share of mapping cost, so integral seconds
+ * reuse the ISO text of their minute ("2025-06-15T23:27:") from the previous call and only
+ * append the seconds. Everything else goes through toIsoTimestamp unchanged.
+ */
+// Two slots: an item's own time and a conversation expiry (a day later) alternate in a batch.
+let minuteA = Number.NaN;
+let prefixA = '';
+let minuteB = Number.NaN;
+let prefixB = '';
 
-/** `toIsoTimestamp(value)`, or `fallback` when the value is missing or unusable (`"asdf"`). */
-export function isoOr(value: unknown, fallback: string): string {
-  if (value === undefined) return fallback;
-  if (value !== lastInput) {
-    lastOutput = toIsoTimestamp(value);
-    lastInput = value;
+function secondsIso(n: number): string | undefined {
+  const minute = Math.floor(n / 60);
+  const prefix = minute === minuteA ? prefixA : minute === minuteB ? prefixB : undefined;
+  if (prefix !== undefined) {
+    const s = n - minute * 60;
+    return prefix + (s < 10 ? '0' : '') + s + '.000Z';
   }
-  return lastOutput ?? fallback;
+  const iso = toIsoTimestamp(n);
+  if (iso !== undefined) {
+    minuteB = minuteA;
+    prefixB = prefixA;
+    minuteA = minute;
+    prefixA = iso.slice(0, 17);
+  }
+  return iso;
+}
+
+/**
+ * `toIsoTimestamp(value)` (same output, property-tested), or `fallback` when the value is missing
+ * or unusable (`"asdf"`).
+ */
+export function isoOr(value: unknown, fallback: string): string {
+  let n: number;
+  if (typeof value === 'string') {
+    // Meta's usual 10-digit seconds; other lengths (ms, odd text) take the general path.
+    if (value.length !== 10) return toIsoTimestamp(value) ?? fallback;
+    n = Number(value);
+  } else if (typeof value === 'number') {
+    n = value;
+  } else {
+    return fallback;
+  }
+  // Integral seconds between 1 and 1e10 (year 2286), well inside toIsoTimestamp's seconds range.
+  if (n > 0 && n < 1e10 && Math.floor(n) === n) return secondsIso(n) ?? fallback;
+  return toIsoTimestamp(value) ?? fallback;
+}
+
+let lastExpiry: unknown;
+let lastExpiryIso = '';
+
+/**
+ * ISO of a conversation's `expiration_timestamp`, or '' when unusable. A batch's statuses share
+ * one conversation expiry, so the last one is remembered (apart from the item timestamps it
+ * would alternate with in {@link isoOr}'s cache).
+ */
+export function expiryIso(value: unknown): string {
+  if (value !== lastExpiry) {
+    lastExpiryIso = isoOr(value, '');
+    lastExpiry = value;
+  }
+  return lastExpiryIso;
+}
+
+/** One id part exactly as {@link joinId} escapes it. */
+function idPart(text: string): string {
+  return text.includes(':') || text.includes('%') ? text.replace(/%/g, '%25').replace(/:/g, '%3A') : text;
+}
+
+/**
+ * `joinId(['cloud', 'status', messageId, recipient, participant, providerStatus])`, built without
+ * the intermediate array (one status id per item of a 50-status batch). Tested equal to joinId.
+ */
+export function statusId(messageId: string, recipient: string, participant: string, providerStatus: string): string {
+  return 'cloud:status:' + idPart(messageId) + ':' + idPart(recipient) + ':' + idPart(participant) + ':' + idPart(providerStatus);
+}
+
+/** `joinId(['cloud', 'message', messageId])` without the intermediate array. Tested equal to joinId. */
+export function messageEventId(messageId: string): string {
+  return 'cloud:message:' + idPart(messageId);
 }
 
 /**

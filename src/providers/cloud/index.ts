@@ -31,6 +31,11 @@ function items(value: unknown): readonly unknown[] {
   return value === undefined || value === null ? NONE : [value];
 }
 
+/** Change info for an entry or change too odd to have its own (no `changes` array, not an object). */
+function oddInfo(accountId: string | null, entryTime: string, fallbackAt: string): ChangeInfo {
+  return { accountId, entryTime, field: 'entry', phoneNumberId: null, businessNumber: null, contacts: NONE, fallbackAt };
+}
+
 function mapChange(out: CanonicalEvent[], info: ChangeInfo, value: unknown, ctx: NormalizeContext): void {
   const v = obj(value);
   if (info.field !== 'messages' || v === undefined) {
@@ -74,23 +79,16 @@ export const normalizeCloud: ProviderNormalizer = (body, ctx) => {
     const changes = entry === undefined ? undefined : entry.changes;
     const accountId = entry === undefined ? null : (str(entry.id) ?? null);
     const time = entry === undefined ? undefined : entry.time;
-    const base: ChangeInfo = {
-      accountId,
-      entryTime: str(time) ?? '',
-      field: 'entry',
-      phoneNumberId: null,
-      businessNumber: null,
-      contacts: NONE,
-      fallbackAt: isoOr(time, ctx.receivedAt),
-    };
+    const entryTime = str(time) ?? '';
+    const fallbackAt = time === undefined ? ctx.receivedAt : isoOr(time, ctx.receivedAt);
     if (!Array.isArray(changes)) {
-      pushNotification(out, base, 'entry', entries[e], base.fallbackAt, ctx);
+      pushNotification(out, oddInfo(accountId, entryTime, fallbackAt), 'entry', entries[e], fallbackAt, ctx);
       continue;
     }
     for (let c = 0; c < changes.length; c++) {
       const change = obj(changes[c]);
       if (change === undefined) {
-        pushNotification(out, base, 'unknown', changes[c], base.fallbackAt, ctx);
+        pushNotification(out, oddInfo(accountId, entryTime, fallbackAt), 'unknown', changes[c], fallbackAt, ctx);
         continue;
       }
       const value = change.value;
@@ -99,12 +97,12 @@ export const normalizeCloud: ProviderNormalizer = (body, ctx) => {
       const display = metadata === undefined ? undefined : str(metadata.display_phone_number);
       const info: ChangeInfo = {
         accountId,
-        entryTime: base.entryTime,
+        entryTime,
         field: str(change.field) ?? 'unknown',
         phoneNumberId: (metadata === undefined ? undefined : str(metadata.phone_number_id)) ?? null,
         businessNumber: display === undefined ? null : digits(display),
         contacts: v === undefined || !Array.isArray(v.contacts) ? NONE : v.contacts,
-        fallbackAt: base.fallbackAt,
+        fallbackAt,
       };
       mapChange(out, info, value, ctx);
     }

@@ -1,8 +1,8 @@
-import { hashJson, joinId } from '../../event/ids.js';
+import { hashJson } from '../../event/ids.js';
 import type { MessageContact, MessageContext, MessageEvent, MessageReferral } from '../../event/types.js';
 import type { NormalizeContext } from '../context.js';
 import { bool, obj, str, type Json } from '../read.js';
-import { type ChangeInfo, digits, errorsOf, isoOr, pushNotification } from './change.js';
+import { type ChangeInfo, digits, errorsOf, isoOr, messageEventId, pushNotification } from './change.js';
 import { fillContent, inferType } from './message-content.js';
 
 /**
@@ -96,7 +96,7 @@ export function pushMessage(out: unknown[], item: unknown, info: ChangeInfo, ctx
   const providerType = typeof m.type === 'string' ? m.type : '';
   const event: MessageEvent = {
     schemaVersion: 1,
-    id: joinId(['cloud', 'message', messageId]),
+    id: messageEventId(messageId),
     kind: 'message',
     provider: 'cloud',
     accountId: info.accountId,

@@ -1,8 +1,7 @@
-import { joinId } from '../../event/ids.js';
 import type { Conversation, DeliveryStatus, Pricing, StatusEvent } from '../../event/types.js';
 import type { NormalizeContext } from '../context.js';
 import { bool, obj, str, type Json } from '../read.js';
-import { type ChangeInfo, digits, errorsOf, isoOr, pushNotification } from './change.js';
+import { type ChangeInfo, digits, errorsOf, expiryIso, isoOr, pushNotification, statusId } from './change.js';
 
 /** Cloud `statuses[].status` → canonical status. Anything else is data: `"unknown"`, never a throw. */
 export function cloudStatus(value: string): DeliveryStatus {
@@ -47,7 +46,7 @@ function readConversation(c: Json): Conversation {
   const originType = origin === undefined ? str(c.origin) : str(origin.type);
   if (originType !== undefined) conversation.origin = originType;
   if (c.expiration_timestamp !== undefined) {
-    const expiresAt = isoOr(c.expiration_timestamp, '');
+    const expiresAt = expiryIso(c.expiration_timestamp);
     if (expiresAt !== '') conversation.expiresAt = expiresAt;
   }
   return conversation;
@@ -79,7 +78,7 @@ export function pushStatus(out: unknown[], item: unknown, info: ChangeInfo, ctx:
   const providerStatus = str(s.status) ?? '';
   const event: StatusEvent = {
     schemaVersion: 1,
-    id: joinId(['cloud', 'status', messageId, recipientId ?? recipientUserId ?? '', participantId ?? '', providerStatus]),
+    id: statusId(messageId, recipientId ?? recipientUserId ?? '', participantId ?? '', providerStatus),
     kind: 'status',
     provider: 'cloud',
     accountId: info.accountId,
