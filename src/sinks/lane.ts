@@ -2,21 +2,13 @@
  * One sink's queue and delivery loop. Internal to the dispatcher: each sink gets its own lane, so
  * a slow, hanging or failing sink only ever delays its own events.
  */
-import pRetry from 'p-retry';
 import type { CanonicalEvent } from '../event/types.js';
-import { asError, describeError, writeWithTimeout } from './attempt.js';
-import { PartialBatchError, SinkError, isRetryableSinkError } from './errors.js';
+import { deliverBatch, type Entry, type RetryPolicy } from './deliver.js';
 import { emptySinkStats, type SinkStats } from './stats.js';
-import type { DeadLetterDetails, DeadLetterReason, Sink } from './types.js';
+import type { DeadLetterDetails, Sink } from './types.js';
 
-/** Retry policy handed to p-retry for every batch. */
-export interface RetryPolicy {
-  retries: number;
-  minTimeout: number;
-  maxTimeout: number;
-  factor: number;
-  randomize: boolean;
-}
+export type { RetryPolicy } from './deliver.js';
+
 
 /** What a lane hands to the dispatcher when events leave undelivered. */
 export type Settlement = DeadLetterDetails;
@@ -40,10 +32,6 @@ export interface LaneOptions {
   writeFailed(error: unknown, name: string, attempt: number): void;
 }
 
-interface Entry {
-  event: CanonicalEvent;
-  enqueuedAt: number;
-}
 
 /** A per-sink FIFO with size/time batching, p-retry delivery, TTL and an overflow policy. */
 export interface Lane {
@@ -131,79 +119,6 @@ export function createLane(o: LaneOptions): Lane {
     if (n > 0) settle(takeFront(n), { reason: 'expired', attempts: 0, message: `not delivered within eventTtlMs (${o.eventTtlMs} ms)` });
   }
 
-  /** Maps the events a PartialBatchError names back to entries (by reference, then by id). */
-  function pick(current: Entry[], events: readonly CanonicalEvent[], taken: Set<Entry>): Entry[] {
-    const out: Entry[] = [];
-    for (const event of events) {
-      const match =
-        current.find((e) => e.event === event && !taken.has(e)) ?? current.find((e) => e.event.id === event.id && !taken.has(e));
-      if (match) {
-        taken.add(match);
-        out.push(match);
-      }
-    }
-    return out;
-  }
-
-  async function deliver(batch: Entry[]): Promise<void> {
-    let current = batch;
-    inFlight = current.length;
-    let attempts = 0;
-    let lastError: unknown;
-    try {
-      await pRetry(
-        async (attempt) => {
-          attempts = attempt;
-          const now = Date.now();
-          const expired = current.filter((e) => isExpired(e, now));
-          if (expired.length > 0) {
-            current = current.filter((e) => !isExpired(e, now));
-            inFlight = current.length;
-            settle(expired, { reason: 'expired', attempts: attempt - 1, error: lastError, message: `not delivered within eventTtlMs (${o.eventTtlMs} ms)` });
-          }
-          if (current.length === 0) return;
-          if (attempt > 1) counters.retried += current.length;
-          try {
-            const events = current.map((e) => e.event);
-            await writeWithTimeout((signal) => o.sink.write(events, { signal, attempt }), o.writeTimeoutMs, o.name, o.shutdown);
-            counters.delivered += current.length;
-            current = [];
-            inFlight = 0;
-          } catch (error) {
-            lastError = error;
-            if (error instanceof PartialBatchError) {
-              const taken = new Set<Entry>();
-              const rejected = pick(current, error.rejected, taken);
-              const failed = pick(current, error.failed, taken);
-              counters.delivered += current.length - taken.size;
-              current = failed;
-              inFlight = current.length;
-              settle(rejected, { reason: 'non_retryable', attempts: attempt, error, message: describeError(error) });
-              if (current.length === 0) return;
-            }
-            o.writeFailed(error, o.name, attempt);
-            // Every error is retryable unless a SinkError says otherwise; p-retry alone would
-            // refuse to retry a TypeError, which is not what a sink author expects.
-            throw error instanceof SinkError ? error : new SinkError('sink_failed', describeError(error), { retryable: true, cause: asError(error) });
-          }
-        },
-        { ...o.retry, signal: o.shutdown, shouldRetry: ({ error }) => isRetryableSinkError(error) },
-      );
-    } catch (error) {
-      const reason: DeadLetterReason = o.shutdown.aborted
-        ? 'shutdown'
-        : isRetryableSinkError(error)
-          ? 'retries_exhausted'
-          : 'non_retryable';
-      const cause = lastError ?? error;
-      const message = reason === 'retries_exhausted' ? `gave up after ${attempts} attempt(s): ${describeError(cause)}` : describeError(cause);
-      const left = current;
-      current = [];
-      inFlight = 0;
-      settle(left, { reason, attempts, error: cause, message });
-    }
-  }
-
   async function pump(): Promise<void> {
     try {
       while (true) {
@@ -215,7 +130,19 @@ export function createLane(o: LaneOptions): Lane {
         if (!due()) break;
         const batch = takeFront(o.batchSize);
         if (batch.length === 0) break;
-        await deliver(batch);
+        await deliverBatch(batch, {
+          sink: o.sink,
+          name: o.name,
+          retry: o.retry,
+          writeTimeoutMs: o.writeTimeoutMs,
+          shutdown: o.shutdown,
+          counters,
+          isExpired,
+          setInFlight: (n) => (inFlight = n),
+          settle,
+          writeFailed: o.writeFailed,
+          ttlMessage: `not delivered within eventTtlMs (${o.eventTtlMs} ms)`,
+        });
       }
     } finally {
       running = false;
