@@ -15,7 +15,8 @@ import type {
   MessageReferral,
   MessageType,
 } from '../event/types.js';
-import { arr, bool, type Json, num, obj, phoneDigits, str } from './read.js';
+import { arr, bool, type Json, num, obj, str } from './read.js';
+import { digitsOf } from './phone-digits.js';
 
 /** Meta `type` values that map one to one onto a canonical {@link MessageType}. */
 const DIRECT_TYPES: Record<string, MessageType> = {
@@ -110,7 +111,7 @@ function mapContext(c: Json): MessageContext | undefined {
   }
   const from = str(c.from);
   if (from !== undefined) {
-    context.from = phoneDigits(from);
+    context.from = digitsOf(from);
     any = true;
   }
   if (bool(c.forwarded) === true) {
@@ -126,7 +127,7 @@ function mapContext(c: Json): MessageContext | undefined {
     const list: string[] = [];
     for (const mention of mentions) {
       const s = str(mention);
-      if (s !== undefined) list.push(phoneDigits(s));
+      if (s !== undefined) list.push(digitsOf(s));
     }
     if (list.length > 0) {
       context.mentions = list;

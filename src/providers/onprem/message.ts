@@ -3,8 +3,9 @@ import { toIsoTimestamp } from '../../event/timestamp.js';
 import type { CanonicalEvent, MessageContact, MessageEvent } from '../../event/types.js';
 import type { NormalizeContext } from '../context.js';
 import { applyMetaMessageContent } from '../meta-message.js';
-import { type Json, obj, phoneDigits, str } from '../read.js';
+import { type Json, obj, str } from '../read.js';
 import { pushOnPremNotification } from './notification.js';
+import { digitsOf } from '../phone-digits.js';
 
 /**
  * The sender's entry of the body's top-level `contacts[]`, matched by `wa_id`. A linear scan:
@@ -16,8 +17,8 @@ function contactFor(contacts: unknown[], from: string | undefined): MessageConta
     const c = obj(item);
     if (c === undefined) continue;
     const waId = str(c.wa_id);
-    if (waId === undefined || phoneDigits(waId) !== from) continue;
-    const contact: MessageContact = { waId: phoneDigits(waId) };
+    if (waId === undefined || digitsOf(waId) !== from) continue;
+    const contact: MessageContact = { waId: digitsOf(waId) };
     const name = str(obj(c.profile)?.name);
     if (name !== undefined) contact.name = name;
     const userId = str(c.user_id);
@@ -44,7 +45,7 @@ export function pushOnPremMessage(
     return;
   }
   const rawFrom = str(m.from);
-  const from = rawFrom === undefined ? undefined : phoneDigits(rawFrom.trim());
+  const from = rawFrom === undefined ? undefined : digitsOf(rawFrom.trim());
   // On-Premises webhooks only deliver what users sent; `recipient_id` (flat or under `message`)
   // appears on some forwarded payloads and names the business number the user wrote to.
   const to = str(m.recipient_id) ?? str(obj(m.message)?.recipient_id);
@@ -60,7 +61,7 @@ export function pushOnPremMessage(
     messageId,
     direction: 'inbound',
     from: from ?? null,
-    to: to === undefined ? null : phoneDigits(to),
+    to: to === undefined ? null : digitsOf(to),
     contact: contactFor(contacts, from),
     type: 'unknown',
     providerType: '',

@@ -4,8 +4,9 @@ import { toIsoTimestamp } from '../../event/timestamp.js';
 import type { CanonicalEvent, DeliveryStatus, StatusEvent } from '../../event/types.js';
 import type { NormalizeContext } from '../context.js';
 import { metaConversation, metaPricing } from '../meta-status.js';
-import { obj, phoneDigits, str } from '../read.js';
+import { obj, str } from '../read.js';
 import { pushOnPremNotification } from './notification.js';
+import { digitsOf } from '../phone-digits.js';
 
 /** On-Premises `statuses[].status` → canonical status; any other value is data (`unknown`). */
 export function onPremStatus(value: string): DeliveryStatus {
@@ -35,7 +36,7 @@ export function pushOnPremStatus(out: CanonicalEvent[], item: unknown, ctx: Norm
     return;
   }
   const rawRecipient = str(s.recipient_id) ?? str(obj(s.message)?.recipient_id);
-  const recipientId = rawRecipient === undefined ? null : phoneDigits(rawRecipient);
+  const recipientId = rawRecipient === undefined ? null : digitsOf(rawRecipient);
   const providerStatus = str(s.status) ?? '';
   const event: StatusEvent = {
     schemaVersion: 1,

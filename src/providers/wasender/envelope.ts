@@ -1,8 +1,9 @@
 import { hashJson, joinId } from '../../event/ids.js';
 import type { CanonicalEvent, NotificationEvent } from '../../event/types.js';
 import type { NormalizeContext } from '../context.js';
-import { jidDomain, jidUser, type Json, num, obj, phoneDigits, str } from '../read.js';
+import { jidDomain, jidUser, type Json, num, obj, str } from '../read.js';
 import { toIsoTimestamp } from '../../event/timestamp.js';
+import { digitsOf } from '../phone-digits.js';
 
 /** What every WASender item mapper needs from the envelope `{event, sessionId?, timestamp?, data}`. */
 export interface WasenderEnvelope {
@@ -49,7 +50,7 @@ export function baileysIso(value: unknown): string | undefined {
 export function jidId(jid: string): string {
   const domain = jidDomain(jid);
   const user = jidUser(jid);
-  return domain === '' || domain === 's.whatsapp.net' || domain === 'c.us' ? phoneDigits(user) : user;
+  return domain === '' || domain === 's.whatsapp.net' || domain === 'c.us' ? digitsOf(user) : user;
 }
 
 /** A JID's id when it names a phone number (not an `@lid`, group or newsletter), else undefined. */
@@ -57,7 +58,7 @@ export function phoneOf(jid: unknown): string | undefined {
   const s = str(jid);
   if (s === undefined) return undefined;
   const domain = jidDomain(s);
-  return domain === '' || domain === 's.whatsapp.net' || domain === 'c.us' ? phoneDigits(jidUser(s)) : undefined;
+  return domain === '' || domain === 's.whatsapp.net' || domain === 'c.us' ? digitsOf(jidUser(s)) : undefined;
 }
 
 /**
@@ -68,7 +69,7 @@ export function phoneOf(jid: unknown): string | undefined {
  */
 export function chatParty(key: Json, inbound: boolean): { phone: string | undefined; id: string | undefined } {
   let phone = inbound ? (str(key.cleanedSenderPn) ?? phoneOf(key.senderPn)) : undefined;
-  if (phone !== undefined) phone = phoneDigits(phone);
+  if (phone !== undefined) phone = digitsOf(phone);
   phone ??= phoneOf(key.remoteJid) ?? phoneOf(key.remoteJidAlt);
   const remoteJid = str(key.remoteJid);
   return { phone, id: phone ?? (remoteJid === undefined ? undefined : jidId(remoteJid)) };
@@ -78,7 +79,7 @@ export function chatParty(key: Json, inbound: boolean): { phone: string | undefi
 export function groupParty(key: Json, item: Json): { phone: string | undefined; id: string | undefined } {
   const cleaned = str(key.cleanedParticipantPn);
   const phone =
-    (cleaned === undefined ? undefined : phoneDigits(cleaned)) ??
+    (cleaned === undefined ? undefined : digitsOf(cleaned)) ??
     phoneOf(key.participantPn) ??
     phoneOf(key.participant) ??
     phoneOf(key.participantAlt) ??
