@@ -1,0 +1,69 @@
+/**
+ * Heap bytes per tracked message in the memory store at 1M messages, counting its delivery state
+ * (sent → delivered → read merged) and the dedupe claims of its three status events.
+ * Target: under 600 bytes. Event objects are built and dropped per chunk, so only what the store
+ * retains is measured (message id strings included: the store keeps them).
+ *
+ *   node --expose-gc --import tsx bench/memory.ts        (MESSAGES=200000 for a quicker run)
+ */
+import type { StatusEvent } from '../src/event/types.js';
+import { memoryStore } from '../src/storage/memory-store.js';
+import { createTracker } from '../src/tracking/tracker.js';
+
+const MESSAGES = Number(process.env.MESSAGES ?? 1_000_000);
+const CHUNK = 5_000;
+const gc = (globalThis as { gc?: () => void }).gc;
+if (gc === undefined) {
+  console.error('run with: node --expose-gc --import tsx bench/memory.ts');
+  process.exit(1);
+}
+
+function heap(): number {
+  for (let i = 0; i < 3; i++) gc?.();
+  return process.memoryUsage().heapUsed;
+}
+
+function chunk(from: number, to: number): StatusEvent[] {
+  const out: StatusEvent[] = [];
+  const base = 1_750_000_000_000;
+  for (let m = from; m < to; m++) {
+    // Realistic sizes: a 58-character wamid, an 11-digit recipient, a WABA id.
+    const messageId = `wamid.HBgLMTY1MDM4Nzk0MzkVAgARGBI${m.toString(36).padStart(8, '0')}QUQ2MjA4NEYA`;
+    const recipientId = String(15550000000 + m);
+    ['sent', 'delivered', 'read'].forEach((status, k) => {
+      const occurredAt = new Date(base + m * 10 + k * 1000).toISOString();
+      out.push({
+        schemaVersion: 1,
+        id: `${messageId}:${status}:${recipientId}`,
+        kind: 'status',
+        provider: 'cloud',
+        accountId: '102290129340398',
+        phoneNumberId: '106540352242922',
+        occurredAt,
+        receivedAt: occurredAt,
+        messageId,
+        recipientId,
+        status: status as StatusEvent['status'],
+        providerStatus: status,
+        errors: [],
+      });
+    });
+  }
+  return out;
+}
+
+const before = heap();
+const store = memoryStore({ maxEntries: MESSAGES });
+const tracker = createTracker({ store });
+const t0 = performance.now();
+for (let m = 0; m < MESSAGES; m += CHUNK) await tracker.ingest(chunk(m, Math.min(MESSAGES, m + CHUNK)));
+const seconds = (performance.now() - t0) / 1000;
+const after = heap();
+const stats = store.stats();
+const perMessage = (after - before) / MESSAGES;
+console.log(`${MESSAGES} messages × 3 status events ingested in ${seconds.toFixed(1)} s`);
+console.log(`  store: ${stats.states} states, ${stats.claims} claims, ${stats.evictedStates} evicted`);
+console.log(`  heap: ${((after - before) / 2 ** 20).toFixed(1)} MiB retained → ${perMessage.toFixed(0)} bytes per tracked message (state + 3 claims)`);
+console.log(`  target < 600 bytes ${perMessage < 600 ? '✓' : '✗'}`);
+if (stats.states !== MESSAGES || stats.claims !== MESSAGES * 3) console.log('  ✗ unexpected store size');
+await tracker.close();
