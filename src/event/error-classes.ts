@@ -112,6 +112,8 @@ const TABLE: Record<string, ErrorClass> = {
   '2003': 'permanent', // Template language pack missing
   '2060': 'policy', // Template rejected
   '2064': 'permanent', // Invalid template namespace
+  // --- WASenderApi (named codes derived from its message.sent failures) ---
+  invalid_number: 'permanent', // The number is not on WhatsApp
 };
 
 /**

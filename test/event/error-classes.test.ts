@@ -10,6 +10,7 @@ describe('classifyErrorCode()', () => {
     expect(classifyErrorCode('131000')).toBe('retryable');
     expect(classifyErrorCode('131049')).toBe('policy');
     expect(classifyErrorCode('999999')).toBe('unknown');
+    expect(classifyErrorCode('invalid_number')).toBe('permanent');
   });
 });
 

@@ -223,7 +223,7 @@ describe('WASender message.sent', () => {
         phoneNumberId: null,
         occurredAt: '2021-10-05T17:59:50.000Z',
         receivedAt: RECEIVED,
-        errors: [{ code: 'invalid_number', message: 'Failed to send message: Invalid number JID: +123456787', class: 'unknown' }],
+        errors: [{ code: 'invalid_number', message: 'Failed to send message: Invalid number JID: +123456787', class: 'permanent' }],
       },
     ]);
   });
