@@ -157,7 +157,13 @@ export function toProviderError(raw: unknown): ProviderError {
   return out;
 }
 
-/** Maps an `errors` array (or anything else, leniently) to {@link ProviderError}s. */
+/**
+ * Maps an `errors` array (or anything else, leniently) to {@link ProviderError}s. Holes of a sparse
+ * array are skipped (`map` would keep them as holes that serialize as `null`).
+ */
 export function toProviderErrors(raw: unknown): ProviderError[] {
-  return Array.isArray(raw) ? raw.map(toProviderError) : [];
+  if (!Array.isArray(raw)) return [];
+  const out: ProviderError[] = [];
+  for (let i = 0; i < raw.length; i++) if (i in raw) out.push(toProviderError(raw[i]));
+  return out;
 }

@@ -42,3 +42,11 @@ describe('toProviderError()', () => {
     expect(toProviderErrors([{ code: 0 }])).toEqual([{ code: '0', class: 'permanent' }]);
   });
 });
+
+describe('toProviderErrors()', () => {
+  it('skips the holes of sparse arrays', () => {
+    // eslint-disable-next-line no-sparse-arrays
+    const sparse = [, { code: 131000 }] as unknown[];
+    expect(toProviderErrors(sparse)).toEqual([{ code: '131000', class: 'retryable' }]);
+  });
+});
