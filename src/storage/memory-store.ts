@@ -79,7 +79,7 @@ export function memoryStore(options: MemoryStoreOptions = {}): MemoryStore {
   // `key` is trackingKey(observation): the observation carries the identity the table indexes by.
   function mergeOne(observation: DeliveryState, t: number): MergeResult {
     const party = observation.participantId ?? observation.recipientId;
-    const before = states.get(observation.messageId, { provider: observation.provider, accountId: observation.accountId, party }, t);
+    const before = states.get(observation.messageId, observation.provider, observation.accountId, party, t);
     if (before === null) {
       states.put(observation, t);
       return { before: null, after: observation };
@@ -119,7 +119,7 @@ export function memoryStore(options: MemoryStoreOptions = {}): MemoryStore {
       open();
       const parts = parseTrackingKey(key);
       if (parts === null) return null;
-      return states.get(parts.messageId, { provider: parts.provider, accountId: parts.accountId, party: parts.party }, now());
+      return states.get(parts.messageId, parts.provider, parts.accountId, parts.party, now());
     },
     async findStale(query) {
       open();

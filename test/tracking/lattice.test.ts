@@ -113,3 +113,18 @@ describe('lattice merge and presentation', () => {
     expect(parseTrackingKey('nope')).toBeNull();
   });
 });
+
+describe('trackingKey', () => {
+  it('equals joinId of its parts, escapes included', async () => {
+    const { joinId } = await import('../../src/event/ids.js');
+    for (const [accountId, messageId, party] of [
+      ['a', 'm', 'r'],
+      [null, 'm:1', '50%:x'],
+      ['a%b', 'm', null],
+    ] as const) {
+      const e = statusEvent({ status: 'sent', accountId, messageId, recipientId: party });
+      expect(trackingKey(e)).toBe(joinId(['cloud', accountId, messageId, party]));
+      expect(parseTrackingKey(trackingKey(e))).toEqual({ provider: 'cloud', accountId, messageId, party });
+    }
+  });
+});

@@ -20,15 +20,8 @@ export interface StateStats {
   expiredStates: number;
 }
 
-/** Identity of one state within its message. */
-export interface StateIdentity {
-  provider: string;
-  accountId: string | null;
-  party: string | null;
-}
-
-function matches(s: DeliveryState, id: StateIdentity): boolean {
-  return s.provider === id.provider && s.accountId === id.accountId && (s.participantId ?? s.recipientId) === id.party;
+function matches(s: DeliveryState, provider: string, accountId: string | null, party: string | null): boolean {
+  return s.provider === provider && s.accountId === accountId && (s.participantId ?? s.recipientId) === party;
 }
 
 function slotSize(slot: Slot): number {
@@ -37,7 +30,8 @@ function slotSize(slot: Slot): number {
 
 /** The state half of the memory store. */
 export interface StateTable {
-  get(messageId: string, id: StateIdentity, now: number): DeliveryState | null;
+  /** The state of (messageId, provider, accountId, party = participantId ?? recipientId), or null. */
+  get(messageId: string, provider: string, accountId: string | null, party: string | null, now: number): DeliveryState | null;
   /** Stores `next`, replacing the state of the same identity. */
   put(next: DeliveryState, now: number): void;
   byMessage(messageId: string, now: number): DeliveryState[];
@@ -106,28 +100,29 @@ export function createStateTable(maxEntries: number, ttlMs: number, start: numbe
   }
 
   return {
-    get(messageId, id, now) {
+    get(messageId, provider, accountId, party, now) {
       const slot = slotOf(messageId, now);
       if (slot === undefined) return null;
-      if (!Array.isArray(slot)) return matches(slot, id) ? slot : null;
-      for (const s of slot) if (matches(s, id)) return s;
+      if (!Array.isArray(slot)) return matches(slot, provider, accountId, party) ? slot : null;
+      for (const s of slot) if (matches(s, provider, accountId, party)) return s;
       return null;
     },
     put(next, now) {
       const messageId = next.messageId;
       const slot = slotOf(messageId, now);
-      const id: StateIdentity = { provider: next.provider, accountId: next.accountId, party: next.participantId ?? next.recipientId };
+      const { provider, accountId } = next;
+      const party = next.participantId ?? next.recipientId;
       if (slot === undefined) {
         young.set(messageId, next);
         size++;
       } else if (!Array.isArray(slot)) {
-        if (matches(slot, id)) young.set(messageId, next);
+        if (matches(slot, provider, accountId, party)) young.set(messageId, next);
         else {
           young.set(messageId, [slot, next]);
           size++;
         }
       } else {
-        const i = slot.findIndex((s) => matches(s, id));
+        const i = slot.findIndex((s) => matches(s, provider, accountId, party));
         if (i >= 0) slot[i] = next;
         else {
           slot.push(next);
