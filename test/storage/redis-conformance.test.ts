@@ -1,0 +1,36 @@
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import type { Redis } from 'ioredis';
+import { redisStore } from '../../src/storage/redis/index.js';
+import { runStorageAdapterConformance } from '../../src/testing/index.js';
+import { redisAvailable, REDIS_URL } from '../helpers/services.js';
+import { deleteUnder, testClient, uniquePrefix } from './redis-helpers.js';
+
+const up = await redisAvailable();
+const prefix = uniquePrefix('conformance');
+let client: Redis;
+
+describe.skipIf(!up)('redisStore conformance (real Redis)', () => {
+  beforeAll(() => {
+    client = testClient();
+  });
+  afterAll(async () => {
+    await deleteUnder(client, prefix);
+    await client.quit();
+  });
+
+  // A store over the caller's client (left open by close()).
+  runStorageAdapterConformance(
+    { name: 'redisStore({ client })', create: async () => redisStore({ client, prefix }) },
+    { describe, it, expect, beforeEach, afterEach },
+  );
+
+  // A store that creates (and quits) its own fail-fast client, without the stale index.
+  runStorageAdapterConformance(
+    {
+      name: 'redisStore({ url, staleIndex: false })',
+      create: async () => redisStore({ url: REDIS_URL, prefix, staleIndex: false }),
+      cleanup: async (store) => store.close(),
+    },
+    { describe, it, expect, beforeEach, afterEach },
+  );
+});
