@@ -1,6 +1,7 @@
 import type { RawBody } from '../verify/body-bytes.js';
 import type { HmacMatcher } from '../verify/diagnose.js';
-import type { MetaSignatureInput, MetaSignatureResult, MetaVerifyOptions, SharedSecretResult } from '../verify/types.js';
+import type { ParsedMetaSignature } from '../verify/signature-header.js';
+import type { MetaSignatureResult, SharedSecretResult } from '../verify/types.js';
 
 /**
  * The cryptography the core needs, injected so the core itself imports no `node:crypto`:
@@ -8,7 +9,8 @@ import type { MetaSignatureInput, MetaSignatureResult, MetaVerifyOptions, Shared
  * `bluetick/web` the WebCrypto one.
  */
 export interface HandlerCrypto {
-  verifyMeta(rawBody: RawBody, signature: MetaSignatureInput, secrets: string[], options: MetaVerifyOptions): MetaSignatureResult | Promise<MetaSignatureResult>;
+  /** Verifies a parsed, well-formed signature against validated secrets (escaped-form fallback on). */
+  verifyMeta(rawBody: RawBody, signature: ParsedMetaSignature, secrets: readonly string[]): MetaSignatureResult | Promise<MetaSignatureResult>;
   matcher: HmacMatcher;
   sharedToken(given: string | readonly string[] | null | undefined, secrets: string[], what: string): SharedSecretResult;
 }

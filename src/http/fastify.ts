@@ -37,10 +37,11 @@ export const bluetickFastify: FastifyPluginAsync<BluetickFastifyOptions> = async
   const handle = createWebhookHandler(handlerOptions);
   const limit = handle.maxBodyBytes;
 
+  const keepBytes = (_req: FastifyRequest, body: Buffer | string, done: (err: Error | null, body?: unknown) => void) => done(null, body);
   instance.removeAllContentTypeParsers();
-  instance.addContentTypeParser('*', { parseAs: 'buffer', bodyLimit: limit }, (_req: FastifyRequest, body: Buffer | string, done: (err: Error | null, body?: unknown) => void) => {
-    done(null, body);
-  });
+  // An exact parser for what providers send (Fastify resolves it fastest), and a catch-all for the rest.
+  instance.addContentTypeParser('application/json', { parseAs: 'buffer', bodyLimit: limit }, keepBytes);
+  instance.addContentTypeParser('*', { parseAs: 'buffer', bodyLimit: limit }, keepBytes);
   instance.setErrorHandler((error: { statusCode?: number; code?: string }, _req, reply) => {
     if (error.statusCode === 413 || error.code === 'FST_ERR_CTP_BODY_TOO_LARGE') return send(reply, tooLargeResponse(limit));
     instance.log.error(error);

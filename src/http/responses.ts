@@ -1,17 +1,19 @@
 import type { WebhookResponse } from './types.js';
 
-// Webhook responses are never cacheable, and the echoed challenge must never be sniffed as HTML
-// (it is attacker-chosen text reflected back).
-const BASE_HEADERS = { 'cache-control': 'no-store', 'x-content-type-options': 'nosniff' } as const;
+// The echoed challenge is attacker-chosen text reflected back: never cacheable, never sniffed as
+// HTML. JSON answers to POSTs carry only their content type (POST responses are not cached), which
+// keeps the hot path's header writing minimal.
+const TEXT_HEADERS = { 'cache-control': 'no-store', 'x-content-type-options': 'nosniff' } as const;
+const JSON_TYPE = 'application/json; charset=utf-8';
 
 /** A JSON response. */
 export function jsonResponse(status: number, body: unknown, headers: Record<string, string> = {}): WebhookResponse {
-  return { status, headers: { ...BASE_HEADERS, 'content-type': 'application/json; charset=utf-8', ...headers }, body: JSON.stringify(body) };
+  return { status, headers: { 'content-type': JSON_TYPE, ...headers }, body: JSON.stringify(body) };
 }
 
 /** A plain-text response (the GET challenge). */
 export function textResponse(status: number, body: string): WebhookResponse {
-  return { status, headers: { ...BASE_HEADERS, 'content-type': 'text/plain; charset=utf-8' }, body };
+  return { status, headers: { ...TEXT_HEADERS, 'content-type': 'text/plain; charset=utf-8' }, body };
 }
 
 /** The error body every non-2xx answer carries: a stable code, a message, and a hint when one applies. */

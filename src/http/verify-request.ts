@@ -1,7 +1,8 @@
 import type { Provider } from '../event/types.js';
 import { toBytes, type RawBody } from '../verify/body-bytes.js';
 import { DIAGNOSTIC_MESSAGES, diagnoseMetaMismatch, type SignatureDiagnostic } from '../verify/diagnose.js';
-import { parseMetaSignature, readHeader } from '../verify/signature-header.js';
+import { parseMetaSignature, readHeader, type ParsedMetaSignature } from '../verify/signature-header.js';
+import type { MetaSignatureResult } from '../verify/types.js';
 import type { HandlerCrypto } from './crypto.js';
 import type { ResolvedOptions } from './options.js';
 import { errorResponse } from './responses.js';
@@ -13,20 +14,27 @@ function unauthorized(code: string, message: string, diagnostic: SignatureDiagno
   return errorResponse(401, code, message, diagnostic?.message);
 }
 
-async function verifyCloud(rawBody: RawBody, headers: WebhookHeaders, options: ResolvedOptions, crypto: HandlerCrypto): Promise<WebhookResponse | null> {
+type MaybePromise<T> = T | Promise<T>;
+
+async function explainMismatch(rawBody: RawBody, parsed: ParsedMetaSignature, secrets: string[], options: ResolvedOptions, crypto: HandlerCrypto, message: string) {
+  const diagnostic = await diagnoseMetaMismatch(toBytes(rawBody), parsed, secrets, crypto.matcher);
+  return unauthorized('signature_mismatch', message, diagnostic, options);
+}
+
+function verifyCloud(rawBody: RawBody, headers: WebhookHeaders, options: ResolvedOptions, crypto: HandlerCrypto): MaybePromise<WebhookResponse | null> {
   const cloud = options.cloud;
   if (cloud?.secrets == null) return null; // only reachable with dangerouslyDisableVerification
   const signature = { sha256: readHeader(headers, 'x-hub-signature-256'), sha1: readHeader(headers, 'x-hub-signature') };
-  const verifyOptions = { allowSha1: cloud.allowSha1 };
-  const result = await crypto.verifyMeta(rawBody, signature, cloud.secrets, verifyOptions);
-  if (result.ok) return null;
-  let diagnostic: SignatureDiagnostic | null = null;
-  if (result.reason === 'sha1_not_allowed') diagnostic = { code: 'sha1_only', message: DIAGNOSTIC_MESSAGES.sha1_only };
-  if (result.reason === 'mismatch') {
-    const parsed = parseMetaSignature(signature, verifyOptions);
-    if (parsed.ok) diagnostic = await diagnoseMetaMismatch(toBytes(rawBody), parsed, cloud.secrets, crypto.matcher);
+  const parsed = parseMetaSignature(signature, { allowSha1: cloud.allowSha1 });
+  if (!parsed.ok) {
+    const diagnostic = parsed.reason === 'sha1_not_allowed' ? { code: 'sha1_only' as const, message: DIAGNOSTIC_MESSAGES.sha1_only } : null;
+    return unauthorized(`signature_${parsed.reason}`, parsed.message, diagnostic, options);
   }
-  return unauthorized(`signature_${result.reason}`, result.message, diagnostic, options);
+  const secrets = cloud.secrets;
+  // Synchronous all the way on Node (no promise per request); WebCrypto resolves asynchronously.
+  const settle = (result: MetaSignatureResult) => (result.ok ? null : explainMismatch(rawBody, parsed, secrets, options, crypto, result.message));
+  const pending = crypto.verifyMeta(rawBody, parsed, secrets);
+  return pending instanceof Promise ? pending.then(settle) : settle(pending);
 }
 
 function verifyShared(
@@ -54,14 +62,14 @@ function verifyShared(
  * Checks the request's credentials for the selected provider. Resolves to `null` when they
  * verify, otherwise to the 401 response (with a diagnostic hint when a common mistake explains it).
  */
-export async function verifyRequest(
+export function verifyRequest(
   provider: Provider,
   rawBody: RawBody,
   headers: WebhookHeaders,
   url: string,
   options: ResolvedOptions,
   crypto: HandlerCrypto,
-): Promise<WebhookResponse | null> {
+): MaybePromise<WebhookResponse | null> {
   if (options.insecure) return null;
   if (provider === 'cloud') return verifyCloud(rawBody, headers, options, crypto);
   if (provider === 'wasender') {

@@ -1,6 +1,6 @@
 import { assertRawBody, escapedForm, toBytes, type RawBody } from './body-bytes.js';
 import { toSecretList } from './secrets.js';
-import { parseMetaSignature } from './signature-header.js';
+import { parseMetaSignature, type ParsedMetaSignature } from './signature-header.js';
 import type { MetaSignatureInput, MetaSignatureResult, MetaVerifyOptions, Secrets } from './types.js';
 
 // WebCrypto path for Workers, Deno, Bun, browsers-as-servers: no node:crypto import anywhere in
@@ -37,6 +37,31 @@ async function matches(algorithm: 'sha256' | 'sha1', secret: string, body: Uint8
   return subtle().verify('HMAC', await hmacKey(algorithm, secret), signature as BufferSource, body as BufferSource);
 }
 
+/** Verification once the header is parsed and the secrets validated (used by the web handler). */
+export async function verifyParsedWeb(
+  rawBody: RawBody,
+  parsed: ParsedMetaSignature,
+  list: readonly string[],
+  escapedFallback: boolean,
+): Promise<MetaSignatureResult> {
+  const expected = hexToBytes(parsed.hex);
+  const bytes = toBytes(rawBody);
+  for (let i = 0; i < list.length; i++) {
+    if (await matches(parsed.algorithm, list[i] as string, bytes, expected)) {
+      return { ok: true, algorithm: parsed.algorithm, secretIndex: i, escaped: false };
+    }
+  }
+  const escaped = escapedFallback ? escapedForm(rawBody) : null;
+  if (escaped !== null) {
+    for (let i = 0; i < list.length; i++) {
+      if (await matches(parsed.algorithm, list[i] as string, escaped, expected)) {
+        return { ok: true, algorithm: parsed.algorithm, secretIndex: i, escaped: true };
+      }
+    }
+  }
+  return { ok: false, reason: 'mismatch', message: `The signature does not match the body under any of the ${list.length} configured app secret(s).` };
+}
+
 /**
  * The WebCrypto twin of `verifyMetaSignature` (same inputs, same result), asynchronous, for
  * runtimes without `node:crypto`. Exported from `bluetick/web`; on Node prefer the synchronous
@@ -61,22 +86,7 @@ export async function verifyMetaSignatureWeb(
   const list = toSecretList(secrets, 'Meta app secret');
   const parsed = parseMetaSignature(signature, options);
   if (!parsed.ok) return parsed;
-  const expected = hexToBytes(parsed.hex);
-  const bytes = toBytes(rawBody);
-  for (let i = 0; i < list.length; i++) {
-    if (await matches(parsed.algorithm, list[i] as string, bytes, expected)) {
-      return { ok: true, algorithm: parsed.algorithm, secretIndex: i, escaped: false };
-    }
-  }
-  const escaped = options.escapedFallback === false ? null : escapedForm(rawBody);
-  if (escaped !== null) {
-    for (let i = 0; i < list.length; i++) {
-      if (await matches(parsed.algorithm, list[i] as string, escaped, expected)) {
-        return { ok: true, algorithm: parsed.algorithm, secretIndex: i, escaped: true };
-      }
-    }
-  }
-  return { ok: false, reason: 'mismatch', message: `The signature does not match the body under any of the ${list.length} configured app secret(s).` };
+  return verifyParsedWeb(rawBody, parsed, list, options.escapedFallback !== false);
 }
 
 /**

@@ -24,8 +24,10 @@ export function readHeader(source: HeaderSource, name: string): HeaderValue {
   const record = source as Readonly<Record<string, string | readonly string[] | undefined>>;
   const direct = record[name];
   if (direct !== undefined) return direct;
-  for (const key of Object.keys(record)) {
-    if (key.toLowerCase() === name) return record[key];
+  // Node lower-cases header names already, so a miss is usually a real miss: compare lengths
+  // first to spare a toLowerCase per key on that hot path.
+  for (const key in record) {
+    if (key.length === name.length && key.toLowerCase() === name) return record[key];
   }
   return undefined;
 }

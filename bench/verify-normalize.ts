@@ -1,0 +1,92 @@
+/**
+ * verifyMetaSignature + normalize, per webhook, beside:
+ *  - the limit: createHmac + timingSafeEqual + JSON.parse (no mapping at all), target ≥ 0.7×;
+ *  - whatsapp-api-js `post()` with signature checking on (JSON.parse + WebCrypto verify + its
+ *    dispatch), target ≥ 5×.
+ * Payloads are built from the shared fixtures' shapes. Bounded: about 25 s.
+ *
+ *   node --import tsx bench/verify-normalize.ts
+ */
+import { createHmac, timingSafeEqual } from 'node:crypto';
+import { existsSync, readFileSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { WhatsAppAPI } from 'whatsapp-api-js';
+import { normalize } from '../src/normalize.js';
+import { escapeNonAscii } from '../src/verify/escape.js';
+import { signMetaPayload, verifyMetaSignature } from '../src/verify/meta.js';
+
+const fixtures = resolve(dirname(fileURLToPath(import.meta.url)), '../../shared/fixtures/cloud');
+if (!existsSync(fixtures)) {
+  console.error(`${fixtures} is absent: this benchmark builds its payloads from the shared fixtures.`);
+  process.exit(1);
+}
+const read = (name: string) => JSON.parse(readFileSync(resolve(fixtures, name), 'utf8'));
+const SECRET = 'bench-app-secret';
+
+const text = JSON.stringify(read('meta-docs-text-message.json'));
+const statusFixture = read('netflie-status-with-pricing.json');
+const status = JSON.stringify(statusFixture);
+const batch = structuredClone(statusFixture);
+const template = batch.entry[0].changes[0].value.statuses[0];
+batch.entry[0].changes[0].value.statuses = Array.from({ length: 50 }, (_, i) => ({
+  ...structuredClone(template),
+  id: `wamid.HBgLMTU1NTEyMzQ1NjcVAgARGBI${String(i).padStart(6, '0')}AA==`,
+  recipient_id: `1555123${String(4000 + i)}`,
+  status: ['sent', 'delivered', 'read'][i % 3],
+  timestamp: String(1700000000 + i),
+}));
+const batch50 = JSON.stringify(batch);
+
+type Bench = () => unknown;
+
+async function opsPerSec(fn: Bench, ms: number): Promise<number> {
+  const isAsync = fn() instanceof Promise;
+  const end = performance.now() + ms;
+  let n = 0;
+  let start = performance.now();
+  // Warm up for a fifth of the time, then measure.
+  const warmEnd = start + ms / 5;
+  while (performance.now() < warmEnd) isAsync ? await fn() : fn();
+  start = performance.now();
+  while (performance.now() < end) {
+    for (let i = 0; i < 50; i++) isAsync ? await fn() : fn();
+    n += 50;
+  }
+  return (n * 1000) / (performance.now() - start);
+}
+
+const wa = new WhatsAppAPI({ token: 'unused', appSecret: SECRET, webhookVerifyToken: 'unused', v: 'v20.0' });
+const fmt = (n: number) => Math.round(n).toLocaleString('en-US').padStart(10);
+
+console.log(`Node ${process.version}; ops/s, higher is better (median of 3 interleaved rounds)\n`);
+console.log('payload              bytes      ours     limit  ours/limit  whatsapp-api-js  ours/waj');
+for (const [label, raw] of [['inbound text', text], ['status + pricing', status], ['batch of 50 statuses', batch50]] as const) {
+  const body = Buffer.from(raw);
+  const header = signMetaPayload(escapeNonAscii(raw), SECRET);
+  const expected = Buffer.from(header.slice(7), 'hex');
+  const count = normalize(body).events.length;
+  if (!verifyMetaSignature(body, header, SECRET).ok) throw new Error('bench payload does not verify');
+  const ours: Bench = () => {
+    if (!verifyMetaSignature(body, header, SECRET).ok) throw new Error('verify');
+    return normalize(body).events.length;
+  };
+  const limit: Bench = () => {
+    if (!timingSafeEqual(createHmac('sha256', SECRET).update(body).digest(), expected)) throw new Error('verify');
+    return JSON.parse(body.toString('utf8'));
+  };
+  const waj: Bench = async () => wa.post(JSON.parse(raw), raw, header);
+  const rounds: Record<'ours' | 'limit' | 'waj', number[]> = { ours: [], limit: [], waj: [] };
+  for (let r = 0; r < 3; r++) {
+    rounds.limit.push(await opsPerSec(limit, 800));
+    rounds.ours.push(await opsPerSec(ours, 800));
+    rounds.waj.push(await opsPerSec(waj, 800));
+  }
+  const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[1] as number;
+  const o = median(rounds.ours);
+  const l = median(rounds.limit);
+  const w = median(rounds.waj);
+  console.log(
+    `${label.padEnd(20)} ${String(body.length).padStart(6)} ${fmt(o)} ${fmt(l)} ${(o / l).toFixed(2).padStart(11)} ${fmt(w).padStart(16)} ${(o / w).toFixed(1).padStart(9)}x   (${count} events; whatsapp-api-js reads entry[0].changes[0] only)`,
+  );
+}
