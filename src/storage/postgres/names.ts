@@ -1,0 +1,38 @@
+/** Qualified, quoted names of the store's tables and SQL functions. */
+import { ConfigError } from '../../errors.js';
+
+export interface Names {
+  /** Unquoted schema and prefix, for messages and lock keys. */
+  schemaName: string;
+  prefix: string;
+  schema: string;
+  states: string;
+  claims: string;
+  version: string;
+  /** A helper function's qualified name, e.g. `fn('merge_errors')` → `"public"."bluetick_merge_errors"`. */
+  fn(name: string): string;
+  /** An index name (unqualified: indexes live in their table's schema). */
+  index(name: string): string;
+}
+
+const IDENT = /^[A-Za-z_][A-Za-z0-9_]*$/;
+
+/** Validates `schema` and `tablePrefix` (plain identifiers only: they are spliced into SQL). */
+export function createNames(schema = 'public', tablePrefix = 'bluetick_'): Names {
+  if (!IDENT.test(schema) || schema.length > 48) throw new ConfigError('invalid_schema', `postgresStore(): schema must be a plain identifier, got ${JSON.stringify(schema)}.`);
+  if (tablePrefix !== '' && (!/^[A-Za-z0-9_]+$/.test(tablePrefix) || tablePrefix.length > 32)) {
+    throw new ConfigError('invalid_table_prefix', `postgresStore(): tablePrefix must be letters, digits and _, got ${JSON.stringify(tablePrefix)}.`);
+  }
+  const q = (s: string) => `"${s}"`;
+  const table = (s: string) => `${q(schema)}.${q(tablePrefix + s)}`;
+  return {
+    schemaName: schema,
+    prefix: tablePrefix,
+    schema: q(schema),
+    states: table('states'),
+    claims: table('claims'),
+    version: table('schema_version'),
+    fn: table,
+    index: (s) => q(tablePrefix + s),
+  };
+}
