@@ -42,17 +42,18 @@ type Bench = () => unknown;
 
 async function opsPerSec(fn: Bench, ms: number): Promise<number> {
   const isAsync = fn() instanceof Promise;
-  const end = performance.now() + ms;
-  let n = 0;
-  let start = performance.now();
-  // Warm up for a fifth of the time, then measure.
-  const warmEnd = start + ms / 5;
-  while (performance.now() < warmEnd) isAsync ? await fn() : fn();
-  start = performance.now();
-  while (performance.now() < end) {
-    for (let i = 0; i < 50; i++) isAsync ? await fn() : fn();
-    n += 50;
-  }
+  const run = async (until: number) => {
+    let n = 0;
+    while (performance.now() < until) {
+      if (isAsync) for (let i = 0; i < 50; i++) await fn();
+      else for (let i = 0; i < 50; i++) fn();
+      n += 50;
+    }
+    return n;
+  };
+  await run(performance.now() + ms / 5); // warm-up
+  const start = performance.now();
+  const n = await run(start + ms);
   return (n * 1000) / (performance.now() - start);
 }
 
