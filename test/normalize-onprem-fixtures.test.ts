@@ -11,16 +11,18 @@ const invalid = invalidByDesign();
 
 /** Counts computed straight from the body, independently of the normalizer. */
 function expectedCounts(body: Record<string, unknown>) {
-  const hasId = (item: unknown) =>
-    item !== null && typeof item === 'object' && typeof (item as { id?: unknown }).id === 'string';
+  // A message is mapped whenever it is an object (an id-less one gets a content-hash id); a
+  // status needs its message id (its tracking key).
+  const isObject = (item: unknown) => item !== null && typeof item === 'object' && !Array.isArray(item);
+  const hasId = (item: unknown) => isObject(item) && typeof (item as { id?: unknown }).id === 'string';
   const messages = Array.isArray(body.messages) ? body.messages : [];
   const statuses = Array.isArray(body.statuses) ? body.statuses : [];
   const errors = Array.isArray(body.errors) ? body.errors : [];
   return {
-    message: messages.filter(hasId).length,
+    message: messages.filter(isObject).length,
     status: statuses.filter(hasId).length,
     error: errors.length > 0 ? 1 : 0,
-    notification: messages.filter((m) => !hasId(m)).length + statuses.filter((s) => !hasId(s)).length,
+    notification: messages.filter((m) => !isObject(m)).length + statuses.filter((s) => !hasId(s)).length,
   };
 }
 

@@ -8,17 +8,36 @@
  */
 
 /**
+ * One id part, escaped the way {@link joinId} escapes every part: `%` doubled as `%25`, `:` as
+ * `%3A`. Exported for the mappers' fixed-shape ids, which concatenate escaped parts directly
+ * rather than allocating a parts array per item.
+ *
+ * @example
+ * ```ts
+ * idPart('wamid.X');       // 'wamid.X' (the common case: returned as is)
+ * idPart('a:b');           // 'a%3Ab'
+ * ```
+ */
+export function idPart(text: string): string {
+  return text.includes(':') || text.includes('%') ? text.replace(/%/g, '%25').replace(/:/g, '%3A') : text;
+}
+
+/**
  * Joins id parts with `:`. Parts are provider values that may themselves contain `:`
- * (`wamid.…` does not, WASender JIDs may), so each part is escaped by doubling `%` and encoding
- * `:`, keeping different part lists from ever colliding.
+ * (`wamid.…` does not, WASender JIDs may), so each part is escaped by {@link idPart},
+ * keeping different part lists from ever colliding.
+ *
+ * @example
+ * ```ts
+ * joinId(['cloud', 'status', 'wamid.X', '', 'read']); // 'cloud:status:wamid.X::read'
+ * ```
  */
 export function joinId(parts: readonly (string | number | null | undefined)[]): string {
   let out = '';
   for (let i = 0; i < parts.length; i++) {
     const part = parts[i];
-    const text = part === null || part === undefined ? '' : String(part);
     if (i > 0) out += ':';
-    out += text.includes(':') || text.includes('%') ? text.replace(/%/g, '%25').replace(/:/g, '%3A') : text;
+    if (part !== null && part !== undefined) out += idPart(typeof part === 'string' ? part : String(part));
   }
   return out;
 }

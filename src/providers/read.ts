@@ -57,7 +57,17 @@ export function jidDomain(jid: string): string {
   return at === -1 ? '' : jid.slice(at + 1);
 }
 
-/** Strips a leading `+` and spaces/dashes from a phone number as providers print it. */
+/**
+ * Strips a leading `+` and spaces/dashes from a phone number as providers print it
+ * (`+250 788 123 200` → `250788123200`); anything that is not a phone number (BSUIDs,
+ * placeholders, `@lid` ids) is returned unchanged. A value that is already bare digits (nearly
+ * every `wa_id`, `recipient_id` and JID user part) is returned as is, without a regex: this runs
+ * for every person of every item.
+ */
 export function phoneDigits(value: string): string {
-  return /^[+\d][\d\s-]*$/.test(value) ? value.replace(/[^\d]/g, '') : value;
+  for (let i = 0; i < value.length; i++) {
+    const c = value.charCodeAt(i);
+    if (c < 48 || c > 57) return /^[+\d][\d\s-]*$/.test(value) ? value.replace(/[^\d]/g, '') : value;
+  }
+  return value;
 }

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { hashJson } from '../../src/event/ids.js';
 import { eventSchema } from '../../src/event/schema.js';
 import type { MessageEvent } from '../../src/event/types.js';
 import { normalize } from '../../src/normalize.js';
@@ -69,7 +70,7 @@ describe('On-Premises message content', () => {
     });
   });
 
-  it('system messages keep their payload in details and their body as text', () => {
+  it('system messages keep their payload in details.system (as Cloud does) and their body as text', () => {
     expect(
       one({ type: 'system', system: { body: 'User A changed number', new_wa_id: '16315558890', type: 'user_changed_number' } }),
     ).toEqual({
@@ -77,18 +78,18 @@ describe('On-Premises message content', () => {
       type: 'system',
       providerType: 'system',
       text: 'User A changed number',
-      details: { body: 'User A changed number', new_wa_id: '16315558890', type: 'user_changed_number' },
+      details: { system: { body: 'User A changed number', new_wa_id: '16315558890', type: 'user_changed_number' } },
     });
     expect(one({ type: 'system', system: { identity: 'Rc/eg9Rl0JA=', type: 'user_identity_changed', user: '1631' } })).toEqual({
       ...base,
       type: 'system',
       providerType: 'system',
       text: null,
-      details: { identity: 'Rc/eg9Rl0JA=', type: 'user_identity_changed', user: '1631' },
+      details: { system: { identity: 'Rc/eg9Rl0JA=', type: 'user_identity_changed', user: '1631' } },
     });
   });
 
-  it('unknown types keep their errors, never throw', () => {
+  it('unknown types keep their errors and their payload under their own name, never throw', () => {
     expect(one({ type: 'unknown', errors: [{ code: 501, title: 'Unknown message type', details: 'Not supported' }] })).toEqual({
       ...base,
       type: 'unknown',
@@ -96,7 +97,13 @@ describe('On-Premises message content', () => {
       text: null,
       errors: [{ code: '501', title: 'Unknown message type', details: 'Not supported', class: 'permanent' }],
     });
-    expect(one({ type: 'hologram', hologram: {} })).toEqual({ ...base, type: 'unknown', providerType: 'hologram', text: null });
+    expect(one({ type: 'hologram', hologram: { beam: 1 } })).toEqual({
+      ...base,
+      type: 'unknown',
+      providerType: 'hologram',
+      text: null,
+      details: { hologram: { beam: 1 } },
+    });
   });
 
   it('video frequently forwarded, location, contacts and sticker', () => {
@@ -132,10 +139,33 @@ describe('On-Premises message content', () => {
     });
   });
 
-  it('an item without an id becomes a messages notification; a body of only contacts yields nothing', () => {
-    const { events } = normalize({ messages: [{ from: '1', type: 'text' }] }, { receivedAt: RECEIVED });
-    expect(events).toHaveLength(1);
-    expect(events[0]).toMatchObject({ kind: 'notification', topic: 'messages', data: { from: '1', type: 'text' } });
+  it('an item without an id is still a message, with a content-hash id (as on Cloud); a non-object item is a notification', () => {
+    const item = { from: '1', type: 'text', text: { body: 'no id' } };
+    const { events } = normalize({ messages: [item, 'junk'] }, { receivedAt: RECEIVED });
+    expect(events).toEqual([
+      {
+        ...base,
+        id: `onprem:message:hash-${hashJson(item)}`,
+        messageId: `hash-${hashJson(item)}`,
+        occurredAt: RECEIVED,
+        from: '1',
+        type: 'text',
+        providerType: 'text',
+        text: 'no id',
+      },
+      {
+        schemaVersion: 1,
+        id: `onprem:notification:messages:${hashJson('junk')}`,
+        kind: 'notification',
+        provider: 'onprem',
+        accountId: null,
+        phoneNumberId: null,
+        occurredAt: RECEIVED,
+        receivedAt: RECEIVED,
+        topic: 'messages',
+        data: 'junk',
+      },
+    ]);
     expect(normalize({ contacts: [{ wa_id: '1' }] }, { receivedAt: RECEIVED }).events).toEqual([]);
   });
 });

@@ -169,6 +169,21 @@ describe('On-Premises normalizer: statuses', () => {
       },
     ]);
   });
+  it('maps status values exactly as Cloud does (played included, payment statuses never a delivery failure)', () => {
+    const { events } = normalize(
+      {
+        statuses: [
+          { id: 'V1', recipient_id: '15550002', status: 'played', timestamp: '1600000000' },
+          { id: 'P1', recipient_id: '15550002', status: 'failed', type: 'payment', timestamp: '1600000001' },
+        ],
+      },
+      { receivedAt: RECEIVED, provider: 'onprem' },
+    );
+    expect(events.map((e) => (e.kind === 'status' ? [e.id, e.status, e.providerStatus] : e.kind))).toEqual([
+      ['onprem:status:V1:15550002::played', 'played', 'played'],
+      ['onprem:status:P1:15550002::failed', 'unknown', 'failed'],
+    ]);
+  });
 });
 
 describe('On-Premises normalizer: top-level errors', () => {

@@ -18,10 +18,12 @@
 import { NormalizeError } from '../../errors.js';
 import type { CanonicalEvent } from '../../event/types.js';
 import type { NormalizeContext, ProviderNormalizer } from '../context.js';
-import { obj, str } from '../read.js';
-import { type ChangeInfo, digits, errorsOf, isoOr, pushErrors, pushNotification } from './change.js';
-import { pushMessage } from './message.js';
-import { pushStatus } from './status.js';
+import { isoOr } from '../iso-or.js';
+import { metaErrors } from '../meta/errors.js';
+import { metaMessage } from '../meta/message.js';
+import { metaStatus } from '../meta/status.js';
+import { obj, phoneDigits, str } from '../read.js';
+import { type ChangeInfo, pushErrors, pushNotification } from './change.js';
 
 const NONE: readonly unknown[] = [];
 
@@ -33,7 +35,25 @@ function items(value: unknown): readonly unknown[] {
 
 /** Change info for an entry or change too odd to have its own (no `changes` array, not an object). */
 function oddInfo(accountId: string | null, entryTime: string, fallbackAt: string): ChangeInfo {
-  return { accountId, entryTime, field: 'entry', phoneNumberId: null, businessNumber: null, contacts: NONE, fallbackAt };
+  return { provider: 'cloud', accountId, entryTime, field: 'entry', phoneNumberId: null, businessNumber: null, contacts: NONE, fallbackAt };
+}
+
+/**
+ * A `messages[]` or `statuses[]` item that is not an object, or a status without a message id,
+ * cannot be tracked: it becomes a notification on the change's field, seen but never dropped.
+ */
+function pushItems(out: CanonicalEvent[], messages: readonly unknown[], statuses: readonly unknown[], info: ChangeInfo, ctx: NormalizeContext): void {
+  for (let i = 0; i < messages.length; i++) {
+    const m = obj(messages[i]);
+    if (m === undefined) pushNotification(out, info, info.field, messages[i], info.fallbackAt, ctx);
+    else out.push(metaMessage(m, info, ctx));
+  }
+  for (let i = 0; i < statuses.length; i++) {
+    const s = obj(statuses[i]);
+    const event = s === undefined ? undefined : metaStatus(s, info, ctx);
+    if (event === undefined) pushNotification(out, info, info.field, statuses[i], info.fallbackAt, ctx);
+    else out.push(event);
+  }
 }
 
 function mapChange(out: CanonicalEvent[], info: ChangeInfo, value: unknown, ctx: NormalizeContext): void {
@@ -46,9 +66,8 @@ function mapChange(out: CanonicalEvent[], info: ChangeInfo, value: unknown, ctx:
   const messages = items(v.messages);
   const statuses = items(v.statuses);
   const errors = items(v.errors);
-  for (let i = 0; i < messages.length; i++) pushMessage(out, messages[i], info, ctx);
-  for (let i = 0; i < statuses.length; i++) pushStatus(out, statuses[i], info, ctx);
-  if (errors.length > 0) pushErrors(out, info, errors as unknown[], errorsOf(errors), ctx);
+  pushItems(out, messages, statuses, info, ctx);
+  if (errors.length > 0) pushErrors(out, info, errors as unknown[], metaErrors(errors), ctx);
   if (messages.length === 0 && statuses.length === 0 && errors.length === 0) {
     pushNotification(out, info, info.field, value, info.fallbackAt, ctx);
   }
@@ -96,11 +115,12 @@ export const normalizeCloud: ProviderNormalizer = (body, ctx) => {
       const metadata = v === undefined ? undefined : obj(v.metadata);
       const display = metadata === undefined ? undefined : str(metadata.display_phone_number);
       const info: ChangeInfo = {
+        provider: 'cloud',
         accountId,
         entryTime,
         field: str(change.field) ?? 'unknown',
         phoneNumberId: (metadata === undefined ? undefined : str(metadata.phone_number_id)) ?? null,
-        businessNumber: display === undefined ? null : digits(display),
+        businessNumber: display === undefined ? null : phoneDigits(display),
         contacts: v === undefined || !Array.isArray(v.contacts) ? NONE : v.contacts,
         fallbackAt,
       };

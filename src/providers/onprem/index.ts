@@ -1,15 +1,18 @@
 /**
  * The On-Premises API mapper: a flat envelope with top-level `contacts[]`, `messages[]`,
  * `statuses[]` and `errors[]`, no `object`, no account or phone-number id. Every item of every
- * array becomes one event; nothing is read at `[0]` only.
+ * array becomes one event; nothing is read at `[0]` only. The items are the same Meta objects the
+ * Cloud API sends, mapped by the same `meta/` code.
  */
-import { metaErrors } from '../meta-errors.js';
 import { hashJson, joinId } from '../../event/ids.js';
 import type { CanonicalEvent, ErrorEvent } from '../../event/types.js';
 import type { NormalizeContext, ProviderNormalizer } from '../context.js';
-import { arr } from '../read.js';
-import { pushOnPremMessage } from './message.js';
-import { pushOnPremStatus } from './status.js';
+import { metaErrors } from '../meta/errors.js';
+import { metaMessage } from '../meta/message.js';
+import type { MetaScope } from '../meta/scope.js';
+import { metaStatus } from '../meta/status.js';
+import { arr, obj } from '../read.js';
+import { pushOnPremNotification } from './notification.js';
 
 function pushErrors(out: CanonicalEvent[], errors: unknown[], ctx: NormalizeContext): void {
   const event: ErrorEvent = {
@@ -30,8 +33,9 @@ function pushErrors(out: CanonicalEvent[], errors: unknown[], ctx: NormalizeCont
 
 /**
  * Normalizes one On-Premises webhook body: every `messages[]` item to an inbound message event
- * (sender details from `contacts[]` by `wa_id`), every `statuses[]` item to a status event, and
- * the top-level `errors[]` to one error event.
+ * (sender details from `contacts[]`), every `statuses[]` item to a status event, and the
+ * top-level `errors[]` to one error event. An item that is not an object, or a status without a
+ * message id (no tracking key), becomes a notification on its array's name instead.
  *
  * @example
  * ```ts
@@ -42,11 +46,20 @@ function pushErrors(out: CanonicalEvent[], errors: unknown[], ctx: NormalizeCont
  */
 export const normalizeOnPrem: ProviderNormalizer = (body, ctx) => {
   const out: CanonicalEvent[] = [];
-  const contacts = arr(body.contacts);
+  const scope: MetaScope = { provider: 'onprem', accountId: null, phoneNumberId: null, businessNumber: null, contacts: arr(body.contacts) };
   const messages = arr(body.messages);
-  for (let i = 0; i < messages.length; i++) pushOnPremMessage(out, messages[i], contacts, ctx);
+  for (let i = 0; i < messages.length; i++) {
+    const m = obj(messages[i]);
+    if (m === undefined) pushOnPremNotification(out, 'messages', messages[i], ctx);
+    else out.push(metaMessage(m, scope, ctx));
+  }
   const statuses = arr(body.statuses);
-  for (let i = 0; i < statuses.length; i++) pushOnPremStatus(out, statuses[i], ctx);
+  for (let i = 0; i < statuses.length; i++) {
+    const s = obj(statuses[i]);
+    const event = s === undefined ? undefined : metaStatus(s, scope, ctx);
+    if (event === undefined) pushOnPremNotification(out, 'statuses', statuses[i], ctx);
+    else out.push(event);
+  }
   const errors = arr(body.errors);
   if (errors.length > 0) pushErrors(out, errors, ctx);
   return out;

@@ -1,9 +1,8 @@
 import { hashJson, joinId } from '../../event/ids.js';
 import type { CanonicalEvent, NotificationEvent } from '../../event/types.js';
 import type { NormalizeContext } from '../context.js';
-import { jidDomain, jidUser, type Json, num, obj, str } from '../read.js';
-import { toIsoTimestamp } from '../../event/timestamp.js';
-import { digitsOf } from '../phone-digits.js';
+import { isoOr } from '../iso-or.js';
+import { jidDomain, jidUser, type Json, num, obj, phoneDigits, str } from '../read.js';
 
 /** What every WASender item mapper needs from the envelope `{event, sessionId?, timestamp?, data}`. */
 export interface WasenderEnvelope {
@@ -31,15 +30,15 @@ export function dataItems(data: unknown): unknown[] {
   return [d];
 }
 
-/** Baileys timestamps are numbers, numeric strings or protobuf Longs (`{low, high}`). */
-export function baileysIso(value: unknown): string | undefined {
+/**
+ * A Baileys timestamp (a number, a numeric string or a protobuf Long `{low, high}`; seconds or
+ * milliseconds by magnitude) as ISO, or `fallback` when it is missing or unusable.
+ */
+export function baileysIso(value: unknown, fallback: string): string {
   const long = obj(value);
-  if (long !== undefined) {
-    const low = num(long.low);
-    const high = num(long.high) ?? 0;
-    return low === undefined ? undefined : toIsoTimestamp(high * 4294967296 + (low >>> 0));
-  }
-  return toIsoTimestamp(value);
+  if (long === undefined) return isoOr(value, fallback);
+  const low = num(long.low);
+  return low === undefined ? fallback : isoOr((num(long.high) ?? 0) * 4294967296 + (low >>> 0), fallback);
 }
 
 /**
@@ -50,7 +49,7 @@ export function baileysIso(value: unknown): string | undefined {
 export function jidId(jid: string): string {
   const domain = jidDomain(jid);
   const user = jidUser(jid);
-  return domain === '' || domain === 's.whatsapp.net' || domain === 'c.us' ? digitsOf(user) : user;
+  return domain === '' || domain === 's.whatsapp.net' || domain === 'c.us' ? phoneDigits(user) : user;
 }
 
 /** A JID's id when it names a phone number (not an `@lid`, group or newsletter), else undefined. */
@@ -58,7 +57,7 @@ export function phoneOf(jid: unknown): string | undefined {
   const s = str(jid);
   if (s === undefined) return undefined;
   const domain = jidDomain(s);
-  return domain === '' || domain === 's.whatsapp.net' || domain === 'c.us' ? digitsOf(jidUser(s)) : undefined;
+  return domain === '' || domain === 's.whatsapp.net' || domain === 'c.us' ? phoneDigits(jidUser(s)) : undefined;
 }
 
 /**
@@ -69,7 +68,7 @@ export function phoneOf(jid: unknown): string | undefined {
  */
 export function chatParty(key: Json, inbound: boolean): { phone: string | undefined; id: string | undefined } {
   let phone = inbound ? (str(key.cleanedSenderPn) ?? phoneOf(key.senderPn)) : undefined;
-  if (phone !== undefined) phone = digitsOf(phone);
+  if (phone !== undefined) phone = phoneDigits(phone);
   phone ??= phoneOf(key.remoteJid) ?? phoneOf(key.remoteJidAlt);
   const remoteJid = str(key.remoteJid);
   return { phone, id: phone ?? (remoteJid === undefined ? undefined : jidId(remoteJid)) };
@@ -79,7 +78,7 @@ export function chatParty(key: Json, inbound: boolean): { phone: string | undefi
 export function groupParty(key: Json, item: Json): { phone: string | undefined; id: string | undefined } {
   const cleaned = str(key.cleanedParticipantPn);
   const phone =
-    (cleaned === undefined ? undefined : digitsOf(cleaned)) ??
+    (cleaned === undefined ? undefined : phoneDigits(cleaned)) ??
     phoneOf(key.participantPn) ??
     phoneOf(key.participant) ??
     phoneOf(key.participantAlt) ??

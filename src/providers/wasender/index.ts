@@ -5,9 +5,9 @@
  * `message.sent` become status events, everything else one notification per webhook.
  */
 import { NormalizeError } from '../../errors.js';
-import { toIsoTimestamp } from '../../event/timestamp.js';
 import type { CanonicalEvent } from '../../event/types.js';
 import type { ProviderNormalizer } from '../context.js';
+import { isoOr } from '../iso-or.js';
 import { obj, str } from '../read.js';
 import { dataItems, pushWasenderNotification, type WasenderEnvelope } from './envelope.js';
 import { pushWasenderMessage } from './message.js';
@@ -53,7 +53,7 @@ export const normalizeWasender: ProviderNormalizer = (body, ctx) => {
   const env: WasenderEnvelope = {
     event,
     accountId: str(body.sessionId) ?? null,
-    occurredAt: toIsoTimestamp(body.timestamp) ?? ctx.receivedAt,
+    occurredAt: isoOr(body.timestamp, ctx.receivedAt),
     timestampPart: str(body.timestamp) ?? '',
   };
   const out: CanonicalEvent[] = [];

@@ -1,6 +1,6 @@
-import { joinId } from '../../event/ids.js';
 import type { CanonicalEvent, MessageEvent } from '../../event/types.js';
 import type { NormalizeContext } from '../context.js';
+import { messageEventId } from '../event-ids.js';
 import { bool, jidDomain, jidUser, obj, str } from '../read.js';
 import { applyBaileysContent } from './content.js';
 import { baileysIso, chatParty, groupParty, jidId, pushWasenderNotification, type WasenderEnvelope } from './envelope.js';
@@ -54,12 +54,12 @@ export function pushWasenderMessage(
   }
   const event: MessageEvent = {
     schemaVersion: 1,
-    id: joinId(['wasender', 'message', env.accountId ?? '', messageId]),
+    id: messageEventId('wasender', env.accountId ?? '', messageId),
     kind: 'message',
     provider: 'wasender',
     accountId: env.accountId,
     phoneNumberId: null,
-    occurredAt: baileysIso(m.messageTimestamp) ?? env.occurredAt,
+    occurredAt: baileysIso(m.messageTimestamp, env.occurredAt),
     receivedAt: ctx.receivedAt,
     messageId,
     direction: inbound ? 'inbound' : 'outbound',

@@ -4,6 +4,7 @@ import type { CanonicalEvent, DeliveryStatus, ErrorEvent, ProviderError, StatusE
 import type { NormalizeContext } from '../context.js';
 import { bool, type Json, jidDomain, jidUser, obj, str } from '../read.js';
 import { ackStatus } from './ack.js';
+import { statusEventId } from '../event-ids.js';
 import { baileysIso, chatParty, jidId, pushWasenderNotification, type WasenderEnvelope } from './envelope.js';
 
 /*
@@ -44,15 +45,7 @@ function pushStatus(
 ): void {
   const event: StatusEvent = {
     schemaVersion: 1,
-    id: joinId([
-      'wasender',
-      'status',
-      env.accountId ?? '',
-      messageId,
-      target.recipientId ?? '',
-      target.participantId ?? '',
-      providerStatus,
-    ]),
+    id: statusEventId('wasender', env.accountId ?? '', messageId, target.recipientId ?? '', target.participantId ?? '', providerStatus),
     kind: 'status',
     provider: 'wasender',
     accountId: env.accountId,
@@ -115,26 +108,26 @@ export function pushReceipt(out: CanonicalEvent[], item: unknown, env: WasenderE
     const receipt = obj(entry) ?? {};
     let status: DeliveryStatus = 'unknown';
     let providerStatus = '';
-    let at: string | undefined;
+    let at = env.occurredAt;
     if (receipt.playedTimestamp !== undefined && receipt.playedTimestamp !== null) {
       status = 'played';
       providerStatus = 'playedTimestamp';
-      at = baileysIso(receipt.playedTimestamp);
+      at = baileysIso(receipt.playedTimestamp, env.occurredAt);
     } else if (receipt.readTimestamp !== undefined && receipt.readTimestamp !== null) {
       status = 'read';
       providerStatus = 'readTimestamp';
-      at = baileysIso(receipt.readTimestamp);
+      at = baileysIso(receipt.readTimestamp, env.occurredAt);
     } else if (receipt.receiptTimestamp !== undefined && receipt.receiptTimestamp !== null) {
       status = 'delivered';
       providerStatus = 'receiptTimestamp';
-      at = baileysIso(receipt.receiptTimestamp);
+      at = baileysIso(receipt.receiptTimestamp, env.occurredAt);
     } else if (receipt.status !== undefined && receipt.status !== null) {
       status = ackStatus(receipt.status);
       providerStatus = String(receipt.status);
-      at = baileysIso(receipt.t);
+      at = baileysIso(receipt.t, env.occurredAt);
     }
     const target = targetOf(key, str(receipt.userJid));
-    pushStatus(out, env, ctx, messageId, target, status, providerStatus, at ?? env.occurredAt, [], entry);
+    pushStatus(out, env, ctx, messageId, target, status, providerStatus, at, [], entry);
   }
 }
 

@@ -1,14 +1,10 @@
-/**
- * Readers for the parts a Meta-style status carries besides its value (`pricing`,
- * `conversation`), shared by the On-Premises mapper and usable by the Cloud one: both APIs send
- * the same objects.
- */
-import { toIsoTimestamp } from '../event/timestamp.js';
-import type { Conversation, Pricing } from '../event/types.js';
-import { bool, type Json, obj, str } from './read.js';
+import type { Conversation, Pricing } from '../../event/types.js';
+import { isoOr } from '../iso-or.js';
+import { bool, obj, str, type Json } from '../read.js';
 
 /**
- * Maps a Meta `pricing` object (`billable`, `pricing_model`, `category`, `type`) to {@link Pricing}.
+ * A status's `pricing` (`billable`, `pricing_model`, `category`, `type`) → {@link Pricing}, only
+ * the fields present.
  *
  * @example
  * ```ts
@@ -30,7 +26,8 @@ export function metaPricing(p: Json): Pricing {
 }
 
 /**
- * Maps a Meta `conversation` object (`id`, `origin.type`, `expiration_timestamp`) to {@link Conversation}.
+ * A status's `conversation` (`id`, `origin.type` or a bare `origin` string, `expiration_timestamp`)
+ * → {@link Conversation}; an unusable expiry is left out.
  *
  * @example
  * ```ts
@@ -45,7 +42,9 @@ export function metaConversation(c: Json): Conversation {
   const origin = obj(c.origin);
   const originType = origin === undefined ? str(c.origin) : str(origin.type);
   if (originType !== undefined) conversation.origin = originType;
-  const expiresAt = toIsoTimestamp(c.expiration_timestamp);
-  if (expiresAt !== undefined) conversation.expiresAt = expiresAt;
+  if (c.expiration_timestamp !== undefined) {
+    const expiresAt = isoOr(c.expiration_timestamp, '');
+    if (expiresAt !== '') conversation.expiresAt = expiresAt;
+  }
   return conversation;
 }

@@ -1,0 +1,75 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { joinId } from '../../src/event/ids.js';
+import { formatIso, toIsoTimestamp } from '../../src/event/timestamp.js';
+import { messageEventId, statusEventId } from '../../src/providers/event-ids.js';
+import { isoOr } from '../../src/providers/iso-or.js';
+import { phoneDigits } from '../../src/providers/read.js';
+
+/*
+ * The mappers' hot-path helpers take shortcuts for speed (no intermediate arrays, cached minute
+ * prefixes, no regex for bare digits). They must agree exactly with the plain definitions.
+ */
+
+const FALLBACK = 'fallback';
+const idText = fc.oneof(fc.string(), fc.constantFrom('wamid.HBgLMTY1MDM4Nzk0MzkV=', 'a:b', '100%', '%3A', ':', ''));
+const scope = fc.option(idText, { nil: undefined });
+const provider = fc.constantFrom('cloud', 'onprem', 'wasender' as const);
+
+/** The plain definition the digits fast path must match. */
+const slowDigits = (value: string): string => (/^[+\d][\d\s-]*$/.test(value) ? value.replace(/[^\d]/g, '') : value);
+
+describe('hot-path helpers agree with the plain definitions', () => {
+  it('statusEventId and messageEventId equal joinId, with and without a scope', () => {
+    fc.assert(
+      fc.property(provider, scope, idText, idText, idText, idText, (p, s, a, b, c, d) => {
+        const head = s === undefined ? [p, 'status'] : [p, 'status', s];
+        expect(statusEventId(p, s, a, b, c, d)).toBe(joinId([...head, a, b, c, d]));
+        expect(messageEventId(p, s, a)).toBe(joinId(s === undefined ? [p, 'message', a] : [p, 'message', s, a]));
+      }),
+      { numRuns: 2000 },
+    );
+  });
+
+  it('formatIso equals Date.prototype.toISOString in any order of nearby and distant calls (cache hits and misses)', () => {
+    const base = 1_750_000_000_000;
+    const near = fc.integer({ min: base, max: base + 400_000 }); // a few adjacent minutes, so the minute cache is hit
+    const anywhere = fc.integer({ min: 0, max: 253402300799999 });
+    fc.assert(
+      fc.property(fc.array(fc.oneof(near, near, anywhere), { minLength: 1, maxLength: 40 }), (values) => {
+        for (const ms of values) expect(formatIso(ms)).toBe(new Date(ms).toISOString());
+      }),
+      { numRuns: 1000 },
+    );
+  });
+
+  it('isoOr equals toIsoTimestamp or the fallback', () => {
+    const value = fc.oneof(
+      fc.integer({ min: 1, max: 9_999_999_999 }),
+      fc.integer({ min: 1_750_000_000, max: 1_750_000_200 }).map(String),
+      fc.double(),
+      fc.string({ maxLength: 12 }),
+      fc.constantFrom('asdf', '0000000000', '1750000000.5', '1e9', '-17500000', 1e12, 1747775431467, null, undefined, {}),
+    );
+    fc.assert(
+      fc.property(value, (v) => {
+        expect(isoOr(v, FALLBACK)).toBe(toIsoTimestamp(v) ?? FALLBACK);
+        const expected = typeof v === 'number' && v > 0 && v < 1e11 && Number.isInteger(v) ? new Date(v * 1000).toISOString() : undefined;
+        if (expected !== undefined) expect(isoOr(v, FALLBACK)).toBe(expected);
+      }),
+      { numRuns: 2000 },
+    );
+  });
+
+  it('phoneDigits (bare-digits fast path) equals the regex definition', () => {
+    const phone = fc.oneof(fc.string(), fc.stringMatching(/^\+?[\d -]{0,16}$/), fc.constantFrom('+250 788 123 200', '16505551234', 'US.1234', ''));
+    fc.assert(
+      fc.property(phone, (p) => {
+        expect(phoneDigits(p)).toBe(slowDigits(p));
+      }),
+      { numRuns: 2000 },
+    );
+    expect(phoneDigits('+250 788 123 200')).toBe('250788123200');
+    expect(phoneDigits('US.13491208655302741918')).toBe('US.13491208655302741918');
+  });
+});
