@@ -1,0 +1,184 @@
+/**
+ * The Lua merge must be `merge()` exactly: random pairs of states (every field shape, the bounds
+ * of errors/annotations/tags, unicode strings) merged by Redis deep-equal the JS join, agree with
+ * it on "changed or not", and survive being re-read and re-merged by the script.
+ */
+import fc from 'fast-check';
+import type { Redis } from 'ioredis';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { DeliveryStatus, ProviderError, StatusEvent } from '../../src/event/types.js';
+import { redisStore, type RedisStore } from '../../src/storage/redis/index.js';
+import { trackingKey } from '../../src/tracking/key.js';
+import { merge } from '../../src/tracking/merge.js';
+import { observe } from '../../src/tracking/observe.js';
+import { MAX_ANNOTATIONS, MAX_ERRORS, MAX_TAGS, type DeliveryState } from '../../src/tracking/state.js';
+import { redisAvailable } from '../helpers/services.js';
+import { deleteUnder, testClient, uniquePrefix } from './redis-helpers.js';
+
+const up = await redisAvailable();
+const prefix = uniquePrefix('lua');
+let client: Redis;
+let store: RedisStore;
+let counter = 0;
+
+// No character of U+E000–U+FFFF: there (and only there, against astral characters) UTF-16
+// code-unit order and UTF-8 byte order disagree; that case has its own test below.
+const CHARS = ['a', 'b', 'z', 'A', '0', '9', ' ', '/', '"', '\\', '\n', 'é', 'ß', 'Ω', '中', '\u00ff', '\u0100', '😀', '𝄞'];
+const str = fc.string({ unit: fc.constantFrom(...CHARS), maxLength: 4 });
+const optStr = fc.option(str, { nil: undefined });
+const nullable = <T>(arb: fc.Arbitrary<T>) => fc.option(arb, { nil: null });
+const ts = fc.oneof(fc.constant(0), fc.integer({ min: 1_600_000_000_000, max: 1_800_000_000_000 }), fc.constantFrom(1_700_000_000_000, 1_700_000_000_001));
+// Small domains make ties (equal codes, equal titles, equal pricing) and overlapping sets common.
+const tiny = fc.constantFrom(undefined, 'x', 'y', 'é', '😀', '');
+const CODES = ['131000', '131026', '131049', '2', '10', '470', 'abc', 'abd', 'é1', '😀', 'Z', 'z', '0', '00', '1', '9', '131047', '368', '130472', '131051'];
+const code = fc.oneof(fc.constantFrom(...CODES), str);
+const NAMES = Array.from({ length: 40 }, (_, i) => (i % 3 === 0 ? `t${i}` : i % 3 === 1 ? `T${i}é` : `${i}😀`));
+
+function defined<T extends object>(o: T): T {
+  const out = {} as T;
+  for (const k in o) if (o[k] !== undefined) out[k] = o[k];
+  return out;
+}
+
+const errorArb = (c: string) =>
+  fc
+    .record({ title: tiny, message: tiny, details: tiny, href: tiny, class: fc.constantFrom('retryable', 'permanent', 'policy', 'unknown') })
+    .map((e) => defined({ code: c, ...e }) as ProviderError);
+
+const errorsArb = fc.oneof(
+  fc.constant(null),
+  fc.constant({}),
+  fc
+    .uniqueArray(code, { maxLength: MAX_ERRORS, size: 'max' })
+    .chain((codes) => fc.tuple(...codes.map(errorArb)).map((es) => Object.fromEntries(es.map((e) => [e.code, e])))),
+);
+const sortedSet = (max: number) =>
+  fc.oneof(fc.uniqueArray(str, { maxLength: max }), fc.uniqueArray(fc.constantFrom(...NAMES), { maxLength: max, size: 'max' })).map((xs) => xs.sort());
+const pricingArb = nullable(fc.record({ billable: fc.option(fc.boolean(), { nil: undefined }), model: tiny, category: tiny, type: tiny }).map(defined));
+const conversationArb = nullable(fc.record({ id: tiny, origin: tiny, expiresAt: tiny }).map(defined));
+const metaArb = nullable(fc.record({ campaign: tiny, tags: fc.option(sortedSet(MAX_TAGS), { nil: undefined }), wasenderMsgId: tiny }).map(defined));
+
+/**
+ * Any valid state of one tracking key, including shapes observe() never makes ({} errors, []
+ * arrays). Sets stay within their bounds, as every state merge() produces does (past a bound,
+ * merge() keeps an over-long set only when both sides are the very same array object).
+ */
+const rawStateArb: fc.Arbitrary<DeliveryState> = fc.record({
+  provider: fc.constant('cloud' as const),
+  accountId: nullable(str),
+  messageId: fc.constant('M'),
+  recipientId: nullable(str),
+  participantId: nullable(str),
+  rank: fc.integer({ min: 0, max: 5 }),
+  pendingAt: ts,
+  sentAt: ts,
+  deliveredAt: ts,
+  readAt: ts,
+  playedAt: ts,
+  failedAt: ts,
+  deletedAt: ts,
+  warningAt: ts,
+  errors: errorsArb,
+  billingRank: fc.integer({ min: -1, max: 5 }),
+  pricing: pricingArb,
+  conversation: conversationArb,
+  bizOpaqueCallbackData: nullable(str),
+  annotations: fc.oneof(fc.constant(null), sortedSet(MAX_ANNOTATIONS)),
+  tracked: fc.boolean(),
+  meta: metaArb,
+});
+
+const STATUSES: DeliveryStatus[] = ['pending', 'sent', 'delivered', 'read', 'played', 'failed', 'deleted', 'warning', 'unknown'];
+/** The states a tracker really stores: observations of status events, and joins of several. */
+const observedArb: fc.Arbitrary<DeliveryState> = fc
+  .record({
+    status: fc.constantFrom(...STATUSES),
+    at: fc.integer({ min: 1_700_000_000, max: 1_700_000_004 }),
+    errors: fc.array(fc.record({ code, title: optStr, class: fc.constantFrom('policy', 'unknown') }).map((e) => defined(e) as ProviderError), { maxLength: 3 }),
+    pricing: fc.option(fc.record({ model: fc.constantFrom('CBP', 'PMP'), category: str, billable: fc.boolean() }), { nil: undefined }),
+    conversation: fc.option(fc.record({ id: str, origin: str }), { nil: undefined }),
+    biz: optStr,
+    providerStatus: str,
+  })
+  .map((r) => {
+    const iso = new Date(r.at * 1000).toISOString();
+    const event: StatusEvent = {
+      schemaVersion: 1,
+      id: 'x',
+      kind: 'status',
+      provider: 'cloud',
+      accountId: 'waba',
+      phoneNumberId: null,
+      occurredAt: iso,
+      receivedAt: iso,
+      messageId: 'M',
+      recipientId: '1555',
+      status: r.status,
+      providerStatus: r.providerStatus,
+      errors: r.errors,
+      ...(r.pricing ? { pricing: r.pricing } : {}),
+      ...(r.conversation ? { conversation: r.conversation } : {}),
+      ...(r.biz ? { bizOpaqueCallbackData: r.biz } : {}),
+    };
+    return observe(event);
+  });
+const foldedArb = fc.array(observedArb, { minLength: 1, maxLength: 6 }).map((xs) => xs.reduce((a, b) => merge(a, b)));
+const stateArb = fc.oneof(rawStateArb, observedArb, foldedArb);
+
+/** A fresh key holding `a` (stored through the script's create path); returns the key. */
+async function seed(a: DeliveryState): Promise<string> {
+  const key = trackingKey({ ...a, messageId: `m${++counter}`, participantId: null, recipientId: '1555' });
+  const r = await store.merge(key, a);
+  expect(r.before).toBeNull();
+  return key;
+}
+
+describe.skipIf(!up)('Lua merge equals merge() (real Redis)', () => {
+  beforeAll(() => {
+    client = testClient();
+    store = redisStore({ client, prefix });
+  });
+  afterAll(async () => {
+    await deleteUnder(client, prefix);
+    await client.quit();
+  });
+
+  it('random pairs: after deep-equals merge(a, b), "changed" agrees, and the result re-merges idempotently', async () => {
+    await fc.assert(
+      fc.asyncProperty(stateArb, stateArb, async (a, b) => {
+        const key = await seed(a);
+        const expected = merge(a, b);
+        const r = await store.merge(key, b);
+        expect(r.before).toEqual(a);
+        expect(r.after).toEqual(expected);
+        expect(r.after === r.before).toBe(expected === a);
+        expect(await store.get(key)).toEqual(expected);
+        // The Lua-written JSON read back by Lua: joining either side again changes nothing.
+        for (const again of [a, b, expected]) {
+          const r2 = await store.merge(key, again);
+          expect(r2.after).toEqual(merge(expected, again));
+          expect(r2.after === r2.before).toBe(merge(expected, again) === expected);
+        }
+      }),
+      { numRuns: 600 },
+    );
+  });
+
+  it('mergeMany folds a random sequence exactly like merge()', async () => {
+    await fc.assert(
+      fc.asyncProperty(fc.array(stateArb, { minLength: 1, maxLength: 8 }), async (xs) => {
+        const key = trackingKey({ ...(xs[0] as DeliveryState), messageId: `many${++counter}`, participantId: null, recipientId: '1' });
+        const results = await store.mergeMany(xs.map((observation) => ({ key, observation })));
+        let state: DeliveryState | null = null;
+        results.forEach((r, i) => {
+          const obs = xs[i] as DeliveryState;
+          expect(r.before).toEqual(state);
+          state = state === null ? obs : merge(state, obs);
+          expect(r.after).toEqual(state);
+        });
+        expect(await store.get(key)).toEqual(state);
+      }),
+      { numRuns: 150 },
+    );
+  });
+});
