@@ -60,7 +60,7 @@ async function opsPerSec(fn: Bench, ms: number): Promise<number> {
 const wa = new WhatsAppAPI({ token: 'unused', appSecret: SECRET, webhookVerifyToken: 'unused', v: 'v20.0' });
 const fmt = (n: number) => Math.round(n).toLocaleString('en-US').padStart(10);
 
-console.log(`Node ${process.version}; ops/s, higher is better (median of 3 interleaved rounds)\n`);
+console.log(`Node ${process.version}; ops/s, higher is better (best of 5 interleaved rounds)\n`);
 console.log('payload              bytes      ours     limit  ours/limit  whatsapp-api-js  ours/waj');
 for (const [label, raw] of [['inbound text', text], ['status + pricing', status], ['batch of 50 statuses', batch50]] as const) {
   const body = Buffer.from(raw);
@@ -78,15 +78,15 @@ for (const [label, raw] of [['inbound text', text], ['status + pricing', status]
   };
   const waj: Bench = async () => wa.post(JSON.parse(raw), raw, header);
   const rounds: Record<'ours' | 'limit' | 'waj', number[]> = { ours: [], limit: [], waj: [] };
-  for (let r = 0; r < 3; r++) {
-    rounds.limit.push(await opsPerSec(limit, 800));
-    rounds.ours.push(await opsPerSec(ours, 800));
-    rounds.waj.push(await opsPerSec(waj, 800));
+  for (let r = 0; r < 5; r++) {
+    rounds.limit.push(await opsPerSec(limit, 500));
+    rounds.ours.push(await opsPerSec(ours, 500));
+    rounds.waj.push(await opsPerSec(waj, 500));
   }
-  const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[1] as number;
-  const o = median(rounds.ours);
-  const l = median(rounds.limit);
-  const w = median(rounds.waj);
+  // Best of 5 interleaved rounds: on a shared machine noise only ever slows a round down.
+  const o = Math.max(...rounds.ours);
+  const l = Math.max(...rounds.limit);
+  const w = Math.max(...rounds.waj);
   console.log(
     `${label.padEnd(20)} ${String(body.length).padStart(6)} ${fmt(o)} ${fmt(l)} ${(o / l).toFixed(2).padStart(11)} ${fmt(w).padStart(16)} ${(o / w).toFixed(1).padStart(9)}x   (${count} events; whatsapp-api-js reads entry[0].changes[0] only)`,
   );
