@@ -5,6 +5,8 @@
  */
 import type { CanonicalEvent, ErrorEvent, MessageEvent, NormalizeResult, NotificationEvent, Provider, StatusEvent } from '../event/types.js';
 import type { StorageAdapter } from '../storage/adapter.js';
+import type { DispatcherOptions } from '../sinks/dispatcher.js';
+import type { Sink } from '../sinks/types.js';
 import type { ListenerFailure } from './listeners.js';
 import type { FailedPolicy, PresentedState } from './present.js';
 import type { DeliveryState } from './state.js';
@@ -85,7 +87,14 @@ export interface TrackerOptions {
   failedPolicy?: FailedPolicy;
   /** How long an event id is remembered for dedupe. Default 8 days (Meta retries for up to 7). */
   dedupeTtlMs?: number;
-  /** Receives every accepted event of each batch: where the sink dispatcher plugs in. */
+  /**
+   * Sinks that receive every accepted event, batched, retried and dead-lettered by a dispatcher
+   * the tracker creates (its stats are `tracker.dispatcher.stats()`); `close()` flushes them.
+   */
+  sinks?: readonly Sink[];
+  /** Dispatcher settings for `sinks`: batch size, retries, queue bounds, dead-letter sink, … */
+  dispatch?: Omit<DispatcherOptions, 'sinks'>;
+  /** Receives every accepted event of each batch (after the sinks' dispatcher, if any). */
   forward?: (events: CanonicalEvent[]) => unknown;
   /** Provider for `track()` calls that give none. */
   provider?: Provider;

@@ -8,6 +8,7 @@ import { BluetickError, StorageError } from '../errors.js';
 import type { CanonicalEvent } from '../event/types.js';
 import type { MergeItem, MergeResult, StorageAdapter } from '../storage/adapter.js';
 import { memoryStore } from '../storage/memory-store.js';
+import { createDispatcher, type Dispatcher } from '../sinks/dispatcher.js';
 import { createAliasMap } from './aliases.js';
 import { TrackingError } from './errors.js';
 import { trackingKey } from './key.js';
@@ -47,7 +48,12 @@ export interface Tracker {
   off<K extends keyof TrackerEvents>(name: K, listener?: TrackerEvents[K]): Tracker;
   readonly store: StorageAdapter;
   readonly failedPolicy: FailedPolicy;
-  /** Stops the stale timer and closes the store if the tracker created it. */
+  /** The dispatcher feeding `sinks` (null without sinks): `stats()`, `flush()`. */
+  readonly dispatcher: Dispatcher | null;
+  /**
+   * Stops ingesting, flushes the sinks (delivered or dead-lettered), stops the stale timer and
+   * closes the store if the tracker created it.
+   */
   close(): Promise<void>;
 }
 
@@ -68,6 +74,19 @@ function asStorageError(err: unknown): BluetickError {
 
 function sameValue(a: MergeResult): boolean {
   return a.before !== null && (a.before === a.after || JSON.stringify(a.before) === JSON.stringify(a.after));
+}
+
+/** The forward hook: the sinks' dispatcher first (never throws, never awaits delivery), then the host's. */
+function forwardTo(
+  dispatcher: Dispatcher | null,
+  host: ((events: CanonicalEvent[]) => unknown) | undefined,
+): ((events: CanonicalEvent[]) => unknown) | undefined {
+  if (dispatcher === null) return host;
+  if (host === undefined) return (events) => void dispatcher.enqueue(events);
+  return (events) => {
+    dispatcher.enqueue(events);
+    return host(events);
+  };
 }
 
 /**
@@ -93,6 +112,8 @@ export function createTracker(options: TrackerOptions = {}): Tracker {
   const aliases = createAliasMap(options.maxAliases ?? 100_000);
   let closed = false;
   let timer: ReturnType<typeof setInterval> | undefined;
+  const dispatcher = options.sinks && options.sinks.length > 0 ? createDispatcher({ ...options.dispatch, sinks: options.sinks }) : null;
+  const forward = forwardTo(dispatcher, options.forward);
 
   async function finish(collector: Collector): Promise<ListenerFailure[]> {
     await hub.settle(collector);
@@ -180,9 +201,9 @@ export function createTracker(options: TrackerOptions = {}): Tracker {
       else hub.emit(collector, 'notification', e);
     }
     report.accepted = accepted.length;
-    if (options.forward && accepted.length > 0) {
+    if (forward && accepted.length > 0) {
       try {
-        const r = options.forward(accepted);
+        const r = forward(accepted);
         if (r !== null && typeof r === 'object' && typeof (r as PromiseLike<unknown>).then === 'function') {
           collector.pending.push(
             Promise.resolve(r).then(undefined, (error: unknown) => {
@@ -250,10 +271,12 @@ export function createTracker(options: TrackerOptions = {}): Tracker {
     },
     store,
     failedPolicy: policy,
+    dispatcher,
     async close() {
       if (closed) return;
       closed = true;
       if (timer !== undefined) clearInterval(timer);
+      if (dispatcher) await dispatcher.close();
       if (ownsStore) await store.close();
     },
   };
