@@ -29,7 +29,8 @@ function copyKeys<T>(src: Json, keys: readonly string[]): T {
   return out as T;
 }
 
-const ERROR_KEYS = ['code', 'title', 'message', 'details', 'href', 'class'] as const;
+// The orders cleanError / cleanPricing / cleanConversation build their objects in.
+const ERROR_KEYS = ['code', 'class', 'title', 'message', 'details', 'href'] as const;
 const PRICING_KEYS = ['billable', 'model', 'category', 'type'] as const;
 const CONVERSATION_KEYS = ['id', 'origin', 'expiresAt'] as const;
 
