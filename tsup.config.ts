@@ -1,20 +1,41 @@
-import { defineConfig } from 'tsup';
+import { defineConfig, type Options } from 'tsup';
 
 /**
- * One entry per public subpath. Optional peers (pg, ioredis, express, …) stay external:
- * each is loaded only by the subpath that needs it.
+ * One entry per public subpath (`bluetick/<name>`). `test/package.test.ts` checks that
+ * package.json's `exports` map lists exactly these. Optional peers (pg, ioredis, express, …)
+ * stay external and are loaded only by the subpath that needs them.
  */
-export const entries = {
+export const entries: Record<string, string> = {
   index: 'src/index.ts',
+  express: 'src/http/express.ts',
+  fastify: 'src/http/fastify.ts',
+  node: 'src/http/node.ts',
+  web: 'src/http/web.ts',
+  lambda: 'src/http/lambda.ts',
+  testing: 'src/testing/index.ts',
+  'sinks/ndjson': 'src/sinks/ndjson.ts',
+  'sinks/http': 'src/sinks/http.ts',
+  'sinks/firehose': 'src/sinks/firehose.ts',
+  'sinks/bullmq': 'src/sinks/bullmq.ts',
+  'sinks/callback': 'src/sinks/callback.ts',
 };
 
-export default defineConfig({
+const shared: Options = {
   entry: entries,
-  format: ['esm', 'cjs'],
   dts: true,
-  clean: true,
   sourcemap: true,
   target: 'node20',
-  splitting: true,
   treeshake: true,
-});
+  splitting: true,
+};
+
+export default defineConfig([
+  { ...shared, format: ['esm'], clean: true },
+  {
+    ...shared,
+    format: ['cjs'],
+    // p-retry (and its one dependency) is ESM-only; Node before 20.19 cannot require() ESM, so the
+    // CommonJS build carries its own copy. The ESM build imports the installed package.
+    noExternal: ['p-retry', 'is-network-error'],
+  },
+]);

@@ -1,5 +1,5 @@
 import fc from 'fast-check';
-import { describe, expect, it } from 'vitest';
+import { describe, it } from 'vitest';
 import { NormalizeError, eventSchema, normalize } from '../src/index.js';
 import { hasSharedFixtures, sharedFixtures } from './helpers/fixtures.js';
 
