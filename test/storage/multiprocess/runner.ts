@@ -1,0 +1,138 @@
+/**
+ * The generic multi-process scenario for any {@link StorageAdapter}: N worker processes ingest
+ * their own shuffles (with duplicates) of the same status events through `createTracker`, at the
+ * same time, against one shared store. {@link verifyOutcome} then checks that:
+ *
+ * - every final stored state equals the sequential fold (`applyEvent` reduce), field by field;
+ * - every presented transition was emitted exactly once across all processes (each
+ *   (key, presented after) pair appears once in the union), each key was created (before null)
+ *   exactly once, and the last state a key reached is its final presented state.
+ *
+ * Usage from a test: `const outcome = await runMultiprocess({ storeModule, env })`, then
+ * `expect(await verifyOutcome(outcome, (key) => store.get(key))).toEqual([])`.
+ */
+import { spawn } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { StatusEvent } from '../../../src/event/types.js';
+import { trackingKey } from '../../../src/tracking/key.js';
+import { applyEvent } from '../../../src/tracking/merge.js';
+import { observe } from '../../../src/tracking/observe.js';
+import { present } from '../../../src/tracking/present.js';
+import type { DeliveryState } from '../../../src/tracking/state.js';
+import { generateEvents } from './dataset.js';
+import { canonicalJson, type WorkerOutput } from './protocol.js';
+
+export interface MultiprocessOptions {
+  /** Absolute path of a module exporting `createStore(): Promise<StorageAdapter>`. */
+  storeModule: string;
+  /** Extra environment for the workers (connection settings, schema names). */
+  env?: Record<string, string>;
+  workers?: number;
+  /** Status events in the data set. Default 20 000. */
+  events?: number;
+  seed?: number;
+  /** Kill the workers and fail after this long. Default 120 s. */
+  timeoutMs?: number;
+}
+
+export interface MultiprocessOutcome {
+  events: StatusEvent[];
+  outputs: WorkerOutput[];
+  wallMs: number;
+}
+
+const WORKER = fileURLToPath(new URL('./worker.ts', import.meta.url));
+const ROOT = fileURLToPath(new URL('../../../', import.meta.url));
+
+/** Spawns the workers, starts them together, and collects their reports. */
+export async function runMultiprocess(options: MultiprocessOptions): Promise<MultiprocessOutcome> {
+  const workers = options.workers ?? 4;
+  const count = options.events ?? 20_000;
+  const seed = options.seed ?? 20_240_601;
+  const dir = mkdtempSync(join(tmpdir(), 'bluetick-mp-'));
+  const children = Array.from({ length: workers }, (_, w) => {
+    const out = join(dir, `worker-${w}.json`);
+    const child = spawn(process.execPath, ['--import', 'tsx', WORKER, options.storeModule, String(seed), String(count), String(seed * 31 + w + 1), out], {
+      cwd: ROOT,
+      env: { ...process.env, ...options.env },
+      stdio: ['pipe', 'pipe', 'pipe'],
+    });
+    let stderr = '';
+    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+    const ready = new Promise<void>((resolve, reject) => {
+      child.stdout.on('data', (d: Buffer) => d.toString().includes('ready') && resolve());
+      child.once('exit', (code) => reject(new Error(`worker ${w} exited (${code}) before ready:\n${stderr}`)));
+    });
+    const done = new Promise<WorkerOutput>((resolve, reject) => {
+      child.once('exit', (code) => {
+        if (code === 0) resolve(JSON.parse(readFileSync(out, 'utf8')) as WorkerOutput);
+        else reject(new Error(`worker ${w} failed (exit ${code}):\n${stderr}`));
+      });
+    });
+    done.catch(() => undefined);
+    ready.catch(() => undefined);
+    return { child, ready, done };
+  });
+  const timer = setTimeout(() => children.forEach((c) => c.child.kill('SIGKILL')), options.timeoutMs ?? 120_000);
+  try {
+    await Promise.all(children.map((c) => c.ready));
+    const start = performance.now();
+    for (const c of children) c.child.stdin.end('go\n');
+    const outputs = await Promise.all(children.map((c) => c.done));
+    return { events: generateEvents(seed, count), outputs, wallMs: performance.now() - start };
+  } finally {
+    clearTimeout(timer);
+    for (const c of children) if (c.child.exitCode === null) c.child.kill('SIGKILL');
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+/** The sequential fold of the events per tracking key: what the store must hold. */
+export function expectedStates(events: readonly StatusEvent[]): Map<string, DeliveryState> {
+  const out = new Map<string, DeliveryState>();
+  for (const e of events) {
+    const key = trackingKey(observe(e));
+    out.set(key, applyEvent(out.get(key) ?? null, e));
+  }
+  return out;
+}
+
+/** Problems found (empty when the store behaved), at most `limit` of them. */
+export async function verifyOutcome(outcome: MultiprocessOutcome, read: (key: string) => Promise<DeliveryState | null>, limit = 20): Promise<string[]> {
+  const problems: string[] = [];
+  const report = (p: string) => problems.length < limit && problems.push(p);
+  const expected = expectedStates(outcome.events);
+
+  for (const [key, want] of expected) {
+    const got = await read(key);
+    if (got === null) {
+      report(`${key}: missing from the store`);
+      continue;
+    }
+    for (const field of Object.keys(want) as (keyof DeliveryState)[]) {
+      if (canonicalJson(got[field]) !== canonicalJson(want[field])) {
+        report(`${key}.${field}: stored ${canonicalJson(got[field])}, fold ${canonicalJson(want[field])}`);
+      }
+    }
+  }
+
+  const seen = new Map<string, number>();
+  const creators = new Map<string, number>();
+  for (const out of outcome.outputs) {
+    for (const t of out.transitions) {
+      const id = `${t.key}\u0000${t.after}`;
+      seen.set(id, (seen.get(id) ?? 0) + 1);
+      if (t.before === null) creators.set(t.key, (creators.get(t.key) ?? 0) + 1);
+      if (!expected.has(t.key)) report(`${t.key}: transition for an unknown key`);
+    }
+  }
+  for (const [id, n] of seen) if (n !== 1) report(`transition emitted ${n} times: ${id.replace('\u0000', ' → ')}`);
+  for (const [key, want] of expected) {
+    if (creators.get(key) !== 1) report(`${key}: created ${creators.get(key) ?? 0} times (before = null), expected once`);
+    if (!seen.has(`${key}\u0000${canonicalJson(present(want))}`)) report(`${key}: no transition reached the final presented state`);
+  }
+  return problems;
+}

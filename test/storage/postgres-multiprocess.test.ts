@@ -1,0 +1,31 @@
+import { fileURLToPath } from 'node:url';
+import { afterAll, describe, expect, it } from 'vitest';
+import { postgresStore } from '../../src/storage/postgres/index.js';
+import { postgresAvailable, POSTGRES_URL } from '../helpers/services.js';
+import { runMultiprocess, verifyOutcome } from './multiprocess/runner.js';
+import { dropSchema, uniqueSchema } from './postgres-helpers.js';
+
+const available = await postgresAvailable();
+const schema = uniqueSchema('mp');
+
+afterAll(async () => {
+  if (available) await dropSchema(schema);
+});
+
+describe.skipIf(!available)('postgresStore across 4 processes', () => {
+  it('converges to the sequential fold and emits every transition exactly once', async () => {
+    // Migrate first so the workers race on data, not on DDL (migration races are tested apart).
+    const store = postgresStore({ connectionString: POSTGRES_URL, max: 2 }, { schema });
+    await store.migrate();
+    const outcome = await runMultiprocess({
+      storeModule: fileURLToPath(new URL('./multiprocess/stores/postgres.ts', import.meta.url)),
+      env: { BLUETICK_MP_SCHEMA: schema },
+    });
+    const totals = outcome.outputs.map((o) => `${o.ingested} in ${Math.round(o.ms)} ms`).join(', ');
+    console.log(`[postgres multiprocess] ${outcome.events.length} events; workers: ${totals}; wall ${Math.round(outcome.wallMs)} ms`);
+    expect(outcome.outputs.every((o) => o.ingested > outcome.events.length)).toBe(true);
+    expect(outcome.outputs.every((o) => o.duplicates > 0)).toBe(true);
+    expect(await verifyOutcome(outcome, (key) => store.get(key))).toEqual([]);
+    await store.close();
+  }, 120_000);
+});
