@@ -1,6 +1,16 @@
 import { defineConfig } from 'vitest/config';
+import { entries } from './tsup.config.js';
+
+// Examples and docs snippets import 'bluetick' and 'bluetick/<subpath>' as users do; in this
+// repository those resolve to the sources (tsconfig.json `paths` says the same to tsc and tsx).
+const alias = Object.entries(entries)
+  .map(([name, file]) => ({
+    find: new RegExp(`^bluetick${name === 'index' ? '' : `/${name}`}$`),
+    replacement: new URL(`./${file}`, import.meta.url).pathname,
+  }));
 
 export default defineConfig({
+  resolve: { alias },
   test: {
     include: ['test/**/*.test.ts'],
     testTimeout: 30_000,

@@ -50,3 +50,15 @@ describe('package manifest', () => {
     expect(readdirSync(join(process.cwd(), 'src')).length).toBeGreaterThan(0);
   });
 });
+
+describe('source aliases', () => {
+  it('tsconfig paths map bluetick and every subpath to the same source as the tsup entries', () => {
+    const tsconfig = JSON.parse(readFileSync(new URL('../tsconfig.json', import.meta.url), 'utf8')) as {
+      compilerOptions: { paths: Record<string, string[]> };
+    };
+    const expected = Object.fromEntries(
+      Object.entries(entries).map(([name, file]) => [name === 'index' ? 'bluetick' : `bluetick/${name}`, [`./${file}`]]),
+    );
+    expect(tsconfig.compilerOptions.paths).toEqual(expected);
+  });
+});
