@@ -57,7 +57,9 @@ const obsArb = fc
   })
   .map((r) => ({ ...r }));
 
-function toObservation(r: fc.Infer<typeof obsArb>, messageId: string): DeliveryState {
+type Row = typeof obsArb extends fc.Arbitrary<infer T> ? T : never;
+
+function toObservation(r: Row, messageId: string): DeliveryState {
   const e: StatusEvent = {
     schemaVersion: 1,
     id: 'x',

@@ -28,4 +28,22 @@ describe.skipIf(!available)('postgresStore across 4 processes', () => {
     expect(await verifyOutcome(outcome, (key) => store.get(key))).toEqual([]);
     await store.close();
   }, 120_000);
+
+  it('catches a store whose before is not taken atomically (harness self-test)', async () => {
+    const racySchema = `${schema}_racy`;
+    const store = postgresStore({ connectionString: POSTGRES_URL, max: 2 }, { schema: racySchema });
+    await store.migrate();
+    try {
+      const outcome = await runMultiprocess({
+        storeModule: fileURLToPath(new URL('./multiprocess/stores/racy-postgres.ts', import.meta.url)),
+        env: { BLUETICK_MP_SCHEMA: racySchema },
+        events: 1_000,
+      });
+      const problems = await verifyOutcome(outcome, (key) => store.get(key));
+      expect(problems.some((p) => p.includes('emitted') || p.includes('created'))).toBe(true);
+    } finally {
+      await store.close();
+      await dropSchema(racySchema);
+    }
+  }, 120_000);
 });

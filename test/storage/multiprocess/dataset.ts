@@ -42,7 +42,7 @@ export function generateEvents(seed: number, count: number, tag = `mp${seed}`): 
   for (let m = 0; out.length < count; m++) {
     const messageId = `${tag}-wamid-${m}`;
     const group = random() < 0.2;
-    const parties = group
+    const parties: { recipientId: string; participantId?: string }[] = group
       ? Array.from({ length: 2 + Math.floor(random() * 3) }, (_, p) => ({ recipientId: `group-${m}@g.us`, participantId: `1555000${p}` }))
       : [{ recipientId: `1555${String(m).padStart(6, '0')}` }];
     if (group && random() < 0.5) parties.push({ recipientId: `group-${m}@g.us` }); // the group-level state
