@@ -1,25 +1,36 @@
 /**
  * The ids of the two item kinds every batch is made of, built by concatenation rather than
- * through {@link joinId}'s parts array: a 50-status batch builds 50 of them. Each returns exactly
- * what the `joinId` noted beside it returns (property-tested), so ids never depend on which
- * helper built them.
+ * through {@link joinId}'s parts array: a 50-status batch builds 50 of them. The head
+ * (`provider:kind:` plus any scope) is computed once per envelope, the rest per item. Each id
+ * equals the `joinId` noted beside it (property-tested), so ids never depend on which helper
+ * built them.
  */
 import { idPart } from '../event/ids.js';
 import type { Provider } from '../event/types.js';
 
 /**
- * A message event's id: `joinId([provider, 'message', messageId])`, or with a scope (WASender's
- * session, whose message ids are only unique per connected phone)
- * `joinId([provider, 'message', scope, messageId])`.
+ * The fixed start of one provider's ids of one kind: `provider:kind:`, or with a scope (WASender's
+ * session, whose message ids are only unique per connected phone) `provider:kind:scope:`.
  *
  * @example
  * ```ts
- * messageEventId('cloud', undefined, 'wamid.X'); // 'cloud:message:wamid.X'
- * messageEventId('wasender', 's1', '3EB0A');     // 'wasender:message:s1:3EB0A'
+ * idHead('cloud', 'status');           // 'cloud:status:'
+ * idHead('wasender', 'message', 's1'); // 'wasender:message:s1:'
  * ```
  */
-export function messageEventId(provider: Provider, scope: string | undefined, messageId: string): string {
-  const head = scope === undefined ? provider + ':message:' : provider + ':message:' + idPart(scope) + ':';
+export function idHead(provider: Provider, kind: 'message' | 'status', scope?: string): string {
+  return scope === undefined ? provider + ':' + kind + ':' : provider + ':' + kind + ':' + idPart(scope) + ':';
+}
+
+/**
+ * A message event's id: `head + messageId`, i.e. `joinId([provider, 'message', scope?, messageId])`.
+ *
+ * @example
+ * ```ts
+ * messageEventId(idHead('cloud', 'message'), 'wamid.X'); // 'cloud:message:wamid.X'
+ * ```
+ */
+export function messageEventId(head: string, messageId: string): string {
   return head + idPart(messageId);
 }
 
@@ -30,17 +41,9 @@ export function messageEventId(provider: Provider, scope: string | undefined, me
  *
  * @example
  * ```ts
- * statusEventId('cloud', undefined, 'wamid.X', '16505551234', '', 'read'); // 'cloud:status:wamid.X:16505551234::read'
+ * statusEventId(idHead('cloud', 'status'), 'wamid.X', '16505551234', '', 'read'); // 'cloud:status:wamid.X:16505551234::read'
  * ```
  */
-export function statusEventId(
-  provider: Provider,
-  scope: string | undefined,
-  messageId: string,
-  recipient: string,
-  participant: string,
-  providerStatus: string,
-): string {
-  const head = scope === undefined ? provider + ':status:' : provider + ':status:' + idPart(scope) + ':';
+export function statusEventId(head: string, messageId: string, recipient: string, participant: string, providerStatus: string): string {
   return head + idPart(messageId) + ':' + idPart(recipient) + ':' + idPart(participant) + ':' + idPart(providerStatus);
 }

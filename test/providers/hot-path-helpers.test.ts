@@ -2,9 +2,10 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { joinId } from '../../src/event/ids.js';
 import { formatIso, toIsoTimestamp } from '../../src/event/timestamp.js';
-import { messageEventId, statusEventId } from '../../src/providers/event-ids.js';
+import { idHead, messageEventId, statusEventId } from '../../src/providers/event-ids.js';
 import { isoOr } from '../../src/providers/iso-or.js';
-import { phoneDigits } from '../../src/providers/read.js';
+import { jidDomain, jidUser, phoneDigits } from '../../src/providers/read.js';
+import { hasDomain, jidId, phoneOf } from '../../src/providers/wasender/jid.js';
 
 /*
  * The mappers' hot-path helpers take shortcuts for speed (no intermediate arrays, cached minute
@@ -16,16 +17,22 @@ const idText = fc.oneof(fc.string(), fc.constantFrom('wamid.HBgLMTY1MDM4Nzk0MzkV
 const scope = fc.option(idText, { nil: undefined });
 const provider = fc.constantFrom('cloud', 'onprem', 'wasender' as const);
 
+/** The plain definitions the JID fast paths must match: split at `@`, then compare the domain. */
+const PHONE_DOMAINS = new Set(['', 's.whatsapp.net', 'c.us']);
+const slowJidId = (jid: string): string => (PHONE_DOMAINS.has(jidDomain(jid)) ? slowDigits(jidUser(jid)) : jidUser(jid));
+const slowPhoneOf = (jid: string): string | undefined =>
+  jid === '' ? undefined : PHONE_DOMAINS.has(jidDomain(jid)) ? slowDigits(jidUser(jid)) : undefined;
+
 /** The plain definition the digits fast path must match. */
 const slowDigits = (value: string): string => (/^[+\d][\d\s-]*$/.test(value) ? value.replace(/[^\d]/g, '') : value);
 
 describe('hot-path helpers agree with the plain definitions', () => {
-  it('statusEventId and messageEventId equal joinId, with and without a scope', () => {
+  it('idHead + statusEventId / messageEventId equal joinId, with and without a scope', () => {
     fc.assert(
       fc.property(provider, scope, idText, idText, idText, idText, (p, s, a, b, c, d) => {
         const head = s === undefined ? [p, 'status'] : [p, 'status', s];
-        expect(statusEventId(p, s, a, b, c, d)).toBe(joinId([...head, a, b, c, d]));
-        expect(messageEventId(p, s, a)).toBe(joinId(s === undefined ? [p, 'message', a] : [p, 'message', s, a]));
+        expect(statusEventId(idHead(p, 'status', s), a, b, c, d)).toBe(joinId([...head, a, b, c, d]));
+        expect(messageEventId(idHead(p, 'message', s), a)).toBe(joinId(s === undefined ? [p, 'message', a] : [p, 'message', s, a]));
       }),
       { numRuns: 2000 },
     );
@@ -71,5 +78,23 @@ describe('hot-path helpers agree with the plain definitions', () => {
     );
     expect(phoneDigits('+250 788 123 200')).toBe('250788123200');
     expect(phoneDigits('US.13491208655302741918')).toBe('US.13491208655302741918');
+  });
+
+  it('JID helpers (index arithmetic, one slice) equal splitting at @ and comparing domains', () => {
+    const user = fc.oneof(fc.stringMatching(/^\d{1,15}$/), fc.stringMatching(/^\+?[\d -]{0,14}$/), fc.string({ maxLength: 12 }));
+    const device = fc.constantFrom('', ':12', ':0');
+    const domain = fc.constantFrom('', '@s.whatsapp.net', '@c.us', '@lid', '@g.us', '@newsletter', '@broadcast', '@s.whatsapp.netx', '@x.us', '@', '@a@s.whatsapp.net');
+    fc.assert(
+      fc.property(user, device, domain, (u, d, dom) => {
+        const jid = u + d + dom;
+        expect(jidId(jid)).toBe(slowJidId(jid));
+        expect(phoneOf(jid)).toBe(slowPhoneOf(jid));
+        expect(hasDomain(jid, 'g.us')).toBe(jidDomain(jid) === 'g.us');
+      }),
+      { numRuns: 3000 },
+    );
+    expect(jidId('5511999990002:12@s.whatsapp.net')).toBe('5511999990002');
+    expect(phoneOf('123456789012345@lid')).toBeUndefined();
+    expect(phoneOf(5511999990002)).toBe('5511999990002');
   });
 });

@@ -8,7 +8,7 @@ import { fillContent, inferType } from './content.js';
 import { readContext, readReferral } from './context.js';
 import { metaErrors } from './errors.js';
 import { recipientOf, senderContact } from './people.js';
-import type { MetaScope } from './scope.js';
+import { META_ID_HEADS, type MetaScope } from './scope.js';
 
 /**
  * Maps one Meta `messages[]` item (Cloud or On-Premises) to an inbound message event.
@@ -25,7 +25,7 @@ export function metaMessage(m: Json, scope: MetaScope, ctx: NormalizeContext): M
   const providerType = typeof m.type === 'string' ? m.type : '';
   const event: MessageEvent = {
     schemaVersion: 1,
-    id: messageEventId(scope.provider, undefined, messageId),
+    id: messageEventId(META_ID_HEADS[scope.provider].message, messageId),
     kind: 'message',
     provider: scope.provider,
     accountId: scope.accountId,

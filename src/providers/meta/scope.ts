@@ -1,3 +1,4 @@
+import { idHead } from '../event-ids.js';
 import type { Provider } from '../../event/types.js';
 
 /**
@@ -16,3 +17,9 @@ export interface MetaScope {
   /** The `contacts[]` describing the senders of the messages beside them (empty when absent). */
   contacts: readonly unknown[];
 }
+
+/** The id heads of Meta items, per provider (computed once, not per item). */
+export const META_ID_HEADS = {
+  cloud: { message: idHead('cloud', 'message'), status: idHead('cloud', 'status') },
+  onprem: { message: idHead('onprem', 'message'), status: idHead('onprem', 'status') },
+} as const;

@@ -6,7 +6,7 @@ import { obj, phoneDigits, str, type Json } from '../read.js';
 import { metaConversation, metaPricing } from './billing.js';
 import { metaErrors } from './errors.js';
 import { recipientOf } from './people.js';
-import type { MetaScope } from './scope.js';
+import { META_ID_HEADS, type MetaScope } from './scope.js';
 
 /**
  * A Meta `statuses[].status` value → canonical status. Anything else is data: `"unknown"`, never
@@ -54,7 +54,7 @@ export function metaStatus(s: Json, scope: MetaScope, ctx: NormalizeContext): St
   const providerStatus = str(s.status) ?? '';
   const event: StatusEvent = {
     schemaVersion: 1,
-    id: statusEventId(scope.provider, undefined, messageId, recipientId ?? recipientUserId ?? '', participantId ?? '', providerStatus),
+    id: statusEventId(META_ID_HEADS[scope.provider].status, messageId, recipientId ?? recipientUserId ?? '', participantId ?? '', providerStatus),
     kind: 'status',
     provider: scope.provider,
     accountId: scope.accountId,

@@ -4,7 +4,7 @@
  */
 import type { MessageContext, MessageEvent, MessageMedia, MessageType } from '../../event/types.js';
 import { arr, bool, type Json, num, obj, str } from '../read.js';
-import { jidId } from './envelope.js';
+import { jidId } from './jid.js';
 
 /** Containers whose `message` holds the real content (disappearing, view-once, captioned documents, edits). */
 const WRAPPERS: Record<string, true> = {

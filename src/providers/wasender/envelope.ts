@@ -2,7 +2,7 @@ import { hashJson, joinId } from '../../event/ids.js';
 import type { CanonicalEvent, NotificationEvent } from '../../event/types.js';
 import type { NormalizeContext } from '../context.js';
 import { isoOr } from '../iso-or.js';
-import { jidDomain, jidUser, type Json, num, obj, phoneDigits, str } from '../read.js';
+import { num, obj } from '../read.js';
 
 /** What every WASender item mapper needs from the envelope `{event, sessionId?, timestamp?, data}`. */
 export interface WasenderEnvelope {
@@ -14,6 +14,10 @@ export interface WasenderEnvelope {
   occurredAt: string;
   /** The envelope timestamp as sent, part of notification ids (two identical bodies sent at different times are different events). */
   timestampPart: string;
+  /** `idHead('wasender', 'message', sessionId)`: message ids are scoped by session. */
+  messageIdHead: string;
+  /** `idHead('wasender', 'status', sessionId)`. */
+  statusIdHead: string;
 }
 
 /**
@@ -39,52 +43,6 @@ export function baileysIso(value: unknown, fallback: string): string {
   if (long === undefined) return isoOr(value, fallback);
   const low = num(long.low);
   return low === undefined ? fallback : isoOr((num(long.high) ?? 0) * 4294967296 + (low >>> 0), fallback);
-}
-
-/**
- * The user part of a JID as bluetick prints people: phone digits for phone JIDs
- * (`+1234567890`, `1234567890@s.whatsapp.net`), the bare id for groups, `@lid` and newsletters
- * (whose hyphens are part of the id, not phone formatting).
- */
-export function jidId(jid: string): string {
-  const domain = jidDomain(jid);
-  const user = jidUser(jid);
-  return domain === '' || domain === 's.whatsapp.net' || domain === 'c.us' ? phoneDigits(user) : user;
-}
-
-/** A JID's id when it names a phone number (not an `@lid`, group or newsletter), else undefined. */
-export function phoneOf(jid: unknown): string | undefined {
-  const s = str(jid);
-  if (s === undefined) return undefined;
-  const domain = jidDomain(s);
-  return domain === '' || domain === 's.whatsapp.net' || domain === 'c.us' ? phoneDigits(jidUser(s)) : undefined;
-}
-
-/**
- * The other party of a one-to-one chat key as phone digits when any field gives a number:
- * `cleanedSenderPn` / `senderPn` (inbound only: on our own messages they may name us), a phone
- * `remoteJid`, Baileys' `remoteJidAlt`. Falls back to the `@lid` id, which still addresses the
- * user on WhatsApp Web, rather than losing the party.
- */
-export function chatParty(key: Json, inbound: boolean): { phone: string | undefined; id: string | undefined } {
-  let phone = inbound ? (str(key.cleanedSenderPn) ?? phoneOf(key.senderPn)) : undefined;
-  if (phone !== undefined) phone = phoneDigits(phone);
-  phone ??= phoneOf(key.remoteJid) ?? phoneOf(key.remoteJidAlt);
-  const remoteJid = str(key.remoteJid);
-  return { phone, id: phone ?? (remoteJid === undefined ? undefined : jidId(remoteJid)) };
-}
-
-/** The member of a group who sent a message (or whose receipt this is), phone first, `@lid` id last. */
-export function groupParty(key: Json, item: Json): { phone: string | undefined; id: string | undefined } {
-  const cleaned = str(key.cleanedParticipantPn);
-  const phone =
-    (cleaned === undefined ? undefined : phoneDigits(cleaned)) ??
-    phoneOf(key.participantPn) ??
-    phoneOf(key.participant) ??
-    phoneOf(key.participantAlt) ??
-    phoneOf(item.participant);
-  const participant = str(key.participant) ?? str(item.participant);
-  return { phone, id: phone ?? (participant === undefined ? undefined : jidId(participant)) };
 }
 
 /**

@@ -7,6 +7,7 @@
 import { NormalizeError } from '../../errors.js';
 import type { CanonicalEvent } from '../../event/types.js';
 import type { ProviderNormalizer } from '../context.js';
+import { idHead } from '../event-ids.js';
 import { isoOr } from '../iso-or.js';
 import { obj, str } from '../read.js';
 import { dataItems, pushWasenderNotification, type WasenderEnvelope } from './envelope.js';
@@ -50,11 +51,14 @@ export const normalizeWasender: ProviderNormalizer = (body, ctx) => {
     }
     event = 'messages.upsert';
   }
+  const accountId = str(body.sessionId) ?? null;
   const env: WasenderEnvelope = {
     event,
-    accountId: str(body.sessionId) ?? null,
+    accountId,
     occurredAt: isoOr(body.timestamp, ctx.receivedAt),
     timestampPart: str(body.timestamp) ?? '',
+    messageIdHead: idHead('wasender', 'message', accountId ?? ''),
+    statusIdHead: idHead('wasender', 'status', accountId ?? ''),
   };
   const out: CanonicalEvent[] = [];
   const kind =

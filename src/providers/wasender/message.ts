@@ -3,7 +3,8 @@ import type { NormalizeContext } from '../context.js';
 import { messageEventId } from '../event-ids.js';
 import { bool, jidDomain, jidUser, obj, str } from '../read.js';
 import { applyBaileysContent } from './content.js';
-import { baileysIso, chatParty, groupParty, jidId, pushWasenderNotification, type WasenderEnvelope } from './envelope.js';
+import { baileysIso, pushWasenderNotification, type WasenderEnvelope } from './envelope.js';
+import { chatPhone, groupPhone, idOf, jidId } from './jid.js';
 
 /**
  * Maps one Baileys `WAMessage` (`{key, message, pushName?, messageTimestamp?, messageBody?}`) to a
@@ -36,25 +37,25 @@ export function pushWasenderMessage(
     // Groups and status broadcasts: the chat is not a person, the sender is `participant`.
     if (domain === 'g.us') groupId = jidUser(remoteJid);
     if (inbound) {
-      const party = groupParty(key, m);
-      phone = party.phone;
-      from = party.id ?? null;
+      phone = groupPhone(key, m);
+      from = phone ?? idOf(key.participant) ?? idOf(m.participant) ?? null;
     }
   } else if (domain === 'newsletter') {
     // A channel post: the channel itself is the sender.
     if (inbound) from = jidId(remoteJid);
   } else {
-    const party = chatParty(key, inbound);
+    const partyPhone = chatPhone(key, inbound);
+    const party = partyPhone ?? idOf(remoteJid) ?? null;
     if (inbound) {
-      phone = party.phone;
-      from = party.id ?? null;
+      phone = partyPhone;
+      from = party;
     } else {
-      to = party.id ?? null;
+      to = party;
     }
   }
   const event: MessageEvent = {
     schemaVersion: 1,
-    id: messageEventId('wasender', env.accountId ?? '', messageId),
+    id: messageEventId(env.messageIdHead, messageId),
     kind: 'message',
     provider: 'wasender',
     accountId: env.accountId,

@@ -2,10 +2,11 @@ import { classifyErrorCode } from '../../event/error-classes.js';
 import { hashJson, joinId } from '../../event/ids.js';
 import type { CanonicalEvent, DeliveryStatus, ErrorEvent, ProviderError, StatusEvent } from '../../event/types.js';
 import type { NormalizeContext } from '../context.js';
-import { bool, type Json, jidDomain, jidUser, obj, str } from '../read.js';
+import { bool, type Json, obj, str } from '../read.js';
 import { ackStatus } from './ack.js';
 import { statusEventId } from '../event-ids.js';
-import { baileysIso, chatParty, jidId, pushWasenderNotification, type WasenderEnvelope } from './envelope.js';
+import { baileysIso, pushWasenderNotification, type WasenderEnvelope } from './envelope.js';
+import { hasDomain, idOf, jidId, phoneOf } from './jid.js';
 
 /*
  * Delivery tracking is about OUTBOUND messages: a status whose `key.fromMe === false` is a
@@ -21,14 +22,16 @@ interface Target {
 
 /** Recipient of an outbound key: the group id for groups, else the chat party (phone first). */
 function targetOf(key: Json, userJid: string | undefined): Target {
+  // A phone remoteJid (the common case) is never a group: read it first, and only once.
+  const phone = phoneOf(key.remoteJid);
+  if (phone !== undefined) return { recipientId: phone };
   const remoteJid = str(key.remoteJid) ?? '';
-  if (jidDomain(remoteJid) === 'g.us') {
-    const target: Target = { recipientId: jidUser(remoteJid) };
+  if (hasDomain(remoteJid, 'g.us')) {
+    const target: Target = { recipientId: jidId(remoteJid) };
     if (userJid !== undefined) target.participantId = jidId(userJid);
     return target;
   }
-  const party = chatParty(key, false);
-  return { recipientId: party.id ?? (userJid === undefined ? null : jidId(userJid)) };
+  return { recipientId: phoneOf(key.remoteJidAlt) ?? idOf(remoteJid) ?? (userJid === undefined ? null : jidId(userJid)) };
 }
 
 function pushStatus(
@@ -45,7 +48,7 @@ function pushStatus(
 ): void {
   const event: StatusEvent = {
     schemaVersion: 1,
-    id: statusEventId('wasender', env.accountId ?? '', messageId, target.recipientId ?? '', target.participantId ?? '', providerStatus),
+    id: statusEventId(env.statusIdHead, messageId, target.recipientId ?? '', target.participantId ?? '', providerStatus),
     kind: 'status',
     provider: 'wasender',
     accountId: env.accountId,
