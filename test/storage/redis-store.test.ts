@@ -167,6 +167,22 @@ describe.skipIf(!up)('redisStore (real Redis)', () => {
     expect(r2?.after).toBe(r2?.before);
   });
 
+  it('maps error replies: a corrupt stored state fails the script (script_failed), a wrong type fails get (command_failed)', async () => {
+    const item = observation('corrupt', 'sent', 1);
+    const keys = store.keys.state(item.key);
+    await client.set(keys.state, '{not json');
+    const err = await store.merge(item.key, item.observation).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(StorageError);
+    expect((err as StorageError).code).toBe('script_failed');
+    expect(await client.get(keys.state)).toBe('{not json'); // nothing half-written
+    await client.del(keys.state);
+    await client.sadd(keys.state, 'x');
+    const err2 = await store.get(item.key).catch((e: unknown) => e);
+    expect((err2 as StorageError).code).toBe('command_failed');
+    await client.del(keys.state);
+    expect((await store.merge(item.key, item.observation)).before).toBeNull();
+  });
+
   it('stale index: follows rank changes, drops failed and played states, forgets expired ones', async () => {
     const p = `${prefix}stale:`;
     const local = redisStore({ client, prefix: p, stateTtlMs: 1_000 });

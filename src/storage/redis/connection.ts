@@ -11,7 +11,14 @@
 import type { Cluster, Redis, RedisOptions } from 'ioredis';
 import { StorageError } from '../../errors.js';
 
-/** A standalone, Sentinel or Cluster ioredis client. */
+/**
+ * A standalone, Sentinel or Cluster ioredis client.
+ *
+ * @example
+ * ```ts
+ * const client: RedisClient = new Redis(url, failFastOptions(2000));
+ * ```
+ */
 export type RedisClient = Redis | Cluster;
 
 /** A client handle. */
@@ -27,6 +34,12 @@ export interface Connection {
  * Options of a client the store creates from a URL: commands fail instead of waiting in the
  * offline queue, in-flight commands are not replayed after a reconnect, and every command has a
  * timeout. These are the settings docs/redis.md recommends for a client you pass yourself.
+ *
+ * @example
+ * ```ts
+ * import { Redis } from 'ioredis';
+ * const client = new Redis(process.env.REDIS_URL!, { ...failFastOptions(2000), lazyConnect: true });
+ * ```
  */
 export function failFastOptions(timeoutMs: number): RedisOptions {
   return {

@@ -11,7 +11,14 @@
  */
 import { StorageError } from '../../errors.js';
 
-/** Codes of the errors the Redis store raises. */
+/**
+ * Codes of the errors the Redis store raises.
+ *
+ * @example
+ * ```ts
+ * if (err instanceof StorageError && (err.code as RedisStorageErrorCode) === 'timeout') retryLater();
+ * ```
+ */
 export type RedisStorageErrorCode = 'unavailable' | 'timeout' | 'closed' | 'script_failed' | 'command_failed';
 
 const TRANSIENT_REPLY = /^(LOADING|READONLY|MASTERDOWN|CLUSTERDOWN|TRYAGAIN|OOM|BUSY|NOREPLICAS|MISCONF)\b/;

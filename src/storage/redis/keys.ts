@@ -17,7 +17,14 @@ import { joinId } from '../../event/ids.js';
 import { ConfigError } from '../../errors.js';
 import { parseTrackingKey } from '../../tracking/key.js';
 
-/** The Redis keys of one state. */
+/**
+ * The Redis keys of one state.
+ *
+ * @example
+ * ```ts
+ * const { state, index, member }: StateKeys = store.keys.state(trackingKey(observation));
+ * ```
+ */
 export interface StateKeys {
   /** The state's own key. */
   state: string;
@@ -27,7 +34,15 @@ export interface StateKeys {
   member: string;
 }
 
-/** Builds the keys under one prefix. */
+/**
+ * Builds the keys under one prefix.
+ *
+ * @example
+ * ```ts
+ * const keys: KeyLayout = createKeyLayout('wa:');
+ * keys.claim('evt-1'); // 'wa:c:evt-1'
+ * ```
+ */
 export interface KeyLayout {
   readonly prefix: string;
   claim(id: string): string;
@@ -41,7 +56,14 @@ export interface KeyLayout {
   stale(rank: number): string;
 }
 
-/** Escapes a message id for use inside a hash tag (reversible; no `{` or `}` survive). */
+/**
+ * Escapes a message id for use inside a hash tag (reversible; no `{` or `}` survive).
+ *
+ * @example
+ * ```ts
+ * hashTagOf('a{b}%'); // 'a%7Bb%7D%25'
+ * ```
+ */
 export function hashTagOf(messageId: string): string {
   if (!/[%{}]/.test(messageId)) return messageId;
   return messageId.replace(/%/g, '%25').replace(/\{/g, '%7B').replace(/\}/g, '%7D');

@@ -19,6 +19,11 @@ import { runMerge, runMergeBatch, type MergeReply, type ScriptCall } from './scr
 /**
  * Options of {@link redisStore}: your ioredis `client` (left open by `close()`), or a `url` (the
  * store imports ioredis lazily, creates a fail-fast client and quits it on `close()`).
+ *
+ * @example
+ * ```ts
+ * const options: RedisStoreOptions = { url: 'redis://127.0.0.1:6379', prefix: 'wa:', stateTtlMs: 14 * 86_400_000 };
+ * ```
  */
 export type RedisStoreOptions = ({ client: RedisClient } | { url: string }) & {
   /** Prefix of every key. May not contain `{` or `}`. Default `bluetick:`. */
@@ -39,7 +44,16 @@ export type RedisStoreOptions = ({ client: RedisClient } | { url: string }) & {
   staleIndex?: boolean;
 };
 
-/** The Redis store: every optional method (`findStale` only with the stale index), plus its key layout. */
+/**
+ * The Redis store: every optional method (`findStale` only with the stale index), plus its key layout.
+ *
+ * @example
+ * ```ts
+ * const store: RedisStore = redisStore({ client });
+ * await store.ping();
+ * const states = await store.findByMessage({ messageId: 'wamid.X' });
+ * ```
+ */
 export interface RedisStore extends StorageAdapter {
   claimMany(ids: readonly string[], ttlMs: number): Promise<boolean[]>;
   mergeMany(items: readonly MergeItem[]): Promise<MergeResult[]>;
