@@ -1,0 +1,130 @@
+import type { CanonicalEvent } from '../../event/types.js';
+import type { WebhookHandlerOptions } from '../../http/types.js';
+import { createTracker } from '../../tracking/tracker.js';
+import type { Transition } from '../../tracking/tracker-types.js';
+import { flag, numberOpt, parseCommandArgs, stringOpt } from '../args.js';
+import type { Command } from '../command.js';
+import { EXIT, printHelp, println, usageError, type CliIo } from '../io.js';
+import { startReceiver } from '../receiver.js';
+import { createReportCollector } from '../report/collector.js';
+import { formatReport } from '../report/format.js';
+import { openStore, parseStoreSpec } from '../store-option.js';
+
+const help = `Usage: bluetick listen [--port 3000] [--host 127.0.0.1] [credentials] [--store S] [--json]
+
+A local webhook receiver: verifies and normalizes each request, prints every canonical event and
+every delivery-state transition as it arrives, and the delivery report when stopped (Ctrl-C,
+SIGTERM).
+
+  --port N               port (default 3000; 0 picks a free one)
+  --host H               interface (default 127.0.0.1)
+  --path P               webhook route (default /webhooks/whatsapp)
+  --secret S             Meta app secret (Cloud API)
+  --verify-token T       answer Meta's GET subscription handshake with this token
+  --wasender-secret S    WASender webhook secret
+  --onprem-token T       On-Premises shared token (?token=T)
+  --insecure             accept unsigned requests (local experiments only)
+  --store S              memory (default), pglite:<dir>, postgres://… or redis://…
+  --json                 print NDJSON lines: {"type":"event"|"transition"|"report", …}
+`;
+
+function eventLine(e: CanonicalEvent): string {
+  const head = `event       ${e.kind.padEnd(12)} ${e.provider.padEnd(8)}`;
+  if (e.kind === 'status') return `${head} ${e.messageId} → ${e.participantId ?? e.recipientId ?? '?'}  ${e.status}${e.errors.length > 0 ? `  errors ${e.errors.map((x) => x.code).join(',')}` : ''}`;
+  if (e.kind === 'message') {
+    const what = e.interaction ? `${e.interaction.kind} "${e.interaction.title ?? e.interaction.id ?? ''}"` : e.text !== null ? JSON.stringify(e.text.slice(0, 60)) : e.type;
+    return `${head} ${e.messageId} from ${e.from ?? '?'}  ${e.type}  ${what}`;
+  }
+  if (e.kind === 'error') return `${head} ${e.errors.map((x) => `${x.code} ${x.title ?? ''}`).join('; ')}`;
+  return `${head} ${e.topic}`;
+}
+
+function transitionLine(t: Transition): string {
+  return `transition  ${t.after.messageId} → ${t.after.participantId ?? t.after.recipientId ?? '?'}  ${t.before?.status ?? '(new)'} → ${t.after.status}`;
+}
+
+function handlerOptions(parsed: Parameters<typeof stringOpt>[0]): WebhookHandlerOptions {
+  const options: WebhookHandlerOptions = {};
+  const secret = stringOpt(parsed, 'secret');
+  const verifyToken = stringOpt(parsed, 'verify-token');
+  if (secret !== undefined || verifyToken !== undefined) {
+    if (secret === undefined) throw usageError('listen: --verify-token needs --secret (the Meta app secret)');
+    options.cloud = { appSecret: secret, ...(verifyToken !== undefined ? { verifyToken } : {}) };
+  }
+  const wasender = stringOpt(parsed, 'wasender-secret');
+  if (wasender !== undefined) options.wasender = { secret: wasender };
+  const onprem = stringOpt(parsed, 'onprem-token');
+  if (onprem !== undefined) options.onprem = { token: onprem };
+  if (flag(parsed, 'insecure')) options.dangerouslyDisableVerification = true;
+  else if (!options.cloud && !options.wasender && !options.onprem) {
+    throw usageError('listen: give --secret, --wasender-secret or --onprem-token (or --insecure for local experiments)');
+  }
+  return options;
+}
+
+function stopped(io: CliIo): Promise<void> {
+  return new Promise((resolve) => {
+    if (io.signal === undefined) return; // never: the caller must give a signal to stop
+    if (io.signal.aborted) return resolve();
+    io.signal.addEventListener('abort', () => resolve(), { once: true });
+  });
+}
+
+/** `bluetick listen`: a local receiver printing events, transitions and the report. */
+export const listenCommand: Command = {
+  name: 'listen',
+  summary: 'run a local receiver that prints events, transitions and the report',
+  help,
+  async run(args, io) {
+    const parsed = parseCommandArgs('listen', args, {
+      port: { type: 'string' },
+      host: { type: 'string' },
+      path: { type: 'string' },
+      secret: { type: 'string' },
+      'verify-token': { type: 'string' },
+      'wasender-secret': { type: 'string' },
+      'onprem-token': { type: 'string' },
+      insecure: { type: 'boolean' },
+      store: { type: 'string' },
+      json: { type: 'boolean' },
+    });
+    if (parsed.help) return printHelp(io, help);
+    const port = numberOpt('listen', parsed, 'port', 3000, 0, 65_535);
+    const options = handlerOptions(parsed);
+    const spec = parseStoreSpec('listen', stringOpt(parsed, 'store'));
+    const json = flag(parsed, 'json');
+    const opened = await openStore(spec);
+    const tracker = createTracker(opened.store ? { store: opened.store } : {});
+    const collector = createReportCollector(tracker);
+    const out = (line: string) => println(io.stdout, line);
+    tracker.on('transition', (t) => out(json ? JSON.stringify({ type: 'transition', key: t.key, before: t.before, after: t.after }) : transitionLine(t)));
+    const receiver = await startReceiver({
+      host: stringOpt(parsed, 'host') ?? '127.0.0.1',
+      port,
+      path: stringOpt(parsed, 'path') ?? '/webhooks/whatsapp',
+      handler: {
+        ...options,
+        tracker,
+        logger: { warn: (m) => println(io.stderr, m), error: (m, e) => println(io.stderr, `${m}${e instanceof Error ? `: ${e.message}` : ''}`) },
+      },
+      onResponse: (status) => collector.recordHttp(status),
+    }).catch(async (error: Error) => {
+      await tracker.close();
+      await opened.close();
+      throw usageError(`listen: cannot listen on port ${port}: ${error.message}`);
+    });
+    // Events are printed from the tracker's view: new events in full, duplicates as one line.
+    const print = (e: CanonicalEvent) => out(json ? JSON.stringify({ type: 'event', event: e }) : eventLine(e));
+    tracker.on('message', print).on('status', print).on('providerError', print).on('notification', print);
+    tracker.on('duplicate', (e) => out(json ? JSON.stringify({ type: 'duplicate', id: e.id }) : `duplicate   ${e.id}`));
+    println(io.stderr, `bluetick listening on ${receiver.url} (store: ${spec.kind}). Stop with Ctrl-C for the report.`);
+    await stopped(io);
+    await receiver.close();
+    const report = collector.report();
+    if (json) out(JSON.stringify({ type: 'report', report }));
+    else io.stdout.write(formatReport(report, 'Delivery report (this session)'));
+    await tracker.close();
+    await opened.close();
+    return EXIT.ok;
+  },
+};
