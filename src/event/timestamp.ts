@@ -70,6 +70,22 @@ function datePrefix(days: number): string {
 }
 
 /**
+ * `Number(text)`, read by hand for plain digit strings of up to 15 digits (exact below 2^53):
+ * `Number()` on a 10-digit string costs about as much as JSON-parsing it, and every item carries
+ * one or two. Anything else (signs, dots, exponents, spaces, longer strings) goes to `Number()`.
+ */
+function decimalValue(text: string): number {
+  if (text.length > 15) return Number(text);
+  let n = 0;
+  for (let i = 0; i < text.length; i++) {
+    const d = text.charCodeAt(i) - 48;
+    if (d < 0 || d > 9) return Number(text);
+    n = n * 10 + d;
+  }
+  return n;
+}
+
+/**
  * Converts a provider timestamp to ISO-8601 UTC, or returns `undefined` when it is missing or
  * not a usable number (`"asdf"`, `NaN`, zero or negative, past the year 9999).
  *
@@ -83,7 +99,7 @@ function datePrefix(days: number): string {
 export function toIsoTimestamp(value: unknown): string | undefined {
   let n: number;
   if (typeof value === 'number') n = value;
-  else if (typeof value === 'string' && value.length > 0 && value.length < 24) n = Number(value);
+  else if (typeof value === 'string' && value.length > 0 && value.length < 24) n = decimalValue(value);
   else return undefined;
   if (!(n > 0) || n === Infinity) return undefined;
   const ms = Math.floor(n < MS_THRESHOLD ? n * 1000 : n < US_THRESHOLD ? n : n / 1000);

@@ -2,7 +2,7 @@ import { hashJson, joinId } from '../../event/ids.js';
 import type { CanonicalEvent, NotificationEvent } from '../../event/types.js';
 import type { NormalizeContext } from '../context.js';
 import { isoOr } from '../iso-or.js';
-import { num, obj } from '../read.js';
+import { num, obj, str } from '../read.js';
 
 /** What every WASender item mapper needs from the envelope `{event, sessionId?, timestamp?, data}`. */
 export interface WasenderEnvelope {
@@ -12,12 +12,10 @@ export interface WasenderEnvelope {
   accountId: string | null;
   /** The envelope timestamp (ms or s, by magnitude) as ISO, else the receive time. */
   occurredAt: string;
-  /** The envelope timestamp as sent, part of notification ids (two identical bodies sent at different times are different events). */
-  timestampPart: string;
-  /** `idHead('wasender', 'message', sessionId)`: message ids are scoped by session. */
-  messageIdHead: string;
-  /** `idHead('wasender', 'status', sessionId)`. */
-  statusIdHead: string;
+  /** The envelope timestamp as sent: part of notification and error ids (two identical bodies sent at different times are different events). */
+  timestamp: unknown;
+  /** `idHead('wasender', 'message' | 'status', sessionId)` for this webhook's items: their ids are scoped by session. */
+  idHead: string;
 }
 
 /**
@@ -59,7 +57,7 @@ export function pushWasenderNotification(
   const value = data === undefined ? null : data;
   const event: NotificationEvent = {
     schemaVersion: 1,
-    id: joinId(['wasender', 'notification', env.event, hashJson(value) + env.timestampPart]),
+    id: joinId(['wasender', 'notification', env.event, hashJson(value) + (str(env.timestamp) ?? '')]),
     kind: 'notification',
     provider: 'wasender',
     accountId: env.accountId,

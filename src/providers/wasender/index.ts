@@ -14,14 +14,27 @@ import { dataItems, pushWasenderNotification, type WasenderEnvelope } from './en
 import { pushWasenderMessage } from './message.js';
 import { pushReceipt, pushSent, pushUpdate } from './status.js';
 
-/** Events whose items are Baileys messages. */
-const MESSAGE_EVENTS: Record<string, true> = {
-  'messages.received': true,
-  'messages.upsert': true,
-  'messages-personal.received': true,
-  'messages-group.received': true,
-  'messages-newsletter.received': true,
-};
+type ItemKind = 'message' | 'update' | 'receipt' | 'sent' | 'other';
+
+/** What the items of an event are: Baileys messages, ack updates, receipts, send results, or none of ours. */
+function itemKind(event: string): ItemKind {
+  switch (event) {
+    case 'messages.received':
+    case 'messages.upsert':
+    case 'messages-personal.received':
+    case 'messages-group.received':
+    case 'messages-newsletter.received':
+      return 'message';
+    case 'messages.update':
+      return 'update';
+    case 'message-receipt.update':
+      return 'receipt';
+    case 'message.sent':
+      return 'sent';
+    default:
+      return 'other';
+  }
+}
 
 /**
  * Normalizes one WASenderApi webhook body. `accountId` is the `sessionId`; `phoneNumberId` is
@@ -51,26 +64,17 @@ export const normalizeWasender: ProviderNormalizer = (body, ctx) => {
     }
     event = 'messages.upsert';
   }
+  const kind = itemKind(event);
   const accountId = str(body.sessionId) ?? null;
   const env: WasenderEnvelope = {
     event,
     accountId,
     occurredAt: isoOr(body.timestamp, ctx.receivedAt),
-    timestampPart: str(body.timestamp) ?? '',
-    messageIdHead: idHead('wasender', 'message', accountId ?? ''),
-    statusIdHead: idHead('wasender', 'status', accountId ?? ''),
+    timestamp: body.timestamp,
+    // One webhook holds one kind of item: only its ids' head is needed.
+    idHead: idHead('wasender', kind === 'message' ? 'message' : 'status', accountId ?? ''),
   };
   const out: CanonicalEvent[] = [];
-  const kind =
-    MESSAGE_EVENTS[event] === true
-      ? 'message'
-      : event === 'messages.update'
-        ? 'update'
-        : event === 'message-receipt.update'
-          ? 'receipt'
-          : event === 'message.sent'
-            ? 'sent'
-            : 'other';
   const items = kind === 'other' ? [] : dataItems(data);
   if (kind === 'other' || items.length === 0) {
     pushWasenderNotification(out, env, data, ctx);

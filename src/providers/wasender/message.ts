@@ -55,7 +55,7 @@ export function pushWasenderMessage(
   }
   const event: MessageEvent = {
     schemaVersion: 1,
-    id: messageEventId(env.messageIdHead, messageId),
+    id: messageEventId(env.idHead, messageId),
     kind: 'message',
     provider: 'wasender',
     accountId: env.accountId,

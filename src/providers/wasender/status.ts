@@ -15,23 +15,22 @@ import { hasDomain, idOf, jidId, phoneOf } from './jid.js';
  * rather than a status, so it can never create or move a tracking state for a message we did not send.
  */
 
-interface Target {
-  recipientId: string | null;
-  participantId?: string;
-}
-
-/** Recipient of an outbound key: the group id for groups, else the chat party (phone first). */
-function targetOf(key: Json, userJid: string | undefined): Target {
+/**
+ * Recipient of an outbound key: the group id for groups, else the chat party (phone first, then
+ * the `@lid` id), else the receipt's `userJid`.
+ */
+function recipientOf(key: Json, userJid: string | undefined): string | null {
   // A phone remoteJid (the common case) is never a group: read it first, and only once.
   const phone = phoneOf(key.remoteJid);
-  if (phone !== undefined) return { recipientId: phone };
+  if (phone !== undefined) return phone;
   const remoteJid = str(key.remoteJid) ?? '';
-  if (hasDomain(remoteJid, 'g.us')) {
-    const target: Target = { recipientId: jidId(remoteJid) };
-    if (userJid !== undefined) target.participantId = jidId(userJid);
-    return target;
-  }
-  return { recipientId: phoneOf(key.remoteJidAlt) ?? idOf(remoteJid) ?? (userJid === undefined ? null : jidId(userJid)) };
+  if (hasDomain(remoteJid, 'g.us')) return jidId(remoteJid);
+  return phoneOf(key.remoteJidAlt) ?? idOf(remoteJid) ?? (userJid === undefined ? null : jidId(userJid));
+}
+
+/** The group member a receipt is about (group messages get one receipt per member). */
+function participantOf(key: Json, userJid: string | undefined): string | undefined {
+  return userJid !== undefined && hasDomain(str(key.remoteJid) ?? '', 'g.us') ? jidId(userJid) : undefined;
 }
 
 function pushStatus(
@@ -39,7 +38,8 @@ function pushStatus(
   env: WasenderEnvelope,
   ctx: NormalizeContext,
   messageId: string,
-  target: Target,
+  recipientId: string | null,
+  participantId: string | undefined,
   status: DeliveryStatus,
   providerStatus: string,
   occurredAt: string,
@@ -48,7 +48,7 @@ function pushStatus(
 ): void {
   const event: StatusEvent = {
     schemaVersion: 1,
-    id: statusEventId(env.statusIdHead, messageId, target.recipientId ?? '', target.participantId ?? '', providerStatus),
+    id: statusEventId(env.idHead, messageId, recipientId ?? '', participantId ?? '', providerStatus),
     kind: 'status',
     provider: 'wasender',
     accountId: env.accountId,
@@ -56,12 +56,12 @@ function pushStatus(
     occurredAt,
     receivedAt: ctx.receivedAt,
     messageId,
-    recipientId: target.recipientId,
+    recipientId,
     status,
     providerStatus,
     errors,
   };
-  if (target.participantId !== undefined) event.participantId = target.participantId;
+  if (participantId !== undefined) event.participantId = participantId;
   if (ctx.keepRaw) event.raw = raw;
   out.push(event);
 }
@@ -81,7 +81,7 @@ export function pushUpdate(out: CanonicalEvent[], item: unknown, env: WasenderEn
     return;
   }
   const providerStatus = String(raw);
-  pushStatus(out, env, ctx, messageId, targetOf(key, undefined), ackStatus(raw), providerStatus, env.occurredAt, [], item);
+  pushStatus(out, env, ctx, messageId, recipientOf(key, undefined), undefined, ackStatus(raw), providerStatus, env.occurredAt, [], item);
 }
 
 /** The `{key, receipt}` of a receipt item, sent flat or wrapped in `message`. */
@@ -129,8 +129,8 @@ export function pushReceipt(out: CanonicalEvent[], item: unknown, env: WasenderE
       providerStatus = String(receipt.status);
       at = baileysIso(receipt.t, env.occurredAt);
     }
-    const target = targetOf(key, str(receipt.userJid));
-    pushStatus(out, env, ctx, messageId, target, status, providerStatus, at, [], entry);
+    const userJid = str(receipt.userJid);
+    pushStatus(out, env, ctx, messageId, recipientOf(key, userJid), participantOf(key, userJid), status, providerStatus, at, [], entry);
   }
 }
 
@@ -167,7 +167,7 @@ export function pushSent(out: CanonicalEvent[], item: unknown, env: WasenderEnve
     }
     const event: ErrorEvent = {
       schemaVersion: 1,
-      id: joinId(['wasender', 'error', env.accountId ?? '', hashJson(item) + env.timestampPart]),
+      id: joinId(['wasender', 'error', env.accountId ?? '', hashJson(item) + (str(env.timestamp) ?? '')]),
       kind: 'error',
       provider: 'wasender',
       accountId: env.accountId,
@@ -184,5 +184,5 @@ export function pushSent(out: CanonicalEvent[], item: unknown, env: WasenderEnve
   const providerStatus = rawStatus ?? (failed ? 'failed' : 'sent');
   const status: DeliveryStatus = failed ? 'failed' : rawStatus === undefined ? 'sent' : ackStatus(rawStatus);
   const errors = failed ? [sendError(s)] : [];
-  pushStatus(out, env, ctx, messageId, targetOf(key, undefined), status, providerStatus, env.occurredAt, errors, item);
+  pushStatus(out, env, ctx, messageId, recipientOf(key, undefined), undefined, status, providerStatus, env.occurredAt, errors, item);
 }
