@@ -27,6 +27,22 @@ function status(accountId: string, messageId: string) {
   } as const;
 }
 
+/** The whole notification an item that is not one of our statuses becomes (envelope timestamp 1747775431467). */
+function notification(accountId: string, topic: string, data: unknown) {
+  return {
+    schemaVersion: 1,
+    id: `wasender:notification:${topic}:${hashJson(data)}1747775431467`,
+    kind: 'notification',
+    provider: 'wasender',
+    accountId,
+    phoneNumberId: null,
+    occurredAt: ENVELOPE_AT,
+    receivedAt: RECEIVED,
+    topic,
+    data,
+  } as const;
+}
+
 describe('WASender messages.update: Baileys ack levels', () => {
   const levels: [number, string, DeliveryStatus][] = [
     [0, 'ERROR', 'failed'],
@@ -94,30 +110,8 @@ describe('WASender messages.update: Baileys ack levels', () => {
         status: 'sent',
         providerStatus: '2',
       },
-      {
-        schemaVersion: 1,
-        id: `wasender:notification:messages.update:${hashJson(body.data[3])}1747775431467`,
-        kind: 'notification',
-        provider: 'wasender',
-        accountId: 'sess-6',
-        phoneNumberId: null,
-        occurredAt: ENVELOPE_AT,
-        receivedAt: RECEIVED,
-        topic: 'messages.update',
-        data: body.data[3],
-      },
-      {
-        schemaVersion: 1,
-        id: `wasender:notification:messages.update:${hashJson(body.data[4])}1747775431467`,
-        kind: 'notification',
-        provider: 'wasender',
-        accountId: 'sess-6',
-        phoneNumberId: null,
-        occurredAt: ENVELOPE_AT,
-        receivedAt: RECEIVED,
-        topic: 'messages.update',
-        data: body.data[4],
-      },
+      notification('sess-6', 'messages.update', body.data[3]),
+      notification('sess-6', 'messages.update', body.data[4]),
     ]);
   });
 });
@@ -154,18 +148,7 @@ describe('WASender message-receipt.update', () => {
         status: 'played',
         providerStatus: 'playedTimestamp',
       },
-      {
-        schemaVersion: 1,
-        id: `wasender:notification:message-receipt.update:${hashJson(body.data[2])}1747775431467`,
-        kind: 'notification',
-        provider: 'wasender',
-        accountId: 'sess-5',
-        phoneNumberId: null,
-        occurredAt: ENVELOPE_AT,
-        receivedAt: RECEIVED,
-        topic: 'message-receipt.update',
-        data: body.data[2],
-      },
+      notification('sess-5', 'message-receipt.update', body.data[2]),
     ]);
   });
 
