@@ -1,5 +1,6 @@
 import { NormalizeError } from '../errors.js';
 import type { NormalizeResult, Provider } from '../event/types.js';
+import { emit, type MetricsHook, type WebhookOutcome } from '../metrics/hook.js';
 import { normalize } from '../normalize.js';
 import { detectProvider } from '../providers/detect.js';
 import { handleVerificationChallenge } from '../verify/challenge.js';
@@ -69,7 +70,7 @@ function parseAndNormalize(raw: string | Uint8Array, selected: Provider | null, 
   }
 }
 
-async function handlePost(request: WebhookRequest, options: ResolvedOptions, crypto: HandlerCrypto): Promise<WebhookResponse> {
+async function handlePost(request: WebhookRequest, options: ResolvedOptions, crypto: HandlerCrypto, seen?: { provider: string }): Promise<WebhookResponse> {
   const raw = request.rawBody;
   if (raw !== null && raw !== undefined && typeof raw !== 'string' && !(raw instanceof Uint8Array)) {
     options.warnOnce('body_parsed', DIAGNOSTIC_MESSAGES.body_parsed);
@@ -80,6 +81,7 @@ async function handlePost(request: WebhookRequest, options: ResolvedOptions, cry
   if (size > options.maxBodyBytes) return tooLargeResponse(options.maxBodyBytes);
   const selection = selectProvider(request.headers, request.url, options);
   if (!selection.ok) return errorResponse(401, selection.code, selection.message);
+  if (seen !== undefined && selection.provider !== null) seen.provider = selection.provider;
   if (selection.provider !== null) {
     const pending = verifyRequest(selection.provider, body, request.headers, request.url, options, crypto);
     const denied = pending instanceof Promise ? await pending : pending;
@@ -88,6 +90,7 @@ async function handlePost(request: WebhookRequest, options: ResolvedOptions, cry
   const result = parseAndNormalize(body, selection.provider, options);
   if ('status' in result && !('events' in result)) return result;
   const normalized = result as NormalizeResult;
+  if (seen !== undefined) seen.provider = normalized.provider;
   if (options.ack === 'immediate') {
     runIngest(normalized, options).catch(options.onError);
     return acknowledged(normalized);
@@ -95,6 +98,31 @@ async function handlePost(request: WebhookRequest, options: ResolvedOptions, cry
   // No timer when there is nothing to wait for (a verify-and-normalize-only handler).
   const failed = options.tracker === undefined && options.onEvents === undefined ? null : await ingestWithTimeout(normalized, options);
   return failed ?? acknowledged(normalized);
+}
+
+const OUTCOMES: Record<number, WebhookOutcome> = { 200: 'accepted', 400: 'bad_request', 401: 'unauthorized', 403: 'unauthorized', 413: 'too_large', 503: 'unavailable' };
+
+/** handlePost with metrics: one `webhook` per POST, one `signatureFailure` per 401. */
+async function measuredPost(request: WebhookRequest, options: ResolvedOptions, crypto: HandlerCrypto, metrics: MetricsHook): Promise<WebhookResponse> {
+  const started = performance.now();
+  const seen = { provider: 'unknown' };
+  let outcome: WebhookOutcome = 'error';
+  try {
+    const response = await handlePost(request, options, crypto, seen);
+    outcome = OUTCOMES[response.status] ?? 'error';
+    if (response.status === 401) {
+      let reason = 'unauthorized';
+      try {
+        reason = String((JSON.parse(response.body) as { error?: { code?: unknown } }).error?.code ?? reason);
+      } catch {
+        // keep the generic reason
+      }
+      emit(metrics, 'signatureFailure', seen.provider, reason);
+    }
+    return response;
+  } finally {
+    emit(metrics, 'webhook', seen.provider, outcome, performance.now() - started);
+  }
 }
 
 /**
@@ -105,7 +133,7 @@ export function createHandlerCore(options: WebhookHandlerOptions, crypto: Handle
   const resolved = resolveOptions(options);
   const handler = async (request: WebhookRequest): Promise<WebhookResponse> => {
     const method = request.method.toUpperCase();
-    if (method === 'POST') return handlePost(request, resolved, crypto);
+    if (method === 'POST') return resolved.metrics === undefined ? handlePost(request, resolved, crypto) : measuredPost(request, resolved, crypto, resolved.metrics);
     if (method === 'GET') return handleGet(request.url, resolved);
     const allow = resolved.cloud?.verifyTokens ? 'GET, POST' : 'POST';
     return errorResponse(405, 'method_not_allowed', `Method ${method} is not allowed.`, undefined, { allow });

@@ -1,6 +1,7 @@
 import { ConfigError } from '../errors.js';
 import type { NormalizeResult } from '../event/types.js';
 import { hasSurroundingWhitespace, toSecretList } from '../verify/secrets.js';
+import type { MetricsHook } from '../metrics/hook.js';
 import type { TrackerLike, WebhookHandlerOptions, WebhookLogger } from './types.js';
 
 /** Options after validation: every enabled provider has its secrets as a list. */
@@ -17,6 +18,7 @@ export interface ResolvedOptions {
   ingestTimeoutMs: number;
   keepRaw: boolean;
   logger: WebhookLogger;
+  metrics?: MetricsHook;
   /** Logs a warning once per code for the lifetime of the handler. */
   warnOnce(code: string, message: string): void;
 }
@@ -67,6 +69,7 @@ export function resolveOptions(options: WebhookHandlerOptions): ResolvedOptions 
   }
   if (options.tracker !== undefined) resolved.tracker = options.tracker;
   if (options.onEvents !== undefined) resolved.onEvents = options.onEvents;
+  if (options.metrics !== undefined) resolved.metrics = options.metrics;
   if (cloud !== undefined) {
     if (cloud.appSecret !== undefined && cloud.appSecrets !== undefined) {
       throw new ConfigError('invalid_option', 'cloud: give appSecret or appSecrets, not both.');

@@ -1,4 +1,5 @@
 import type { NormalizeResult } from '../event/types.js';
+import type { MetricsHook } from '../metrics/hook.js';
 import type { Secrets } from '../verify/types.js';
 
 /** Request headers: Node's `req.headers` record or a Fetch `Headers`. Names are matched case-insensitively. */
@@ -95,6 +96,8 @@ export interface WebhookHandlerOptions {
   /** Keep each provider item as `raw` on its event. */
   keepRaw?: boolean;
   logger?: WebhookLogger;
+  /** Receives one `webhook(provider, outcome, latencyMs)` per POST and `signatureFailure` per 401. */
+  metrics?: MetricsHook;
   /**
    * Accept unsigned requests for every provider. ONLY for local experiments: anybody can then
    * inject events. Warns once when the handler is created.

@@ -7,6 +7,7 @@
 import pRetry from 'p-retry';
 import { ConfigError } from '../errors.js';
 import type { CanonicalEvent } from '../event/types.js';
+import { emit, type MetricsHook } from '../metrics/hook.js';
 import { describeError, writeWithTimeout } from './attempt.js';
 import { SinkError, isRetryableSinkError } from './errors.js';
 import { createLane, type Lane, type RetryPolicy } from './lane.js';
@@ -55,6 +56,8 @@ export interface DispatcherOptions {
   onDrop?: (events: CanonicalEvent[], info: { sink: string; policy: 'drop-oldest' | 'drop-newest' }) => void;
   /** Called for every set of events that leaves undelivered; `stored` says whether the dead-letter sink kept them. */
   onDeadLetter?: (events: CanonicalEvent[], info: DeadLetterDetails & { stored: boolean }) => void;
+  /** Receives sink failures, retries, dead-lettered/discarded/dropped counts and queue depths. */
+  metrics?: MetricsHook;
   /** Failed write attempts, dead-letter failures, throwing hooks, failing `close`. Default: `console.error` except for `write`. */
   onError?: (error: unknown, context: { phase: DispatcherErrorPhase; sink: string; attempt?: number }) => void;
 }
@@ -117,6 +120,7 @@ export function createDispatcher(options: DispatcherOptions): Dispatcher {
   const writeTimeoutMs = positive('writeTimeoutMs', options.writeTimeoutMs ?? 30_000, true);
   const overflow = options.overflow ?? 'drop-oldest';
   const deadLetterSink = options.deadLetter;
+  const metrics = options.metrics;
   const shutdown = new AbortController();
   const dl = { written: 0, failed: 0, errors: 0 };
   let closing: Promise<void> | undefined;
@@ -165,10 +169,22 @@ export function createDispatcher(options: DispatcherOptions): Dispatcher {
       }
     }
     hook(settlement.sink, () => options.onDeadLetter?.(events, { ...settlement, stored }));
+    emit(metrics, stored ? 'deadLettered' : 'discarded', settlement.sink, events.length);
     return stored;
   }
 
   const lanes = new Map<string, Lane>();
+  const depth = (name: string) => emit(metrics, 'queueDepth', name, lanes.get(name)?.stats().queued ?? 0);
+  /** Counts events re-sent by retry attempts (the lane's `retried`) and reports queue depth after each write. */
+  const countRetries = (sink: Sink, name: string): Sink => ({
+    name,
+    write(events, context) {
+      if (context.attempt > 1) emit(metrics, 'retry', name, events.length);
+      const out = sink.write(events, context);
+      void Promise.resolve(out).then(() => queueMicrotask(() => depth(name)), () => undefined);
+      return out;
+    },
+  });
   const named: [string, Sink][] = [];
   options.sinks.forEach((sink, index) => {
     let name = sink.name ?? `sink-${index}`;
@@ -178,7 +194,7 @@ export function createDispatcher(options: DispatcherOptions): Dispatcher {
       name,
       createLane({
         name,
-        sink,
+        sink: metrics === undefined ? sink : countRetries(sink, name),
         batchSize,
         flushIntervalMs,
         maxQueue,
@@ -188,9 +204,14 @@ export function createDispatcher(options: DispatcherOptions): Dispatcher {
         writeTimeoutMs,
         shutdown: shutdown.signal,
         deadLetter,
-        dropped: (events, laneName) =>
-          hook(laneName, () => options.onDrop?.(events, { sink: laneName, policy: overflow as 'drop-oldest' | 'drop-newest' })),
-        writeFailed: (error, laneName, attempt) => report(error, { phase: 'write', sink: laneName, attempt }),
+        dropped: (events, laneName) => {
+          emit(metrics, 'dropped', laneName, events.length);
+          hook(laneName, () => options.onDrop?.(events, { sink: laneName, policy: overflow as 'drop-oldest' | 'drop-newest' }));
+        },
+        writeFailed: (error, laneName, attempt) => {
+          emit(metrics, 'sinkFailure', laneName);
+          report(error, { phase: 'write', sink: laneName, attempt });
+        },
       }),
     );
   });
@@ -238,6 +259,7 @@ export function createDispatcher(options: DispatcherOptions): Dispatcher {
       let room = true;
       if (list.length === 0) return room;
       for (const lane of lanes.values()) room = lane.push(list) && room;
+      if (metrics?.queueDepth) for (const name of lanes.keys()) depth(name);
       return room;
     },
     async waitForCapacity() {

@@ -9,6 +9,7 @@
  * @packageDocumentation
  */
 import type { Provider } from '../event/types.js';
+import type { ConversionRecord, FunnelReport, InteractionRecord, StoreFunnelQuery } from '../analytics/types.js';
 import type { DeliveryState } from '../tracking/state.js';
 
 /** One merge of a batch. */
@@ -75,4 +76,10 @@ export interface StorageAdapter {
   ping?(): Promise<void>;
   /** Releases connections and timers. Operations after close reject with StorageError `closed`. */
   close(): Promise<void>;
+  /** Keeps interaction replies for the funnel (idempotent by record id). See docs/analytics.md. */
+  recordInteractions?(records: readonly InteractionRecord[]): Promise<void>;
+  /** Keeps a conversion; resolves false when its id was already recorded (nothing changes). */
+  recordConversion?(record: ConversionRecord): Promise<boolean>;
+  /** The funnel report of docs/analytics.md, computed where the data lives (SQL, JS). */
+  funnel?(query: StoreFunnelQuery): Promise<FunnelReport>;
 }

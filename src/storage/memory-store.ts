@@ -10,7 +10,10 @@ import { parseTrackingKey } from '../tracking/key.js';
 import { merge as join } from '../tracking/merge.js';
 import { hasFailure } from '../tracking/present.js';
 import { atOfRank, RANK_STATUS, type DeliveryState } from '../tracking/state.js';
+import { computeFunnel } from '../analytics/memory-funnel.js';
+import type { ConversionRecord, FunnelReport, InteractionRecord, StoreFunnelQuery } from '../analytics/types.js';
 import type { MergeItem, MergeResult, StaleQuery, StorageAdapter } from './adapter.js';
+import { createAnalyticsTable } from './memory/analytics-table.js';
 import { createClaimTable } from './memory/claim-table.js';
 import { createStateTable } from './memory/state-table.js';
 
@@ -24,6 +27,8 @@ export interface MemoryStoreOptions {
   maxClaims?: number;
   /** Clock, for tests. Default `Date.now`. */
   now?: () => number;
+  /** Most interaction records, and most conversions, kept (oldest dropped first). Default `maxEntries`. */
+  maxRecords?: number;
 }
 
 /** Sizes and eviction counters of a memory store. */
@@ -36,6 +41,10 @@ export interface MemoryStoreStats {
   expiredStates: number;
   /** Live claims dropped to respect `maxClaims`. */
   evictedClaims: number;
+  /** Interaction records and conversions kept, and those dropped to respect `maxRecords`. */
+  interactions: number;
+  conversions: number;
+  evictedRecords: number;
 }
 
 /** The memory store: a {@link StorageAdapter} with every optional method, plus `stats()`. */
@@ -45,6 +54,9 @@ export interface MemoryStore extends StorageAdapter {
   findStale(query: StaleQuery): Promise<DeliveryState[]>;
   findByMessage(ref: { messageId: string; provider?: string; accountId?: string | null }): Promise<DeliveryState[]>;
   ping(): Promise<void>;
+  recordInteractions(records: readonly InteractionRecord[]): Promise<void>;
+  recordConversion(record: ConversionRecord): Promise<boolean>;
+  funnel(query: StoreFunnelQuery): Promise<FunnelReport>;
   stats(): MemoryStoreStats;
 }
 
@@ -70,6 +82,7 @@ export function memoryStore(options: MemoryStoreOptions = {}): MemoryStore {
   if (!(maxEntries >= 1) || !(ttlMs > 0)) throw new RangeError('memoryStore(): maxEntries and ttlMs must be positive');
   const claims = createClaimTable(options.maxClaims ?? maxEntries * 4);
   const states = createStateTable(maxEntries, ttlMs, now());
+  const records = createAnalyticsTable(options.maxRecords ?? maxEntries);
   let closed = false;
 
   function open(): void {
@@ -145,13 +158,28 @@ export function memoryStore(options: MemoryStoreOptions = {}): MemoryStore {
     async ping() {
       open();
     },
+    async recordInteractions(list) {
+      open();
+      records.addInteractions(list);
+    },
+    async recordConversion(record) {
+      open();
+      return records.addConversion(record);
+    },
+    async funnel(query) {
+      open();
+      const all: DeliveryState[] = [];
+      states.forEach((s) => void all.push(s));
+      return computeFunnel(all, records.interactions(), records.conversions(), query);
+    },
     async close() {
       closed = true;
       claims.clear();
       states.clear();
+      records.clear();
     },
     stats() {
-      return { ...states.stats(), ...claims.stats() };
+      return { ...states.stats(), ...claims.stats(), ...records.stats() };
     },
   };
 }

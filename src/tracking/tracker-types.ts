@@ -4,6 +4,7 @@
  * @packageDocumentation
  */
 import type { CanonicalEvent, ErrorEvent, MessageEvent, NormalizeResult, NotificationEvent, Provider, StatusEvent } from '../event/types.js';
+import type { MetricsHook } from '../metrics/hook.js';
 import type { StorageAdapter } from '../storage/adapter.js';
 import type { DispatcherOptions } from '../sinks/dispatcher.js';
 import type { Sink } from '../sinks/types.js';
@@ -106,6 +107,8 @@ export interface TrackerOptions {
   staleCheck?: StaleCheckOptions;
   /** Clock, for tests. Default `Date.now`. */
   now?: () => number;
+  /** Receives event, duplicate, transition and prevented-downgrade counts (and the sinks' dispatcher's). */
+  metrics?: MetricsHook;
 }
 
 /** What the host knows at send time, for `track()`. */

@@ -4,8 +4,10 @@
  *
  * @packageDocumentation
  */
-import { BluetickError, StorageError } from '../errors.js';
+import { createTrackerAnalytics } from '../analytics/tracker-analytics.js';
+import type { ConversionInput, FunnelQuery, FunnelReport, InteractionRecord } from '../analytics/types.js';
 import type { CanonicalEvent } from '../event/types.js';
+import { emit } from '../metrics/hook.js';
 import type { MergeItem, MergeResult, StorageAdapter } from '../storage/adapter.js';
 import { memoryStore } from '../storage/memory-store.js';
 import { createDispatcher, type Dispatcher } from '../sinks/dispatcher.js';
@@ -14,7 +16,7 @@ import { TrackingError } from './errors.js';
 import { trackingKey } from './key.js';
 import { createListenerHub, type Collector, type ListenerFailure } from './listeners.js';
 import { observe } from './observe.js';
-import { present, samePresentation, type FailedPolicy, type PresentedState } from './present.js';
+import { present, presentedStatus, samePresentation, type FailedPolicy, type PresentedState } from './present.js';
 import { createQueries } from './tracker-queries.js';
 import type {
   GroupSummary,
@@ -28,6 +30,7 @@ import type {
   TrackInput,
 } from './tracker-types.js';
 import { trackObservation } from './track-input.js';
+import { asStorageError, forwardTo, sameValue, toEvents } from './tracker-helpers.js';
 
 /** A delivery tracker. Create one with {@link createTracker}. */
 export interface Tracker {
@@ -43,6 +46,10 @@ export interface Tracker {
   findStale(options: StaleOptions): Promise<StaleMessage[]>;
   /** Like findStale, and emits `stale` for each one not reported at that status before. */
   sweepStale(options: StaleOptions): Promise<StaleMessage[]>;
+  /** Delivery funnel, latencies, failures, interactions and revenue of a window (docs/analytics.md). */
+  funnel(query: FunnelQuery): Promise<FunnelReport>;
+  /** Attaches revenue to the message that drove it; false when this conversion id was already recorded. */
+  recordConversion(messageId: string, input: ConversionInput): Promise<boolean>;
   on<K extends keyof TrackerEvents>(name: K, listener: TrackerEvents[K]): Tracker;
   once<K extends keyof TrackerEvents>(name: K, listener: TrackerEvents[K]): Tracker;
   off<K extends keyof TrackerEvents>(name: K, listener?: TrackerEvents[K]): Tracker;
@@ -58,36 +65,6 @@ export interface Tracker {
 }
 
 const DAY = 86_400_000;
-
-function toEvents(input: IngestInput): readonly CanonicalEvent[] {
-  if (Array.isArray(input)) return input as readonly CanonicalEvent[];
-  if ('events' in input && Array.isArray(input.events)) return input.events;
-  return [input as CanonicalEvent];
-}
-
-/** Store failures reach the caller as StorageErrors (the HTTP layer answers 503), whatever the adapter threw. */
-function asStorageError(err: unknown): BluetickError {
-  if (err instanceof BluetickError) return err;
-  const message = err instanceof Error ? err.message : String(err);
-  return new StorageError('unavailable', `Storage adapter failed: ${message}`, { cause: err });
-}
-
-function sameValue(a: MergeResult): boolean {
-  return a.before !== null && (a.before === a.after || JSON.stringify(a.before) === JSON.stringify(a.after));
-}
-
-/** The forward hook: the sinks' dispatcher first (never throws, never awaits delivery), then the host's. */
-function forwardTo(
-  dispatcher: Dispatcher | null,
-  host: ((events: CanonicalEvent[]) => unknown) | undefined,
-): ((events: CanonicalEvent[]) => unknown) | undefined {
-  if (dispatcher === null) return host;
-  if (host === undefined) return (events) => void dispatcher.enqueue(events);
-  return (events) => {
-    dispatcher.enqueue(events);
-    return host(events);
-  };
-}
 
 /**
  * Creates a tracker.
@@ -112,7 +89,9 @@ export function createTracker(options: TrackerOptions = {}): Tracker {
   const aliases = createAliasMap(options.maxAliases ?? 100_000);
   let closed = false;
   let timer: ReturnType<typeof setInterval> | undefined;
-  const dispatcher = options.sinks && options.sinks.length > 0 ? createDispatcher({ ...options.dispatch, sinks: options.sinks }) : null;
+  const metrics = options.metrics;
+  const dispatcher =
+    options.sinks && options.sinks.length > 0 ? createDispatcher({ metrics, ...options.dispatch, sinks: options.sinks }) : null;
   const forward = forwardTo(dispatcher, options.forward);
 
   async function finish(collector: Collector): Promise<ListenerFailure[]> {
@@ -145,6 +124,7 @@ export function createTracker(options: TrackerOptions = {}): Tracker {
         items.push({ key: trackingKey(observation), observation });
       }
     }
+    const replies: InteractionRecord[] = analytics.interactions(events);
     let claimed: boolean[];
     let results: MergeResult[];
     try {
@@ -155,6 +135,9 @@ export function createTracker(options: TrackerOptions = {}): Tracker {
       if (items.length === 0) results = [];
       else if (store.mergeMany) results = await store.mergeMany(items);
       else results = await Promise.all(items.map((it) => store.merge(it.key, it.observation)));
+      // Recorded for duplicates too (idempotent by event id): an earlier attempt may have claimed
+      // the event and failed before recording it.
+      if (replies.length > 0) await store.recordInteractions?.(replies);
     } catch (err) {
       throw asStorageError(err);
     }
@@ -177,10 +160,13 @@ export function createTracker(options: TrackerOptions = {}): Tracker {
         }
         accepted.push(e);
         byKind.status++;
+        const seen = (items[j - 1] as MergeItem).observation.rank;
+        if (r.before !== null && seen > 0 && seen < r.before.rank) emit(metrics, 'preventedDowngrade');
         let after: PresentedState | null = null;
         if (wantStatus) hub.emit(collector, 'status', e, (after = present(r.after, { failedPolicy: policy })));
         if (r.before === null || !samePresentation(r.before, r.after, policy)) {
           report.transitions++;
+          if (metrics?.transition) emit(metrics, 'transition', presentedStatus(r.after, policy));
           if (wantTransition) {
             after ??= present(r.after, { failedPolicy: policy });
             const before = r.before === null ? null : present(r.before, { failedPolicy: policy });
@@ -201,6 +187,10 @@ export function createTracker(options: TrackerOptions = {}): Tracker {
       else hub.emit(collector, 'notification', e);
     }
     report.accepted = accepted.length;
+    if (metrics !== undefined) {
+      for (const kind of ['message', 'status', 'error', 'notification'] as const) if (byKind[kind] > 0) emit(metrics, 'events', kind, byKind[kind]);
+      if (report.duplicates > 0) emit(metrics, 'duplicates', report.duplicates);
+    }
     if (forward && accepted.length > 0) {
       try {
         const r = forward(accepted);
@@ -220,6 +210,7 @@ export function createTracker(options: TrackerOptions = {}): Tracker {
   }
 
   const queries = createQueries({ store, policy, now, aliases, defaults: options });
+  const analytics = createTrackerAnalytics({ store, policy, now, resolve: (id) => aliases.resolve(id) });
 
   async function sweepStale(opts: StaleOptions): Promise<StaleMessage[]> {
     const found = await queries.findStale(opts);
@@ -246,6 +237,7 @@ export function createTracker(options: TrackerOptions = {}): Tracker {
       }
       const after = present(r.after, { failedPolicy: policy });
       if (r.before === null || !samePresentation(r.before, r.after, policy)) {
+        emit(metrics, 'transition', after.status);
         const collector: Collector = { pending: [], failures: [] };
         const before = r.before === null ? null : present(r.before, { failedPolicy: policy });
         hub.emit(collector, 'transition', { key, before, after, event, state: r.after });
@@ -257,6 +249,8 @@ export function createTracker(options: TrackerOptions = {}): Tracker {
     getGroupSummary: (query) => queries.getGroupSummary(query),
     findStale: (opts) => queries.findStale(opts),
     sweepStale,
+    funnel: (query) => analytics.funnel(query),
+    recordConversion: (messageId, input) => analytics.recordConversion(messageId, input),
     on(name, listener) {
       hub.on(name, listener);
       return tracker;

@@ -1,0 +1,63 @@
+/**
+ * What the funnel reads from one {@link DeliveryState}, defined on the raw merged state so that
+ * the SQL port is a column-by-column translation (see docs/analytics.md):
+ *
+ * - anchor: the earliest non-zero of pendingAt, sentAt, deliveredAt, readAt, playedAt, failedAt;
+ * - presented time of a progress status k: the least non-zero raw time of k and every higher
+ *   status (exactly what `present()`'s monotone walk yields, implied values included);
+ * - a latency from sent to delivered (read) exists when both raw times were observed.
+ */
+import { presentedStatus, type FailedPolicy } from '../tracking/present.js';
+import type { DeliveryState } from '../tracking/state.js';
+
+/** Least non-zero of the arguments, 0 when all are 0. */
+function leastSet(...values: number[]): number {
+  let out = 0;
+  for (const v of values) if (v !== 0 && (out === 0 || v < out)) out = v;
+  return out;
+}
+
+/**
+ * The time that puts a state in a funnel window: the first evidence about the message (0 when
+ * the state only holds `deleted`/`warning`/unknown annotations: such states are in no window).
+ *
+ * @example
+ * ```ts
+ * anchorOf(state) >= fromMs && anchorOf(state) < toMs; // in the window
+ * ```
+ */
+export function anchorOf(s: DeliveryState): number {
+  return leastSet(s.pendingAt, s.sentAt, s.deliveredAt, s.readAt, s.playedAt, s.failedAt);
+}
+
+/** Presented (monotone) sent, delivered and read times, 0 when not reached. */
+function presented(s: DeliveryState): { sent: number; delivered: number; read: number } {
+  const read = leastSet(s.readAt, s.playedAt);
+  const delivered = leastSet(s.deliveredAt, read);
+  return { sent: leastSet(s.sentAt, delivered), delivered, read };
+}
+
+/** Milliseconds from the presented sent to the presented delivered time; null unless both were observed. */
+export function sentToDelivered(s: DeliveryState): number | null {
+  if (s.sentAt === 0 || s.deliveredAt === 0) return null;
+  const p = presented(s);
+  return p.delivered - p.sent;
+}
+
+/** Milliseconds from the presented sent to the presented read time; null unless both were observed. */
+export function sentToRead(s: DeliveryState): number | null {
+  if (s.sentAt === 0 || s.readAt === 0) return null;
+  const p = presented(s);
+  return p.read - p.sent;
+}
+
+/** Whether the state presents as `failed` under the policy. */
+export function isFailed(s: DeliveryState, policy: FailedPolicy): boolean {
+  return presentedStatus(s, policy) === 'failed';
+}
+
+/** UTC start (epoch ms) of the day or hour holding `t`. */
+export function bucketStart(t: number, groupBy: 'day' | 'hour'): number {
+  const size = groupBy === 'day' ? 86_400_000 : 3_600_000;
+  return Math.floor(t / size) * size;
+}
