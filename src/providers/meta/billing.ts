@@ -43,8 +43,20 @@ export function metaConversation(c: Json): Conversation {
   const originType = origin === undefined ? str(c.origin) : str(origin.type);
   if (originType !== undefined) conversation.origin = originType;
   if (c.expiration_timestamp !== undefined) {
-    const expiresAt = isoOr(c.expiration_timestamp, '');
+    const expiresAt = expiryIso(c.expiration_timestamp);
     if (expiresAt !== '') conversation.expiresAt = expiresAt;
   }
   return conversation;
+}
+
+let lastExpiry: unknown;
+let lastExpiryIso = '';
+
+/** ISO of an expiry, or ''. A batch's statuses share one conversation: the last one is remembered. */
+function expiryIso(value: unknown): string {
+  if (value !== lastExpiry) {
+    lastExpiryIso = isoOr(value, '');
+    lastExpiry = value;
+  }
+  return lastExpiryIso;
 }
