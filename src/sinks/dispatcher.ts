@@ -170,6 +170,8 @@ export function createDispatcher(options: DispatcherOptions): Dispatcher {
     }
     hook(settlement.sink, () => options.onDeadLetter?.(events, { ...settlement, stored }));
     emit(metrics, stored ? 'deadLettered' : 'discarded', settlement.sink, events.length);
+    // The lane counts these events as queued until this promise settles: report the depth after.
+    if (metrics?.queueDepth) setTimeout(() => depth(settlement.sink), 0).unref?.();
     return stored;
   }
 
@@ -218,6 +220,7 @@ export function createDispatcher(options: DispatcherOptions): Dispatcher {
 
   const flush = async () => {
     await Promise.all([...lanes.values()].map((lane) => lane.drain()));
+    if (metrics?.queueDepth) for (const name of lanes.keys()) depth(name);
   };
 
   const signals = options.handleSignals === true ? (['SIGTERM', 'SIGINT'] as const) : options.handleSignals || [];

@@ -1,0 +1,8 @@
+/**
+ * `bluetick/metrics`: the metrics hook and its Prometheus adapter (prom-client, optional peer).
+ *
+ * @packageDocumentation
+ */
+export { prometheusMetrics, loadPrometheusMetrics } from './prometheus.js';
+export type { PrometheusMetricsOptions, PromClientLike } from './prometheus.js';
+export type { MetricsHook, WebhookOutcome } from './hook.js';
