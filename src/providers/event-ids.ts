@@ -19,8 +19,19 @@ import type { Provider } from '../event/types.js';
  * ```
  */
 export function idHead(provider: Provider, kind: 'message' | 'status', scope?: string): string {
-  return scope === undefined ? provider + ':' + kind + ':' : provider + ':' + kind + ':' + idPart(scope) + ':';
+  // WASender builds one per webhook, and a host's webhooks come from one or a few sessions.
+  if (provider === lastProvider && kind === lastKind && scope === lastScope) return lastHead;
+  lastProvider = provider;
+  lastKind = kind;
+  lastScope = scope;
+  lastHead = scope === undefined ? provider + ':' + kind + ':' : provider + ':' + kind + ':' + idPart(scope) + ':';
+  return lastHead;
 }
+
+let lastProvider = '';
+let lastKind = '';
+let lastScope: string | undefined;
+let lastHead = '';
 
 /**
  * A message event's id: `head + messageId`, i.e. `joinId([provider, 'message', scope?, messageId])`.
