@@ -13,6 +13,7 @@
  *   delivery statuses.
  * - odd entries or changes (not objects, no `changes` array) → a notification holding them.
  *
+ * The message and status objects are the ones On-Premises sends too: both mappers share `meta/`.
  * Only an unusable envelope (`entry` not an array) throws.
  */
 import { NormalizeError } from '../../errors.js';
@@ -42,7 +43,13 @@ function oddInfo(accountId: string | null, entryTime: string, fallbackAt: string
  * A `messages[]` or `statuses[]` item that is not an object, or a status without a message id,
  * cannot be tracked: it becomes a notification on the change's field, seen but never dropped.
  */
-function pushItems(out: CanonicalEvent[], messages: readonly unknown[], statuses: readonly unknown[], info: ChangeInfo, ctx: NormalizeContext): void {
+function pushItems(
+  out: CanonicalEvent[],
+  messages: readonly unknown[],
+  statuses: readonly unknown[],
+  info: ChangeInfo,
+  ctx: NormalizeContext,
+): void {
   for (let i = 0; i < messages.length; i++) {
     const m = obj(messages[i]);
     if (m === undefined) pushNotification(out, info, info.field, messages[i], info.fallbackAt, ctx);
