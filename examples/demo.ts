@@ -15,7 +15,7 @@
 import { existsSync } from 'node:fs';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { createTracker } from 'bluetick';
 import { createNodeListener } from 'bluetick/node';
@@ -36,7 +36,7 @@ const { values } = parseArgs({
     seed: { type: 'string', default: '1' },
     concurrency: { type: 'string', default: '8' },
     duplicates: { type: 'string', default: '0.1' },
-    fixtures: { type: 'string', default: resolve(import.meta.dirname ?? '.', '../../shared/fixtures') },
+    fixtures: { type: 'string', default: fileURLToPath(new URL('../../shared/fixtures', import.meta.url)) },
   },
 });
 const messages = Number(values.messages);
