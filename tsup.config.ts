@@ -32,7 +32,7 @@ const shared: Options = {
 };
 
 export default defineConfig([
-  { ...shared, format: ['esm'], clean: true },
+  { ...shared, format: ['esm'] },
   {
     ...shared,
     format: ['cjs'],
@@ -40,4 +40,6 @@ export default defineConfig([
     // CommonJS build carries its own copy. The ESM build imports the installed package.
     noExternal: ['p-retry', 'is-network-error'],
   },
+  // The `bluetick` command (package.json `bin`): ESM only, not an importable subpath.
+  { entry: { cli: 'src/cli/main.ts' }, format: ['esm'], target: 'node20', sourcemap: true, dts: false },
 ]);
