@@ -87,6 +87,28 @@ export type {
   TrackingKeyParts,
 } from './tracking/index.js';
 
+// Analytics and metrics
+export type {
+  FunnelQuery,
+  FunnelReport,
+  FunnelStats,
+  FunnelBucket,
+  LatencyStats,
+  FailureCount,
+  PricingCount,
+  InteractionStat,
+  RevenueStat,
+  InteractionRecord,
+  ConversionInput,
+  ConversionRecord,
+  StoreFunnelQuery,
+  TimeInput,
+} from './analytics/types.js';
+export { AnalyticsError } from './analytics/errors.js';
+export type { AnalyticsErrorCode } from './analytics/errors.js';
+export { computeFunnel } from './analytics/memory-funnel.js';
+export type { MetricsHook, WebhookOutcome } from './metrics/hook.js';
+
 // Storage
 export { memoryStore } from './storage/memory-store.js';
 export type { MemoryStore, MemoryStoreOptions, MemoryStoreStats } from './storage/memory-store.js';

@@ -9,3 +9,8 @@ export type { OwnedPoolOptions, PgClientLike, PgPoolLike, PgliteLike } from './d
 export type { PostgresErrorCode } from './errors.js';
 export { SCHEMA_VERSION } from './migrate.js';
 export type { MigrationResult } from './migrate.js';
+export { withAnalytics } from './analytics.js';
+export type { PostgresAnalyticsStore } from './analytics.js';
+export type { RetentionOptions, RetentionResult } from './retention.js';
+export { ANALYTICS_VERSION } from './views.js';
+export type { AnalyticsNames } from './views.js';
