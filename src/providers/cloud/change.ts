@@ -7,7 +7,12 @@ import type { MetaScope } from '../meta/scope.js';
  * What every item of one `entry[].changes[]` shares. Built once per change (not per item) so the
  * item mappers stay allocation-light on the hot path.
  */
-export interface ChangeInfo extends MetaScope {
+export interface ChangeInfo {
+  /**
+   * What the shared Meta item mappers need. Its own object (not fields of this one) so they see
+   * one object shape from Cloud and On-Premises alike, and their property reads stay monomorphic.
+   */
+  scope: MetaScope;
   /** `entry[].time` as sent (part of notification/error ids: the same value on another day is another event). */
   entryTime: string;
   /** `changes[].field` (`"unknown"` when absent). */
@@ -31,11 +36,11 @@ export function pushNotification(
 ): void {
   const event: NotificationEvent = {
     schemaVersion: 1,
-    id: joinId(['cloud', 'notification', info.accountId, info.entryTime, topic, hashJson(data)]),
+    id: joinId(['cloud', 'notification', info.scope.accountId, info.entryTime, topic, hashJson(data)]),
     kind: 'notification',
     provider: 'cloud',
-    accountId: info.accountId,
-    phoneNumberId: info.phoneNumberId,
+    accountId: info.scope.accountId,
+    phoneNumberId: info.scope.phoneNumberId,
     occurredAt,
     receivedAt: ctx.receivedAt,
     topic,
@@ -53,11 +58,11 @@ export function pushNotification(
 export function pushErrors(out: unknown[], info: ChangeInfo, raw: unknown[], errors: ProviderError[], ctx: NormalizeContext): void {
   const event: ErrorEvent = {
     schemaVersion: 1,
-    id: joinId(['cloud', 'error', info.accountId, info.entryTime, info.field, hashJson(raw)]),
+    id: joinId(['cloud', 'error', info.scope.accountId, info.entryTime, info.field, hashJson(raw)]),
     kind: 'error',
     provider: 'cloud',
-    accountId: info.accountId,
-    phoneNumberId: info.phoneNumberId,
+    accountId: info.scope.accountId,
+    phoneNumberId: info.scope.phoneNumberId,
     occurredAt: info.fallbackAt,
     receivedAt: ctx.receivedAt,
     errors,

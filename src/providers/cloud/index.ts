@@ -22,6 +22,7 @@ import type { NormalizeContext, ProviderNormalizer } from '../context.js';
 import { isoOr } from '../iso-or.js';
 import { metaErrors } from '../meta/errors.js';
 import { metaMessage } from '../meta/message.js';
+import type { MetaScope } from '../meta/scope.js';
 import { metaStatus } from '../meta/status.js';
 import { obj, phoneDigits, str } from '../read.js';
 import { type ChangeInfo, pushErrors, pushNotification } from './change.js';
@@ -36,7 +37,8 @@ function items(value: unknown): readonly unknown[] {
 
 /** Change info for an entry or change too odd to have its own (no `changes` array, not an object). */
 function oddInfo(accountId: string | null, entryTime: string, fallbackAt: string): ChangeInfo {
-  return { provider: 'cloud', accountId, entryTime, field: 'entry', phoneNumberId: null, businessNumber: null, contacts: NONE, fallbackAt };
+  const scope: MetaScope = { provider: 'cloud', accountId, phoneNumberId: null, businessNumber: null, contacts: NONE };
+  return { scope, entryTime, field: 'entry', fallbackAt };
 }
 
 /**
@@ -53,11 +55,11 @@ function pushItems(
   for (let i = 0; i < messages.length; i++) {
     const m = obj(messages[i]);
     if (m === undefined) pushNotification(out, info, info.field, messages[i], info.fallbackAt, ctx);
-    else out.push(metaMessage(m, info, ctx));
+    else out.push(metaMessage(m, info.scope, ctx));
   }
   for (let i = 0; i < statuses.length; i++) {
     const s = obj(statuses[i]);
-    const event = s === undefined ? undefined : metaStatus(s, info, ctx);
+    const event = s === undefined ? undefined : metaStatus(s, info.scope, ctx);
     if (event === undefined) pushNotification(out, info, info.field, statuses[i], info.fallbackAt, ctx);
     else out.push(event);
   }
@@ -121,16 +123,14 @@ export const normalizeCloud: ProviderNormalizer = (body, ctx) => {
       const v = obj(value);
       const metadata = v === undefined ? undefined : obj(v.metadata);
       const display = metadata === undefined ? undefined : str(metadata.display_phone_number);
-      const info: ChangeInfo = {
+      const scope: MetaScope = {
         provider: 'cloud',
         accountId,
-        entryTime,
-        field: str(change.field) ?? 'unknown',
         phoneNumberId: (metadata === undefined ? undefined : str(metadata.phone_number_id)) ?? null,
         businessNumber: display === undefined ? null : phoneDigits(display),
         contacts: v === undefined || !Array.isArray(v.contacts) ? NONE : v.contacts,
-        fallbackAt,
       };
+      const info: ChangeInfo = { scope, entryTime, field: str(change.field) ?? 'unknown', fallbackAt };
       mapChange(out, info, value, ctx);
     }
   }

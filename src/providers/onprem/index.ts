@@ -11,10 +11,17 @@ import { metaErrors } from '../meta/errors.js';
 import { metaMessage } from '../meta/message.js';
 import type { MetaScope } from '../meta/scope.js';
 import { metaStatus } from '../meta/status.js';
-import { arr, obj } from '../read.js';
+import { obj } from '../read.js';
 import { pushOnPremNotification } from './notification.js';
 
-function pushErrors(out: CanonicalEvent[], errors: unknown[], ctx: NormalizeContext): void {
+const NONE: readonly unknown[] = [];
+
+/** A top-level array, or none (shared: most bodies carry only one of the arrays). */
+function list(value: unknown): readonly unknown[] {
+  return Array.isArray(value) ? value : NONE;
+}
+
+function pushErrors(out: CanonicalEvent[], errors: readonly unknown[], ctx: NormalizeContext): void {
   const event: ErrorEvent = {
     schemaVersion: 1,
     id: joinId(['onprem', 'error', hashJson(errors)]),
@@ -46,21 +53,21 @@ function pushErrors(out: CanonicalEvent[], errors: unknown[], ctx: NormalizeCont
  */
 export const normalizeOnPrem: ProviderNormalizer = (body, ctx) => {
   const out: CanonicalEvent[] = [];
-  const scope: MetaScope = { provider: 'onprem', accountId: null, phoneNumberId: null, businessNumber: null, contacts: arr(body.contacts) };
-  const messages = arr(body.messages);
+  const scope: MetaScope = { provider: 'onprem', accountId: null, phoneNumberId: null, businessNumber: null, contacts: list(body.contacts) };
+  const messages = list(body.messages);
   for (let i = 0; i < messages.length; i++) {
     const m = obj(messages[i]);
     if (m === undefined) pushOnPremNotification(out, 'messages', messages[i], ctx);
     else out.push(metaMessage(m, scope, ctx));
   }
-  const statuses = arr(body.statuses);
+  const statuses = list(body.statuses);
   for (let i = 0; i < statuses.length; i++) {
     const s = obj(statuses[i]);
     const event = s === undefined ? undefined : metaStatus(s, scope, ctx);
     if (event === undefined) pushOnPremNotification(out, 'statuses', statuses[i], ctx);
     else out.push(event);
   }
-  const errors = arr(body.errors);
+  const errors = list(body.errors);
   if (errors.length > 0) pushErrors(out, errors, ctx);
   return out;
 };
