@@ -23,6 +23,8 @@ export type * from './event/types.js';
 // Verifying
 export { verifyMetaSignature, assertMetaSignature, signMetaPayload } from './verify/meta.js';
 export { verifyWasenderSignature, assertWasenderSignature, verifySharedToken } from './verify/shared-secret.js';
+export type { TokenInput } from './verify/shared-secret.js';
+export type { RawBody } from './verify/body-bytes.js';
 export { handleVerificationChallenge } from './verify/challenge.js';
 export type { ChallengeQuery, ChallengeResult, ChallengeFailureReason } from './verify/challenge.js';
 export { escapeNonAscii } from './verify/escape.js';
@@ -62,6 +64,9 @@ export {
   rankOf,
   RANK,
   RANK_STATUS,
+  MAX_ERRORS,
+  MAX_ANNOTATIONS,
+  MAX_TAGS,
   TrackingError,
 } from './tracking/index.js';
 export type {
@@ -117,6 +122,7 @@ export type { StorageAdapter, MergeItem, MergeResult, StaleQuery, MessageRef } f
 // Sinks (built-in sinks with optional peers are subpaths: bluetick/sinks/*)
 export { createDispatcher } from './sinks/dispatcher.js';
 export type { Dispatcher, DispatcherOptions, DispatcherErrorPhase } from './sinks/dispatcher.js';
+export type { RetryPolicy } from './sinks/deliver.js';
 export { SinkError, PartialBatchError, isRetryableSinkError } from './sinks/errors.js';
 export type { Sink, WriteContext, DeadLetterSink, DeadLetterInfo, DeadLetterDetails, DeadLetterReason } from './sinks/types.js';
 export type { SinkStats, DispatcherStats } from './sinks/stats.js';

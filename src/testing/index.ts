@@ -1,5 +1,5 @@
 /**
- * `bluetick/testing`: the conformance suite every {@link StorageAdapter} must pass, and helpers
+ * `bluetick/testing`: the conformance suite every `StorageAdapter` (see the `bluetick` package) must pass, and helpers
  * to build observations. Pass your test runner's functions in; nothing here imports one.
  *
  * @packageDocumentation

@@ -13,7 +13,7 @@ function digest(value: string): Buffer {
   return createHmac('sha256', processKey).update(value, 'utf8').digest();
 }
 
-type TokenInput = string | readonly string[] | null | undefined;
+export type TokenInput = string | readonly string[] | null | undefined;
 
 /**
  * Checks a received shared token against one or several configured secrets in constant time,
