@@ -52,6 +52,17 @@ export function joinId(parts: readonly (string | number | null | undefined)[]): 
  * ```
  */
 export function contentHash(text: string): string {
+  const lanes = hashLanes(text, scratch);
+  return (lanes[0] as number).toString(16).padStart(8, '0') + (lanes[1] as number).toString(16).padStart(8, '0');
+}
+
+const scratch = new Uint32Array(2);
+
+/**
+ * The two 32-bit lanes of {@link contentHash}, written into `out` (no allocation): the memory
+ * store keeps claims as these numbers rather than strings.
+ */
+export function hashLanes(text: string, out: Uint32Array): Uint32Array {
   let h1 = 0xdeadbeef;
   let h2 = 0x41c6ce57;
   for (let i = 0; i < text.length; i++) {
@@ -61,7 +72,9 @@ export function contentHash(text: string): string {
   }
   h1 = Math.imul(h1 ^ (h1 >>> 16), 2246822507) ^ Math.imul(h2 ^ (h2 >>> 13), 3266489909);
   h2 = Math.imul(h2 ^ (h2 >>> 16), 2246822507) ^ Math.imul(h1 ^ (h1 >>> 13), 3266489909);
-  return (h1 >>> 0).toString(16).padStart(8, '0') + (h2 >>> 0).toString(16).padStart(8, '0');
+  out[0] = h1;
+  out[1] = h2;
+  return out;
 }
 
 /** Content hash of any JSON value (the provider's own key order is stable across its retries). */

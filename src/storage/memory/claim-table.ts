@@ -6,24 +6,12 @@
  * A false "duplicate" needs a 64-bit collision among live claims: ~3e-8 at 1M claims.
  */
 
+import { hashLanes } from '../../event/ids.js';
+
 /** Counters of a {@link ClaimTable}. */
 export interface ClaimStats {
   claims: number;
   evictedClaims: number;
-}
-
-function hashLanes(text: string, out: Uint32Array): void {
-  let h1 = 0xdeadbeef;
-  let h2 = 0x41c6ce57;
-  for (let i = 0; i < text.length; i++) {
-    const ch = text.charCodeAt(i);
-    h1 = Math.imul(h1 ^ ch, 2654435761);
-    h2 = Math.imul(h2 ^ ch, 1597334677);
-  }
-  h1 = Math.imul(h1 ^ (h1 >>> 16), 2246822507) ^ Math.imul(h2 ^ (h2 >>> 13), 3266489909);
-  h2 = Math.imul(h2 ^ (h2 >>> 16), 2246822507) ^ Math.imul(h1 ^ (h1 >>> 13), 3266489909);
-  out[0] = h1;
-  out[1] = h2;
 }
 
 /** A bounded claim set. `claim` answers like `StorageAdapter.claim`, synchronously. */
