@@ -6,6 +6,7 @@
  * @packageDocumentation
  */
 import { ConfigError } from '../errors.js';
+import { importOptionalPeer } from '../internal/optional-peer.js';
 import type { MetricsHook } from './hook.js';
 
 type Labels = Record<string, string>;
@@ -77,7 +78,10 @@ const DEFAULT_BUCKETS = [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5
 export function prometheusMetrics(options: PrometheusMetricsOptions): MetricsHook {
   const client = options.client;
   if (client === undefined || typeof client.Counter !== 'function') {
-    throw new ConfigError('invalid_option', "prometheusMetrics(): pass { client } (import * as client from 'prom-client'), or use loadPrometheusMetrics().");
+    throw new ConfigError(
+      'invalid_option',
+      "prometheusMetrics(): pass { client } (import * as client from 'prom-client'), or use loadPrometheusMetrics(). bluetick/metrics needs the optional peer dependency `prom-client`: npm install prom-client",
+    );
   }
   const prefix = options.prefix ?? 'bluetick_';
   const registers = [options.registry ?? client.register];
@@ -132,12 +136,8 @@ export async function loadPrometheusMetrics(options: Omit<PrometheusMetricsOptio
   let client = options.client;
   if (client === undefined) {
     const name = 'prom-client'; // a variable: bundlers must not pull the optional peer in
-    try {
-      const mod = (await import(name)) as PromClientLike & { default?: PromClientLike };
-      client = typeof mod.Counter === 'function' ? mod : mod.default;
-    } catch (cause) {
-      throw new ConfigError('missing_dependency', `loadPrometheusMetrics(): install prom-client (npm i prom-client): ${String(cause)}`);
-    }
+    const mod = (await importOptionalPeer('bluetick/metrics', name, () => import(name))) as PromClientLike & { default?: PromClientLike };
+    client = typeof mod.Counter === 'function' ? mod : mod.default;
   }
   return prometheusMetrics({ ...options, client: client as PromClientLike });
 }

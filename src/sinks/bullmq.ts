@@ -6,6 +6,7 @@
  * @packageDocumentation
  */
 import type { ConnectionOptions, JobsOptions, Queue } from 'bullmq';
+import { importOptionalPeer } from '../internal/optional-peer.js';
 import type { Sink } from './types.js';
 
 /**
@@ -59,7 +60,7 @@ export function bullmqSink(options: BullmqSinkOptions): Sink {
     if (queue) return queue;
     if (!('queueName' in options)) throw new Error('unreachable');
     const { queueName, connection } = options;
-    opening ??= import('bullmq').then(({ Queue: QueueClass }) => (queue = new QueueClass(queueName, { connection })));
+    opening ??= importOptionalPeer('bluetick/sinks/bullmq', 'bullmq', () => import('bullmq')).then(({ Queue: QueueClass }) => (queue = new QueueClass(queueName, { connection })));
     return opening;
   };
   const owned = !('queue' in options);

@@ -7,6 +7,7 @@
  */
 import type { FirehoseClient, PutRecordBatchCommandOutput } from '@aws-sdk/client-firehose';
 import type { CanonicalEvent } from '../event/types.js';
+import { importOptionalPeer } from '../internal/optional-peer.js';
 import { describeError } from './attempt.js';
 import { PartialBatchError, SinkError } from './errors.js';
 import type { Sink } from './types.js';
@@ -92,7 +93,7 @@ export function firehoseSink(options: FirehoseSinkOptions): Sink {
   return {
     name: options.name ?? `firehose:${options.deliveryStreamName}`,
     async write(batch, context) {
-      commandModule ??= import('@aws-sdk/client-firehose');
+      commandModule ??= importOptionalPeer('bluetick/sinks/firehose', '@aws-sdk/client-firehose', () => import('@aws-sdk/client-firehose'));
       const { PutRecordBatchCommand } = await commandModule;
       const rejected: CanonicalEvent[] = [];
       const failed: CanonicalEvent[] = [];

@@ -6,6 +6,7 @@
  * SET outside a transaction. That is what makes the store safe behind PgBouncer in transaction
  * mode (see docs/postgres.md).
  */
+import { importOptionalPeer } from '../../internal/optional-peer.js';
 
 /** Runs one statement and returns its rows as arrays of column values. */
 export type SqlQuery = (text: string, params?: readonly unknown[]) => Promise<unknown[][]>;
@@ -114,7 +115,7 @@ export interface OwnedPoolOptions {
 
 /** Creates a `pg.Pool`, importing `pg` only now: it is an optional peer dependency. */
 export async function ownedPoolDriver(options: OwnedPoolOptions): Promise<SqlDriver> {
-  const mod = (await import('pg')) as unknown as { default?: { Pool: PoolCtor }; Pool?: PoolCtor };
+  const mod = (await importOptionalPeer('bluetick/postgres', 'pg', () => import('pg'))) as unknown as { default?: { Pool: PoolCtor }; Pool?: PoolCtor };
   const Pool = mod.default?.Pool ?? mod.Pool;
   if (Pool === undefined) throw new Error("The 'pg' module has no Pool export.");
   const pool = new Pool({

@@ -10,6 +10,7 @@
  */
 import type { Cluster, Redis, RedisOptions } from 'ioredis';
 import { StorageError } from '../../errors.js';
+import { importOptionalPeer } from '../../internal/optional-peer.js';
 
 /**
  * A standalone, Sentinel or Cluster ioredis client.
@@ -81,7 +82,7 @@ export function createConnection(source: { client: RedisClient } | { url: string
   async function open(): Promise<RedisClient> {
     if (client) return client;
     opening ??= (async () => {
-      const { Redis } = await import('ioredis');
+      const { Redis } = await importOptionalPeer('bluetick/redis', 'ioredis', () => import('ioredis'));
       const created = new Redis((source as { url: string }).url, failFastOptions(timeoutMs));
       // Errors surface through commands; without a listener ioredis would log every reconnect.
       created.on('error', () => {});
