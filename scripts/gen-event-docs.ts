@@ -1,0 +1,202 @@
+/**
+ * Generates docs/canonical-event.md from the zod schema of the canonical event (`eventSchema`,
+ * src/event/schema.ts, through `z.toJSONSchema`), the TSDoc of src/event/types.ts and the
+ * fallback descriptions in scripts/event-docs/descriptions.ts. The field tables come from the
+ * schema, so the reference cannot drift from what `eventSchema` accepts;
+ * test/docs/canonical-event.test.ts regenerates the file and fails when the committed one differs.
+ *
+ *   node --import tsx scripts/gen-event-docs.ts          # rewrite docs/canonical-event.md
+ *   node --import tsx scripts/gen-event-docs.ts --check  # exit 1 when it is stale
+ */
+import { readFileSync, writeFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { z } from 'zod';
+import { eventSchema } from '../src/event/schema.js';
+import type { EventKind } from '../src/event/types.js';
+import { fallbackDescription } from './event-docs/descriptions.js';
+import { sampleEvents } from './event-docs/samples.js';
+import { readFieldDocs, type FieldDocs } from './event-docs/tsdoc.js';
+
+/** The part of JSON Schema that `z.toJSONSchema` emits for the event schema. */
+export interface JsonSchema {
+  type?: string | string[];
+  const?: unknown;
+  enum?: unknown[];
+  format?: string;
+  minLength?: number;
+  properties?: Record<string, JsonSchema>;
+  required?: string[];
+  items?: JsonSchema;
+  additionalProperties?: boolean | JsonSchema;
+  oneOf?: JsonSchema[];
+  anyOf?: JsonSchema[];
+}
+
+/** One row of a field table. */
+export interface FieldRow {
+  path: string;
+  type: string;
+  required: boolean;
+  description: string;
+}
+
+export const DOC_PATH = fileURLToPath(new URL('../docs/canonical-event.md', import.meta.url));
+const TYPES_PATH = fileURLToPath(new URL('../src/event/types.ts', import.meta.url));
+
+const KINDS: readonly { kind: EventKind; type: string }[] = [
+  { kind: 'message', type: 'MessageEvent' },
+  { kind: 'status', type: 'StatusEvent' },
+  { kind: 'error', type: 'ErrorEvent' },
+  { kind: 'notification', type: 'NotificationEvent' },
+];
+
+function code(value: unknown): string {
+  return '`' + JSON.stringify(value) + '`';
+}
+
+/** A human label of a JSON Schema type. */
+export function typeLabel(s: JsonSchema): string {
+  if (s.const !== undefined) return code(s.const);
+  if (s.enum !== undefined) return s.enum.map(code).join(' | ');
+  const types = s.type === undefined ? [] : Array.isArray(s.type) ? s.type : [s.type];
+  if (types.length === 0) return 'any JSON value';
+  return types
+    .map((t) => {
+      if (t === 'string' && s.format === 'date-time') return 'ISO-8601 UTC string';
+      if (t === 'string' && s.minLength === 1) return 'non-empty string';
+      if (t === 'array') return `${s.items === undefined ? 'any JSON value' : typeLabel(s.items)}[]`;
+      if (t === 'object') return s.properties === undefined ? 'object (any keys)' : 'object';
+      return t;
+    })
+    .join(' | ');
+}
+
+/** The description of one field: its own TSDoc, else the fallback, else its type's TSDoc. */
+function describe(docs: Map<string, string>, kind: string, path: string): string {
+  const own = docs.get(path);
+  if (own !== undefined && own !== '') return own;
+  return fallbackDescription(kind, path) ?? docs.get(`${path}#type`) ?? '';
+}
+
+/** Every field of an object schema, nested objects and arrays of objects flattened to dotted paths. */
+export function collectRows(schema: JsonSchema, kind: string, docs: Map<string, string>, prefix = ''): FieldRow[] {
+  const rows: FieldRow[] = [];
+  const required = new Set(schema.required ?? []);
+  for (const [name, field] of Object.entries(schema.properties ?? {})) {
+    const path = prefix + name;
+    rows.push({ path, type: typeLabel(field), required: required.has(name), description: describe(docs, kind, path) });
+    if (field.properties !== undefined) rows.push(...collectRows(field, kind, docs, `${path}.`));
+    else if (field.items?.properties !== undefined) rows.push(...collectRows(field.items, kind, docs, `${path}[].`));
+  }
+  return rows;
+}
+
+function cell(text: string): string {
+  return text.replace(/\|/g, '\\|').replace(/\n/g, ' ');
+}
+
+function table(rows: readonly FieldRow[]): string {
+  const lines = ['| field | type | always present | description |', '| --- | --- | --- | --- |'];
+  for (const r of rows) lines.push(`| \`${r.path}\` | ${cell(r.type)} | ${r.required ? 'yes' : 'no'} | ${cell(r.description)} |`);
+  return lines.join('\n');
+}
+
+/** The object schema of each kind, from the union's branches. */
+export function branches(schema: z.ZodType): Map<string, JsonSchema> {
+  const json = z.toJSONSchema(schema) as JsonSchema;
+  const out = new Map<string, JsonSchema>();
+  for (const branch of json.oneOf ?? json.anyOf ?? []) {
+    const kind = branch.properties?.kind?.const;
+    if (typeof kind === 'string') out.set(kind, branch);
+  }
+  return out;
+}
+
+const INTRO = `# The canonical event (schema version 1)
+
+<!-- GENERATED by scripts/gen-event-docs.ts from eventSchema (src/event/schema.ts) and the TSDoc of
+src/event/types.ts. Do not edit by hand: run \`npm run docs:event\`. test/docs/canonical-event.test.ts
+fails when this file and the schema disagree. -->
+
+\`normalize()\` turns every item of a webhook into one JSON-serializable object: a discriminated
+union on \`kind\`. The TypeScript types are exported from \`bluetick\` (\`CanonicalEvent\`,
+\`MessageEvent\`, \`StatusEvent\`, \`ErrorEvent\`, \`NotificationEvent\`); \`eventSchema\` is the zod
+schema to validate events you read back from a queue or a file:
+
+\`\`\`ts
+import { eventSchema } from 'bluetick';
+const event = eventSchema.parse(JSON.parse(line)); // throws on an invalid event
+\`\`\`
+
+How to read the tables:
+
+- **always present: yes** — the key is always there (its value may still be \`null\` when the type
+  says so). **no** — the key is absent when the provider gave nothing; bluetick never writes
+  \`undefined\` or an empty object in its place.
+- Nested objects are flattened: \`media.mimeType\` is the \`mimeType\` key of \`media\`;
+  \`errors[].code\` is the \`code\` of each element of \`errors\`.
+- Field names are the contract: fields may be added in later versions, none is renamed or
+  removed without a new \`schemaVersion\`. \`eventSchema\` accepts keys it does not know (so
+  events written by a newer bluetick validate) and \`parse()\` drops them from its result.
+- \`id\` is the idempotency key: the same logical item always gets the same id (a provider's
+  retry, a re-normalized body), two different items never share one. How each provider's items
+  are identified: [providers.md](providers.md).
+- People are phone digits (E.164 without \`+\`) where the provider gives a number; timestamps are
+  ISO-8601 UTC as \`Date.prototype.toISOString()\` prints them.`;
+
+const KIND_NOTES: Record<EventKind, string> = {
+  message: 'One message: inbound from a user, or (WASender) an echo of one the business sent. Per type, the content is in `text`, `media`, `interaction`, `reaction`, `location` or `details`.',
+  status: 'The delivery state of one outbound message for one recipient (or group member), as one provider item reported it. The tracker merges these into a delivery state: [delivery-state.md](delivery-state.md).',
+  error: 'An account- or app-level error not tied to one message.',
+  notification: 'Everything else the provider sends, untouched: account, template and phone-number updates, calls, user preferences, WASender session, chat, group and contact events, and items that cannot be a message or a status (for example a status without a message id).',
+};
+
+/**
+ * The whole markdown reference, from `schema` (default `eventSchema`).
+ *
+ * @example
+ * ```ts
+ * writeFileSync('docs/canonical-event.md', renderEventDocs());
+ * ```
+ */
+export function renderEventDocs(schema: z.ZodType = eventSchema, docs?: FieldDocs): string {
+  const fieldDocs = docs ?? readFieldDocs(TYPES_PATH, ['EventBase', ...KINDS.map((k) => k.type)]);
+  const byKind = branches(schema);
+  const first = byKind.get('message');
+  if (first === undefined) throw new Error('eventSchema has no message branch');
+  const baseDocs = fieldDocs.get('EventBase') ?? new Map<string, string>();
+  const baseNames = new Set([...baseDocs.keys()].filter((key) => !key.includes('#')));
+  const common = collectRows(first, '', baseDocs)
+    .filter((r) => baseNames.has(r.path))
+    .map((r) => (r.path === 'kind' ? { ...r, type: KINDS.map((k) => code(k.kind)).join(' | ') } : r));
+  const examples = sampleEvents();
+  const parts = [INTRO, '## Fields of every event', table(common)];
+  for (const { kind, type } of KINDS) {
+    const branch = byKind.get(kind);
+    if (branch === undefined) throw new Error(`eventSchema has no ${kind} branch`);
+    const rows = collectRows(branch, kind, fieldDocs.get(type) ?? new Map()).filter((r) => !baseNames.has(r.path.split(/[.[]/)[0] ?? ''));
+    parts.push(`## \`kind: "${kind}"\` (\`${type}\`)`, KIND_NOTES[kind], table(rows));
+    const example = examples[kind];
+    if (example !== undefined) {
+      parts.push('Example (`normalize()` of a Cloud API body):', '```json\n' + JSON.stringify(example, null, 2) + '\n```');
+    }
+  }
+  return parts.join('\n\n') + '\n';
+}
+
+function main(): void {
+  const text = renderEventDocs();
+  if (process.argv.includes('--check')) {
+    const current = readFileSync(DOC_PATH, 'utf8');
+    if (current !== text) {
+      console.error('docs/canonical-event.md is stale: run npm run docs:event');
+      process.exit(1);
+    }
+    console.log('docs/canonical-event.md is up to date');
+    return;
+  }
+  writeFileSync(DOC_PATH, text);
+  console.log(`wrote ${DOC_PATH}`);
+}
+
+if (process.argv[1] !== undefined && fileURLToPath(import.meta.url) === process.argv[1]) main();
