@@ -76,7 +76,8 @@ const DEFAULT_BUCKETS = [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5
  * ```
  */
 export function prometheusMetrics(options: PrometheusMetricsOptions): MetricsHook {
-  const client = options.client;
+  // `options?`: plain-JS callers may pass nothing; they get the ConfigError, not a TypeError.
+  const client = (options as PrometheusMetricsOptions | undefined)?.client;
   if (client === undefined || typeof client.Counter !== 'function') {
     throw new ConfigError(
       'invalid_option',

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { ConfigError } from '../../src/errors.js';
 import { importOptionalPeer, isMissingPeer, missingPeerError } from '../../src/internal/optional-peer.js';
+import { prometheusMetrics } from '../../src/metrics/prometheus.js';
 
 // A package that is certainly not installed: the import fails exactly as a missing peer would.
 const ABSENT = 'bluetick-absent-peer-for-tests';
@@ -41,5 +42,20 @@ describe('isMissingPeer', () => {
 
   it('missingPeerError without a cause leaves cause unset', () => {
     expect(missingPeerError('bluetick/metrics', 'prom-client').cause).toBeUndefined();
+  });
+});
+
+describe('prometheusMetrics without a client', () => {
+  it('throws a ConfigError naming prom-client, also when called with no argument at all (plain JS)', () => {
+    for (const options of [undefined, {}]) {
+      let caught: unknown;
+      try {
+        prometheusMetrics(options as never);
+      } catch (error) {
+        caught = error;
+      }
+      expect(caught).toBeInstanceOf(ConfigError);
+      expect((caught as Error).message).toContain('bluetick/metrics needs the optional peer dependency `prom-client`: npm install prom-client');
+    }
   });
 });
