@@ -1,7 +1,9 @@
 // Type-checked (never run) by .ci/package-check against the packed tarball, as an ES module and
 // as CommonJS under `moduleResolution: node16`, and under `moduleResolution: bundler`. It must
-// compile with `strict` and `skipLibCheck: false`; the @ts-expect-error lines prove the types
-// are real (an `any` would make them unused, which is an error).
+// compile with `strict`, the stricter flags users turn on (exactOptionalPropertyTypes,
+// noUncheckedIndexedAccess, verbatimModuleSyntax under bundler) and `skipLibCheck: false`, so
+// bluetick's declarations themselves are checked; the @ts-expect-error lines prove the types are
+// real (an `any` would make them unused, which is an error).
 import { BluetickError, createTracker, eventSchema, memoryStore, normalize } from 'bluetick';
 import type { CanonicalEvent, DeliveryStatus, NormalizeResult, PresentedState, Sink, StatusEvent, StorageAdapter, WebhookHandlerOptions } from 'bluetick';
 import { bluetickExpress } from 'bluetick/express';
