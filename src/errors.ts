@@ -61,8 +61,8 @@ export class NormalizeError extends BluetickError {
  * ```
  */
 export class ConfigError extends BluetickError {
-  constructor(code: string, message: string) {
-    super(code, message, 500);
+  constructor(code: string, message: string, options?: { cause?: unknown }) {
+    super(code, message, 500, options);
   }
 }
 

@@ -22,9 +22,7 @@ export function isMissingPeer(err: unknown, peer: string): boolean {
 
 /** The error for a missing optional peer: names the subpath, the package and the install command. */
 export function missingPeerError(subpath: string, peer: string, cause?: unknown): ConfigError {
-  const error = new ConfigError('missing_dependency', `${subpath} needs the optional peer dependency \`${peer}\`: npm install ${peer}`);
-  if (cause !== undefined) Object.defineProperty(error, 'cause', { value: cause, configurable: true, writable: true });
-  return error;
+  return new ConfigError('missing_dependency', `${subpath} needs the optional peer dependency \`${peer}\`: npm install ${peer}`, { cause });
 }
 
 /**
