@@ -1,5 +1,5 @@
-// Regenerates package.json `exports` and tsconfig.json `paths` from the tsup entries, so the
-// three never drift (test/package.test.ts fails when they do). Run: node scripts/sync-exports.mjs
+// Regenerates package.json `exports`, tsconfig.json `paths` and typedoc.json `entryPoints` from the
+// tsup entries, so the four never drift (test/package.test.ts fails when they do). Run: node scripts/sync-exports.mjs
 import { readFileSync, writeFileSync } from 'node:fs';
 
 const source = readFileSync(new URL('../tsup.config.ts', import.meta.url), 'utf8');
@@ -24,4 +24,8 @@ tsconfig.compilerOptions.paths = Object.fromEntries(
   entries.map(([name, file]) => [name === 'index' ? 'bluetick' : `bluetick/${name}`, [`./${file}`]]),
 );
 writeFileSync(tsUrl, JSON.stringify(tsconfig, null, 2) + '\n');
+const docUrl = new URL('../typedoc.json', import.meta.url);
+const typedoc = JSON.parse(readFileSync(docUrl, 'utf8'));
+typedoc.entryPoints = entries.map(([, file]) => file);
+writeFileSync(docUrl, JSON.stringify(typedoc, null, 2) + '\n');
 console.log(`synced ${entries.length} entries`);

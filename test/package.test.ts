@@ -62,3 +62,10 @@ describe('source aliases', () => {
     expect(tsconfig.compilerOptions.paths).toEqual(expected);
   });
 });
+
+describe('API reference', () => {
+  it('typedoc documents every subpath', () => {
+    const typedoc = JSON.parse(readFileSync(new URL('../typedoc.json', import.meta.url), 'utf8')) as { entryPoints: string[] };
+    expect(typedoc.entryPoints).toEqual(Object.values(entries));
+  });
+});

@@ -4,5 +4,5 @@
  * @packageDocumentation
  */
 export { prometheusMetrics, loadPrometheusMetrics } from './prometheus.js';
-export type { PrometheusMetricsOptions, PromClientLike } from './prometheus.js';
+export type { PrometheusMetricsOptions, PromClientLike, CounterLike, GaugeLike, HistogramLike, Labels } from './prometheus.js';
 export type { MetricsHook, WebhookOutcome } from './hook.js';

@@ -9,15 +9,15 @@ import { ConfigError } from '../errors.js';
 import { importOptionalPeer } from '../internal/optional-peer.js';
 import type { MetricsHook } from './hook.js';
 
-type Labels = Record<string, string>;
-interface CounterLike {
+export type Labels = Record<string, string>;
+export interface CounterLike {
   inc(labels: Labels, value?: number): void;
   inc(value?: number): void;
 }
-interface GaugeLike {
+export interface GaugeLike {
   set(labels: Labels, value: number): void;
 }
-interface HistogramLike {
+export interface HistogramLike {
   observe(labels: Labels, value: number): void;
 }
 interface MetricConfig {

@@ -20,7 +20,7 @@ export interface SqlDriver {
   end(): Promise<void>;
 }
 
-interface PgQueryResult {
+export interface PgQueryResult {
   rows: unknown[];
 }
 

@@ -5,7 +5,7 @@
  */
 export { postgresStore, pgliteStore } from './store.js';
 export type { PostgresConnection, PostgresStore, PostgresStoreOptions } from './store.js';
-export type { OwnedPoolOptions, PgClientLike, PgPoolLike, PgliteLike } from './driver.js';
+export type { OwnedPoolOptions, PgClientLike, PgPoolLike, PgliteLike, PgQueryResult } from './driver.js';
 export type { PostgresErrorCode } from './errors.js';
 export { SCHEMA_VERSION } from './migrate.js';
 export type { MigrationResult } from './migrate.js';

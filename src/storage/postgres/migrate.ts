@@ -11,7 +11,7 @@ import type { Names } from './names.js';
 /** The schema version this code writes. */
 export const SCHEMA_VERSION = 1;
 
-/** What {@link migrate} did. */
+/** What `store.migrate()` did. */
 export interface MigrationResult {
   from: number;
   to: number;
