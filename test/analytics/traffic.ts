@@ -9,17 +9,8 @@ import type { TrackInput } from '../../src/index.js';
 
 export const T0 = Date.UTC(2025, 0, 10, 0, 0, 0);
 
-/** mulberry32 */
-export function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** The seeded PRNG (mulberry32) of `bluetick/testing`: both stores see the same batches. */
+import { seeded as rng } from '../../src/testing/observations.js';
 
 export interface Traffic {
   tracks: TrackInput[];

@@ -25,17 +25,8 @@ export function makeEvents(n: number, prefix = 'e', pad = 0): StatusEvent[] {
   return out;
 }
 
-/** mulberry32: a small seeded PRNG so fault-injection runs are reproducible. */
-export function seededRandom(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** The seeded PRNG (mulberry32) of `bluetick/testing`, so fault-injection runs are reproducible. */
+export { seeded as seededRandom } from '../../src/testing/observations.js';
 
 /** Counts, per event id, how many times a sink call that SUCCEEDED carried it. */
 export function deliveryCounter() {
