@@ -113,6 +113,9 @@ function redactMessage(out: MessageEvent, r: MessageRules): void {
   if (r.dropNames) delete contact.name;
   out.contact = contact;
   if (out.context?.from !== undefined) out.context = { ...out.context, from: r.phoneOrNull(out.context.from) ?? undefined };
+  if (out.context?.mentions !== undefined) out.context = { ...out.context, mentions: out.context.mentions.map((m) => r.phoneOrNull(m) as string) };
+  // Legacy WhatsApp group ids are "<creator's number>-<creation time>".
+  if (out.groupId !== undefined) out.groupId = r.deep(out.groupId) as string;
   if (r.dropText) {
     out.text = null;
     delete out.location;

@@ -140,3 +140,12 @@ describe('createRedactor() on event ids', () => {
     expect(createRedactor({ phone: 'mask', hashSecret: 's' })(status).id).toBe(createRedactor({ phone: 'mask', hashSecret: 's' })(status).id);
   });
 });
+
+describe('createRedactor() on group ids and mentions', () => {
+  it('masks the creator number of legacy group ids and every mentioned number', () => {
+    const group: MessageEvent = { ...message, groupId: '5511999990002-1633456799', context: { mentions: ['5511888880001'] } };
+    const m = createRedactor({ phone: 'mask' })(group) as MessageEvent;
+    expect(m.groupId).toBe('5511*******02-1633****99');
+    expect(m.context?.mentions).toEqual(['5511*******01']);
+  });
+});
