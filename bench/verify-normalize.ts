@@ -3,40 +3,18 @@
  *  - the limit: createHmac + timingSafeEqual + JSON.parse (no mapping at all), target ≥ 0.7×;
  *  - whatsapp-api-js `post()` with signature checking on (JSON.parse + WebCrypto verify + its
  *    dispatch), target ≥ 5×.
- * Payloads are built from the shared fixtures' shapes. Bounded: about 25 s.
+ * Payloads: bench/payloads.ts, the same three the normalize benchmark uses. Bounded: about 25 s.
  *
  *   node --import tsx bench/verify-normalize.ts
  */
 import { createHmac, timingSafeEqual } from 'node:crypto';
-import { existsSync, readFileSync } from 'node:fs';
-import { dirname, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { WhatsAppAPI } from 'whatsapp-api-js';
 import { normalize } from '../src/normalize.js';
 import { escapeNonAscii } from '../src/verify/escape.js';
 import { signMetaPayload, verifyMetaSignature } from '../src/verify/meta.js';
+import { fiftyStatuses, inboundText, statusWithPricing } from './payloads.js';
 
-const fixtures = resolve(dirname(fileURLToPath(import.meta.url)), '../../shared/fixtures/cloud');
-if (!existsSync(fixtures)) {
-  console.error(`${fixtures} is absent: this benchmark builds its payloads from the shared fixtures.`);
-  process.exit(1);
-}
-const read = (name: string) => JSON.parse(readFileSync(resolve(fixtures, name), 'utf8'));
 const SECRET = 'bench-app-secret';
-
-const text = JSON.stringify(read('meta-docs-text-message.json'));
-const statusFixture = read('netflie-status-with-pricing.json');
-const status = JSON.stringify(statusFixture);
-const batch = structuredClone(statusFixture);
-const template = batch.entry[0].changes[0].value.statuses[0];
-batch.entry[0].changes[0].value.statuses = Array.from({ length: 50 }, (_, i) => ({
-  ...structuredClone(template),
-  id: `wamid.HBgLMTU1NTEyMzQ1NjcVAgARGBI${String(i).padStart(6, '0')}AA==`,
-  recipient_id: `1555123${String(4000 + i)}`,
-  status: ['sent', 'delivered', 'read'][i % 3],
-  timestamp: String(1700000000 + i),
-}));
-const batch50 = JSON.stringify(batch);
 
 type Bench = () => unknown;
 
@@ -62,7 +40,7 @@ const fmt = (n: number) => Math.round(n).toLocaleString('en-US').padStart(10);
 
 console.log(`Node ${process.version}; ops/s, higher is better (best of 5 interleaved rounds)\n`);
 console.log('payload              bytes      ours     limit  ours/limit  whatsapp-api-js  ours/waj');
-for (const [label, raw] of [['inbound text', text], ['status + pricing', status], ['batch of 50 statuses', batch50]] as const) {
+for (const [label, raw] of [['inbound text', inboundText], ['status + pricing', statusWithPricing], ['batch of 50 statuses', fiftyStatuses]] as const) {
   const body = Buffer.from(raw);
   const header = signMetaPayload(escapeNonAscii(raw), SECRET);
   const expected = Buffer.from(header.slice(7), 'hex');
