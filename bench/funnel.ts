@@ -10,7 +10,6 @@
 import pg from 'pg';
 import { resolveFunnelQuery } from '../src/analytics/query.js';
 import type { FunnelQuery } from '../src/analytics/types.js';
-import { withAnalytics } from '../src/storage/postgres/analytics.js';
 import { postgresStore } from '../src/storage/postgres/index.js';
 import { analyticsNames, stateIndexStatements } from '../src/storage/postgres/views.js';
 import { createNames } from '../src/storage/postgres/names.js';
@@ -21,7 +20,7 @@ const DAY = 86_400_000;
 const T0 = Date.UTC(2025, 0, 1);
 const schema = `bt_bench_funnel_${process.pid}_${Date.now().toString(36)}`;
 const pool = new pg.Pool({ connectionString: URL, max: 4 });
-const store = withAnalytics(postgresStore({ pool }, { schema, claimCleanupIntervalMs: 0 }), { pool }, { schema });
+const store = postgresStore({ pool }, { schema, claimCleanupIntervalMs: 0 });
 const names = createNames(schema);
 
 async function seed(): Promise<void> {

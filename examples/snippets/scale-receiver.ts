@@ -2,7 +2,7 @@
 import { Pool } from 'pg';
 import { createTracker } from 'bluetick';
 import { createNodeListener } from 'bluetick/node';
-import { postgresStore, withAnalytics } from 'bluetick/postgres';
+import { postgresStore } from 'bluetick/postgres';
 import { bullmqSink } from 'bluetick/sinks/bullmq';
 import { ndjsonSink } from 'bluetick/sinks/ndjson';
 
@@ -38,6 +38,6 @@ export function startSweeper() {
 
 // A nightly job: delete (or archive) states untouched for 90 days; claims expire by themselves.
 export async function nightlyRetention() {
-  const analytics = withAnalytics(postgresStore({ pool }), { pool });
-  return analytics.retention({ olderThan: 90 * 86_400_000, batchSize: 5000, archive: true });
+  const store = postgresStore({ pool });
+  return store.retention({ olderThan: 90 * 86_400_000, batchSize: 5000, archive: true });
 }

@@ -8,7 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTracker, memoryStore, present, type Tracker } from '../../src/index.js';
 import type { FunnelQuery, FunnelReport } from '../../src/analytics/types.js';
 import { postgresStore } from '../../src/storage/postgres/index.js';
-import { withAnalytics, type PostgresAnalyticsStore } from '../../src/storage/postgres/analytics.js';
+import type { PostgresAnalyticsStore } from '../../src/storage/postgres/analytics.js';
 import type { DeliveryState } from '../../src/tracking/state.js';
 import { POSTGRES_URL, postgresAvailable } from '../helpers/services.js';
 import { dropSchema, uniqueSchema } from '../storage/postgres-helpers.js';
@@ -54,7 +54,7 @@ describe.skipIf(!up)('funnel: memory and PostgreSQL stores agree', () => {
   let pgAbsorbing: Tracker;
 
   beforeAll(async () => {
-    pgs = withAnalytics(postgresStore({ pool }, { schema, claimCleanupIntervalMs: 0 }), { pool }, { schema });
+    pgs = postgresStore({ pool }, { schema, claimCleanupIntervalMs: 0 });
     const now = () => T0 + 4 * DAY;
     memTracker = createTracker({ store: mem, now });
     pgTracker = createTracker({ store: pgs, now });

@@ -2,7 +2,7 @@
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTracker } from '../../src/index.js';
-import { withAnalytics, type PostgresAnalyticsStore } from '../../src/storage/postgres/analytics.js';
+import type { PostgresAnalyticsStore } from '../../src/storage/postgres/analytics.js';
 import { postgresStore } from '../../src/storage/postgres/index.js';
 import { POSTGRES_URL, postgresAvailable } from '../helpers/services.js';
 import { adminQuery, dropSchema, uniqueSchema } from '../storage/postgres-helpers.js';
@@ -14,7 +14,7 @@ const DAY = 86_400_000;
 describe.skipIf(!up)('PostgreSQL analytics maintenance', () => {
   const schema = uniqueSchema('insight');
   const pool = new pg.Pool({ connectionString: POSTGRES_URL, max: 3 });
-  const open = () => withAnalytics(postgresStore({ pool }, { schema, claimCleanupIntervalMs: 0 }), { pool }, { schema });
+  const open = () => postgresStore({ pool }, { schema, claimCleanupIntervalMs: 0 });
   let store: PostgresAnalyticsStore;
   const traffic = generateTraffic(200, 21);
 

@@ -1,8 +1,7 @@
 /**
- * Analytics on the PostgreSQL store: `withAnalytics(store, connection)` returns the store with
- * the optional analytics methods (`funnel`, `recordInteractions`, `recordConversion`) and
- * maintenance (`retention`, `migrateAnalytics`). It reads the store's tables through its own
- * driver over the same connection, so it works unchanged on `pg` and PGlite.
+ * Analytics on the PostgreSQL store: every `postgresStore()` carries the optional analytics
+ * methods (`funnel`, `recordInteractions`, `recordConversion`) and maintenance (`retention`,
+ * `migrateAnalytics`), run over the store's own driver, so they work unchanged on `pg` and PGlite.
  *
  * @packageDocumentation
  */
@@ -10,11 +9,11 @@ import { buildReport, emptyRawStats, type RawInteraction, type RawStats } from '
 import type { ConversionRecord, FunnelReport, InteractionRecord, InteractionStat, RevenueStat, StoreFunnelQuery } from '../../analytics/types.js';
 import type { ErrorClass } from '../../event/types.js';
 import { funnelStatements } from './analytics-sql.js';
-import { clientDriver, ownedPoolDriver, pgliteDriver, poolDriver, type SqlDriver } from './driver.js';
+import type { SqlDriver } from './driver.js';
 import { toStorageError } from './errors.js';
 import { createNames } from './names.js';
 import { runRetention, type RetentionOptions, type RetentionResult } from './retention.js';
-import type { PostgresConnection, PostgresStore, PostgresStoreOptions } from './store.js';
+import type { PostgresStore, PostgresStoreOptions } from './store.js';
 import { analyticsNames, migrateAnalytics, type AnalyticsNames } from './views.js';
 
 /** A {@link PostgresStore} with analytics. */
@@ -30,13 +29,6 @@ export interface PostgresAnalyticsStore extends PostgresStore {
   readonly analyticsTables: AnalyticsNames;
 }
 
-function makeDriver(connection: PostgresConnection): Promise<SqlDriver> {
-  if ('pglite' in connection) return Promise.resolve(pgliteDriver(connection.pglite));
-  if ('pool' in connection) return Promise.resolve(poolDriver(connection.pool, false));
-  if ('client' in connection) return Promise.resolve(clientDriver(connection.client));
-  return ownedPoolDriver({ ...connection, max: Math.min(connection.max ?? 10, 4) });
-}
-
 const num = (v: unknown): number => (v === null || v === undefined ? 0 : Number(v));
 const text = (v: unknown): string | null => (v === null || v === undefined ? null : String(v));
 
@@ -48,32 +40,16 @@ function latency(count: unknown, pcts: unknown): RawStats['sentToDelivered'] {
 }
 
 /**
- * Adds analytics to a PostgreSQL store. Give the same connection (and options) as the store.
- *
- * @example
- * ```ts
- * import { createTracker } from 'bluetick';
- * import { postgresStore, withAnalytics } from 'bluetick/postgres';
- *
- * const connection = { connectionString: process.env.DATABASE_URL! };
- * const store = withAnalytics(postgresStore(connection), connection);
- * const tracker = createTracker({ store });
- * const report = await tracker.funnel({ from: '2025-01-01', to: '2025-02-01', groupBy: 'day' });
- * await store.retention({ olderThan: 90 * 86_400_000 });
- * ```
+ * Adds the analytics methods to a store, over the store's own driver (`postgresStore()` calls it;
+ * internal).
  */
-export function withAnalytics(store: PostgresStore, connection: PostgresConnection, options: PostgresStoreOptions = {}): PostgresAnalyticsStore {
+export function withAnalytics(store: PostgresStore, getDriver: () => Promise<SqlDriver>, options: PostgresStoreOptions = {}): PostgresAnalyticsStore {
   const names = createNames(options.schema, options.tablePrefix);
   const a = analyticsNames(names);
-  let driver: Promise<SqlDriver> | undefined;
   let migrated: Promise<unknown> | undefined;
 
   async function ready(): Promise<SqlDriver> {
-    driver ??= makeDriver(connection).catch((err: unknown) => {
-      driver = undefined;
-      throw err;
-    });
-    const d = await driver;
+    const d = await getDriver();
     if (options.migrate !== false) {
       migrated ??= store
         .ping() // the store's own migration first: the indexes and views are on its table
@@ -153,9 +129,5 @@ export function withAnalytics(store: PostgresStore, connection: PostgresConnecti
     retention: (opts: RetentionOptions) => run('retention', (d) => runRetention(d.query, names, a, opts)),
     migrateAnalytics: () => run('migrateAnalytics', async (d) => { await store.ping(); return migrateAnalytics(d, names); }),
     analyticsTables: a,
-    async close() {
-      await store.close();
-      if (driver !== undefined) await (await driver.catch(() => null))?.end();
-    },
   }) as PostgresAnalyticsStore;
 }

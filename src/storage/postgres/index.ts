@@ -9,7 +9,6 @@ export type { OwnedPoolOptions, PgClientLike, PgPoolLike, PgliteLike, PgQueryRes
 export type { PostgresErrorCode } from './errors.js';
 export { SCHEMA_VERSION } from './migrate.js';
 export type { MigrationResult } from './migrate.js';
-export { withAnalytics } from './analytics.js';
 export type { PostgresAnalyticsStore } from './analytics.js';
 export type { RetentionOptions, RetentionResult } from './retention.js';
 export { ANALYTICS_VERSION } from './views.js';

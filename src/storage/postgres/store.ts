@@ -4,6 +4,7 @@
  *
  * @packageDocumentation
  */
+import { withAnalytics, type PostgresAnalyticsStore } from './analytics.js';
 import { StorageError } from '../../errors.js';
 import type { MergeItem, MergeResult, MessageRef, StaleQuery, StorageAdapter } from '../adapter.js';
 import type { DeliveryState } from '../../tracking/state.js';
@@ -75,10 +76,11 @@ function driverFor(connection: PostgresConnection): () => Promise<SqlDriver> {
  *
  * const store = postgresStore({ connectionString: process.env.DATABASE_URL!, max: 10 });
  * const tracker = createTracker({ store });
+ * await tracker.funnel({ from: '2025-01-01', to: '2025-02-01', groupBy: 'day' }); // analytics built in
  * // PGlite (tests, edge, desktop): postgresStore({ pglite: await PGlite.create() })
  * ```
  */
-export function postgresStore(connection: PostgresConnection, options: PostgresStoreOptions = {}): PostgresStore {
+export function postgresStore(connection: PostgresConnection, options: PostgresStoreOptions = {}): PostgresAnalyticsStore {
   const names = createNames(options.schema, options.tablePrefix);
   const sql = createStatements(names);
   const maxBatch = Math.max(1, options.maxBatch ?? 1000);
@@ -186,7 +188,7 @@ export function postgresStore(connection: PostgresConnection, options: PostgresS
 
   const decodeRows = (rows: unknown[][]) => rows.map((r) => decodeState(r));
 
-  return {
+  const store: PostgresStore = {
     async claim(id, ttlMs) {
       return (await claimBatch([id], ttlMs))[0] === true;
     },
@@ -234,6 +236,7 @@ export function postgresStore(connection: PostgresConnection, options: PostgresS
       if (driver !== undefined) await (await driver.catch(() => null))?.end();
     },
   };
+  return withAnalytics(store, getDriver, options);
 }
 
 /**
@@ -248,6 +251,6 @@ export function postgresStore(connection: PostgresConnection, options: PostgresS
  * const store = pgliteStore(await PGlite.create('./bluetick-data'));
  * ```
  */
-export function pgliteStore(db: PgliteLike, options: PostgresStoreOptions = {}): PostgresStore {
+export function pgliteStore(db: PgliteLike, options: PostgresStoreOptions = {}): PostgresAnalyticsStore {
   return postgresStore({ pglite: db }, options);
 }
