@@ -9,7 +9,7 @@ import { describe, expect, it } from 'vitest';
  * the page but not in its file fails here.
  */
 const root = new URL('../../', import.meta.url).pathname;
-const CHECKED_PAGES = ['getting-started.md', 'recipes.md', 'operating-at-scale.md', 'migrating.md'];
+const CHECKED_PAGES = ['../README.md', 'getting-started.md', 'recipes.md', 'operating-at-scale.md', 'migrating.md'];
 
 function squash(text: string): string {
   return text.replace(/\s+/g, ' ').trim();
