@@ -53,15 +53,7 @@ async function load<T>(what: string, peer: string, importer: () => Promise<T>): 
 /** Opens the store a spec names. */
 export async function openStore(spec: StoreSpec): Promise<OpenedStore> {
   if (spec.kind === 'memory') return { spec, store: undefined, close: async () => undefined };
-  if (spec.kind === 'redis') {
-    const { redisStore } = await load('Redis', 'ioredis', () => import('../storage/redis/index.js'));
-    const store = redisStore({ url: spec.url });
-    await store.ping().catch((error: Error) => {
-      void store.close();
-      throw new CliError('store_unavailable', `cannot reach Redis at ${spec.url}: ${error.message}`);
-    });
-    return { spec, store, close: () => store.close() };
-  }
+  if (spec.kind === 'redis') return openRedis(spec);
   const pg = await load('PostgreSQL', spec.kind === 'pglite' ? '@electric-sql/pglite' : 'pg', () => import('../storage/postgres/index.js'));
   const { COLUMNS, decodeState } = await import('../storage/postgres/columns.js');
   const select = (table: string) => `SELECT ${COLUMNS.map((c) => c.name).join(', ')} FROM ${table}`;
@@ -85,4 +77,39 @@ export async function openStore(spec: StoreSpec): Promise<OpenedStore> {
   }
   const listStates = async () => (await pool.query({ text: select(store.tables.states), rowMode: 'array' })).rows.map((r: unknown[]) => decodeState(r));
   return { spec, store, listStates, close: async () => (await store.close(), await pool.end()) };
+}
+
+/**
+ * Redis: `redis://host:port[/db][?prefix=wa:]` (the key prefix, default `bluetick:`). `report`
+ * reads every state back by scanning the prefix's state keys (`<prefix>{<message>}:s:…`).
+ */
+async function openRedis(spec: Extract<StoreSpec, { kind: 'redis' }>): Promise<OpenedStore> {
+  const { redisStore } = await load('Redis', 'ioredis', () => import('../storage/redis/index.js'));
+  const { decodeState } = await import('../storage/redis/codec.js');
+  const url = new URL(spec.url);
+  const prefix = url.searchParams.get('prefix') ?? undefined;
+  url.searchParams.delete('prefix');
+  const store = redisStore({ url: url.toString(), ...(prefix === undefined ? {} : { prefix }) });
+  await store.ping().catch((error: Error) => {
+    void store.close();
+    throw new CliError('store_unavailable', `cannot reach Redis at ${spec.url}: ${error.message}`);
+  });
+  const { Redis } = await load('Redis', 'ioredis', () => import('ioredis'));
+  const listStates = async (): Promise<DeliveryState[]> => {
+    const client = new Redis(url.toString(), { lazyConnect: true, maxRetriesPerRequest: 1 });
+    try {
+      await client.connect();
+      const states: DeliveryState[] = [];
+      let cursor = '0';
+      do {
+        const [next, keys] = await client.scan(cursor, 'MATCH', `${store.keys.prefix}{*}:s:*`, 'COUNT', 1000);
+        cursor = next;
+        if (keys.length > 0) for (const json of await client.mget(...keys)) if (json !== null) states.push(decodeState(json));
+      } while (cursor !== '0');
+      return states;
+    } finally {
+      client.disconnect();
+    }
+  };
+  return { spec, store, listStates, close: () => store.close() };
 }

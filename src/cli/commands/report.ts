@@ -11,8 +11,9 @@ const help = `Usage: bluetick report --store S [--json]
 The delivery report (funnel, latency percentiles, failures by error code, campaigns) of every
 delivery state a store holds.
 
-  --store S   pglite:<dir> or postgres://… (memory keeps nothing between processes: use
-              bluetick listen, which prints the report of its session on exit)
+  --store S   pglite:<dir>, postgres://… or redis://host:6379[?prefix=bluetick:] (memory
+              keeps nothing between processes: use bluetick listen, which prints the report
+              of its session on exit)
   --json      print the report as JSON
 `;
 
@@ -28,7 +29,7 @@ export const reportCommand: Command = {
     if (spec.kind === 'memory') {
       throw new CliError(
         'nothing_persisted',
-        'report: the memory store keeps nothing once its process exits, so there is nothing to report: run bluetick listen (it prints the report on exit), or use --store pglite:<dir> / postgres://…',
+        'report: the memory store keeps nothing once its process exits, so there is nothing to report: run bluetick listen (it prints the report on exit), or use --store pglite:<dir> / postgres://… / redis://…',
       );
     }
     const opened = await openStore(spec);
