@@ -6,9 +6,9 @@
  *
  *   node --expose-gc --import tsx bench/memory.ts        (MESSAGES=200000 for a quicker run)
  */
-import type { StatusEvent } from '../src/event/types.js';
 import { memoryStore } from '../src/storage/memory-store.js';
 import { createTracker } from '../src/tracking/tracker.js';
+import { campaignStatusEvents } from './payloads.js';
 
 const MESSAGES = Number(process.env.MESSAGES ?? 1_000_000);
 const CHUNK = 5_000;
@@ -25,34 +25,7 @@ function heap(): number {
   return m.heapUsed + m.arrayBuffers;
 }
 
-function chunk(from: number, to: number): StatusEvent[] {
-  const out: StatusEvent[] = [];
-  const base = 1_750_000_000_000;
-  for (let m = from; m < to; m++) {
-    // Realistic sizes: a 58-character wamid, an 11-digit recipient, a WABA id.
-    const messageId = `wamid.HBgLMTY1MDM4Nzk0MzkVAgARGBI${m.toString(36).padStart(8, '0')}QUQ2MjA4NEYA`;
-    const recipientId = String(15550000000 + m);
-    ['sent', 'delivered', 'read'].forEach((status, k) => {
-      const occurredAt = new Date(base + m * 10 + k * 1000).toISOString();
-      out.push({
-        schemaVersion: 1,
-        id: `${messageId}:${status}:${recipientId}`,
-        kind: 'status',
-        provider: 'cloud',
-        accountId: '102290129340398',
-        phoneNumberId: '106540352242922',
-        occurredAt,
-        receivedAt: occurredAt,
-        messageId,
-        recipientId,
-        status: status as StatusEvent['status'],
-        providerStatus: status,
-        errors: [],
-      });
-    });
-  }
-  return out;
-}
+const chunk = campaignStatusEvents;
 
 const before = heap();
 const store = memoryStore({ maxEntries: MESSAGES });

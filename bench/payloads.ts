@@ -4,6 +4,7 @@
  * ones the issue's target is stated for; On-Premises and WASender get the same two shapes (one
  * inbound text, a batch of 50 statuses).
  */
+import type { StatusEvent } from '../src/event/types.js';
 
 const WABA = '102290129340398';
 const metadata = { display_phone_number: '15550783881', phone_number_id: '106540352242922' };
@@ -119,3 +120,37 @@ export const payloads = {
   'wasender messages.upsert': wasenderUpsert,
   'wasender 50 messages.update': wasenderFiftyUpdates,
 };
+
+/**
+ * Canonical status events of a campaign: messages `from`…`to`, each sent, delivered and read one
+ * second apart, with realistic sizes (a 58-character wamid, an 11-digit recipient, a WABA id).
+ * The tracker and memory benchmarks feed these straight to `tracker.ingest`.
+ */
+export function campaignStatusEvents(from: number, to: number): StatusEvent[] {
+  const out: StatusEvent[] = [];
+  const base = 1_750_000_000_000;
+  for (let m = from; m < to; m++) {
+    const messageId = `wamid.HBgLMTY1MDM4Nzk0MzkVAgARGBI${m.toString(36).padStart(8, '0')}QUQ2MjA4NEYA`;
+    const recipientId = String(15550000000 + m);
+    for (let k = 0; k < 3; k++) {
+      const status = (['sent', 'delivered', 'read'] as const)[k] as StatusEvent['status'];
+      const occurredAt = new Date(base + m * 10 + k * 1000).toISOString();
+      out.push({
+        schemaVersion: 1,
+        id: `${messageId}:${status}:${recipientId}`,
+        kind: 'status',
+        provider: 'cloud',
+        accountId: '102290129340398',
+        phoneNumberId: '106540352242922',
+        occurredAt,
+        receivedAt: occurredAt,
+        messageId,
+        recipientId,
+        status,
+        providerStatus: status,
+        errors: [],
+      });
+    }
+  }
+  return out;
+}

@@ -9,36 +9,14 @@
 import type { StatusEvent } from '../src/event/types.js';
 import { memoryStore } from '../src/storage/memory-store.js';
 import { createTracker } from '../src/tracking/tracker.js';
+import { campaignStatusEvents } from './payloads.js';
 
 const MESSAGES = 100_000;
 const BATCH = Number(process.env.BATCH ?? 1_000);
 const ROUNDS = 5;
 
 function makeEvents(): StatusEvent[] {
-  const out: StatusEvent[] = [];
-  const base = 1_750_000_000_000;
-  for (let m = 0; m < MESSAGES; m++) {
-    const messageId = `wamid.HBgLMTY1MDM4Nzk0MzkVAgARGBI${m.toString(36).padStart(8, '0')}QUQ2MjA4NEYyRkEA`;
-    const recipientId = String(15550000000 + m);
-    ['sent', 'delivered', 'read'].forEach((status, k) => {
-      const occurredAt = new Date(base + m * 10 + k * 1000).toISOString();
-      out.push({
-        schemaVersion: 1,
-        id: `${messageId}:${status}:${recipientId}`,
-        kind: 'status',
-        provider: 'cloud',
-        accountId: '102290129340398',
-        phoneNumberId: '106540352242922',
-        occurredAt,
-        receivedAt: occurredAt,
-        messageId,
-        recipientId,
-        status: status as StatusEvent['status'],
-        providerStatus: status,
-        errors: [],
-      });
-    });
-  }
+  const out = campaignStatusEvents(0, MESSAGES);
   let seed = 1;
   const rand = () => ((seed = (Math.imul(seed, 1103515245) + 12345) >>> 0) / 2 ** 32);
   const dups = Math.floor(out.length * 0.1);
