@@ -3,7 +3,7 @@
  * store is tested against (docs/analytics.md defines both).
  */
 import type { ErrorClass } from '../event/types.js';
-import type { DeliveryState } from '../tracking/state.js';
+import { accountOf, type DeliveryState } from '../state/state.js';
 import { buildReport, type RawInteraction, type RawStats } from './assemble.js';
 import { latencyStats } from './percentile.js';
 import { anchorOf, bucketStart, isFailed, sentToDelivered, sentToRead } from './state-metrics.js';
@@ -76,7 +76,7 @@ function raw(acc: Acc): RawStats {
 export function inWindow(s: DeliveryState, q: StoreFunnelQuery): boolean {
   const anchor = anchorOf(s);
   if (anchor === 0 || anchor < q.fromMs || anchor >= q.toMs) return false;
-  if (q.accountId !== undefined && s.accountId !== q.accountId) return false;
+  if (q.accountId !== undefined && accountOf(s) !== q.accountId) return false;
   if (q.provider !== undefined && s.provider !== q.provider) return false;
   if (q.campaign !== undefined && s.meta?.campaign !== q.campaign) return false;
   return true;

@@ -1,5 +1,5 @@
 /** Validation of funnel queries and conversions, shared by every store. */
-import type { FailedPolicy } from '../tracking/present.js';
+import type { FailedPolicy } from '../state/present.js';
 import { AnalyticsError } from './errors.js';
 import type { ConversionInput, ConversionRecord, FunnelQuery, StoreFunnelQuery, TimeInput } from './types.js';
 

@@ -5,10 +5,15 @@
  * - anchor: the earliest non-zero of pendingAt, sentAt, deliveredAt, readAt, playedAt, failedAt;
  * - presented time of a progress status k: the least non-zero raw time of k and every higher
  *   status (exactly what `present()`'s monotone walk yields, implied values included);
- * - a latency from sent to delivered (read) exists when both raw times were observed.
+ * - a latency from sent to delivered (read) exists when both raw times were observed and no
+ *   progress time of the state is an estimate (a receipt time standing in for a missing provider
+ *   time): latencies are provider times only.
  */
-import { presentedStatus, type FailedPolicy } from '../tracking/present.js';
-import type { DeliveryState } from '../tracking/state.js';
+import { presentedStatus, type FailedPolicy } from '../state/present.js';
+import type { DeliveryState } from '../state/state.js';
+
+/** Bits of `DeliveryState.estimated` that belong to the five progress times. */
+export const PROGRESS_ESTIMATE_BITS = 0b11111;
 
 /** Least non-zero of the arguments, 0 when all are 0. */
 function leastSet(...values: number[]): number {
@@ -37,16 +42,16 @@ function presented(s: DeliveryState): { sent: number; delivered: number; read: n
   return { sent: leastSet(s.sentAt, delivered), delivered, read };
 }
 
-/** Milliseconds from the presented sent to the presented delivered time; null unless both were observed. */
+/** Milliseconds from the presented sent to the presented delivered time; null unless both were observed from the provider. */
 export function sentToDelivered(s: DeliveryState): number | null {
-  if (s.sentAt === 0 || s.deliveredAt === 0) return null;
+  if (s.sentAt === 0 || s.deliveredAt === 0 || (s.estimated & PROGRESS_ESTIMATE_BITS) !== 0) return null;
   const p = presented(s);
   return p.delivered - p.sent;
 }
 
-/** Milliseconds from the presented sent to the presented read time; null unless both were observed. */
+/** Milliseconds from the presented sent to the presented read time; null unless both were observed from the provider. */
 export function sentToRead(s: DeliveryState): number | null {
-  if (s.sentAt === 0 || s.readAt === 0) return null;
+  if (s.sentAt === 0 || s.readAt === 0 || (s.estimated & PROGRESS_ESTIMATE_BITS) !== 0) return null;
   const p = presented(s);
   return p.read - p.sent;
 }

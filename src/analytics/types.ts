@@ -6,7 +6,7 @@
  * @packageDocumentation
  */
 import type { ErrorClass, MessageInteraction, Provider } from '../event/types.js';
-import type { FailedPolicy } from '../tracking/present.js';
+import type { FailedPolicy } from '../state/present.js';
 
 /** A time bound: an ISO string, a Date or epoch milliseconds. */
 export type TimeInput = string | Date | number;

@@ -26,6 +26,7 @@ const base = {
   accountId: str.nullable(),
   phoneNumberId: str.nullable(),
   occurredAt: isoTimestamp,
+  occurredAtEstimated: z.literal(true).optional(),
   receivedAt: isoTimestamp,
   raw: z.unknown().optional(),
 };

@@ -49,6 +49,8 @@ export interface EventBase {
   phoneNumberId: string | null;
   /** ISO-8601 UTC, from the provider's timestamp (falls back to `receivedAt` when it is missing or unusable). */
   occurredAt: string;
+  /** Present (true) only when the provider gave no usable time and `occurredAt` is `receivedAt`. */
+  occurredAtEstimated?: true;
   /** ISO-8601 UTC, when this process received the webhook. */
   receivedAt: string;
   /** The provider's own item, only when `normalize(…, { keepRaw: true })`. */

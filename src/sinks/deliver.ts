@@ -1,13 +1,15 @@
 /**
- * Delivery of one batch to one sink: p-retry attempts, each bounded by the write timeout, with
- * TTL checks between attempts and per-event results from a PartialBatchError. Internal.
+ * Delivery of one batch of outbox records to one sink: p-retry attempts, each bounded by the
+ * write timeout, TTL checks between attempts, and per-event results from a PartialBatchError.
+ * Internal to the dispatcher.
  */
 import pRetry from 'p-retry';
 import type { CanonicalEvent } from '../event/types.js';
+import type { DeadLetterReason, OutboxRecord } from '../storage/outbox.js';
 import { asError, describeError, writeWithTimeout } from './attempt.js';
 import { PartialBatchError, SinkError, isRetryableSinkError } from './errors.js';
 import type { SinkStats } from './stats.js';
-import type { DeadLetterDetails, DeadLetterReason, Sink } from './types.js';
+import type { Sink } from './types.js';
 
 /** Retry policy handed to p-retry for every batch. */
 export interface RetryPolicy {
@@ -18,10 +20,13 @@ export interface RetryPolicy {
   randomize: boolean;
 }
 
-/** One queued event and when it was enqueued (for its TTL). */
-export interface Entry {
-  event: CanonicalEvent;
-  enqueuedAt: number;
+/** Records that leave a batch undelivered, with why. */
+export interface Undelivered {
+  records: OutboxRecord[];
+  reason: DeadLetterReason;
+  attempts: number;
+  error?: unknown;
+  message: string;
 }
 
 /** What {@link deliverBatch} needs from its lane. */
@@ -30,24 +35,27 @@ export interface DeliverContext {
   name: string;
   retry: RetryPolicy;
   writeTimeoutMs: number;
-  shutdown: AbortSignal;
+  /** Aborted when the dispatcher closes: the batch stops and what is left is handed back. */
+  stop: AbortSignal;
   counters: SinkStats;
-  isExpired(entry: Entry, now: number): boolean;
-  setInFlight(n: number): void;
-  settle(entries: Entry[], details: Omit<DeadLetterDetails, 'sink'>): void;
-  writeFailed(error: unknown, name: string, attempt: number): void;
+  isExpired(record: OutboxRecord, now: number): boolean;
   ttlMessage: string;
+  setInFlight(n: number): void;
+  delivered(records: OutboxRecord[]): void;
+  undelivered(u: Undelivered): void;
+  /** Handed back undelivered because the dispatcher stopped. */
+  stopped(records: OutboxRecord[]): void;
+  writeFailed(error: unknown, attempt: number): void;
 }
 
 /**
- * Maps the events a PartialBatchError names back to entries: by reference first, then by id, so a
- * sink that hands back copies still works; each entry is matched at most once.
+ * Maps the events a PartialBatchError names back to records: by reference first, then by id, so a
+ * sink that hands back copies still works; each record is matched at most once.
  */
-function pick(current: Entry[], events: readonly CanonicalEvent[], taken: Set<Entry>): Entry[] {
-  const out: Entry[] = [];
+function pick(current: OutboxRecord[], events: readonly CanonicalEvent[], taken: Set<OutboxRecord>): OutboxRecord[] {
+  const out: OutboxRecord[] = [];
   for (const event of events) {
-    const match =
-      current.find((e) => e.event === event && !taken.has(e)) ?? current.find((e) => e.event.id === event.id && !taken.has(e));
+    const match = current.find((r) => r.event === event && !taken.has(r)) ?? current.find((r) => r.event.id === event.id && !taken.has(r));
     if (match) {
       taken.add(match);
       out.push(match);
@@ -57,10 +65,10 @@ function pick(current: Entry[], events: readonly CanonicalEvent[], taken: Set<En
 }
 
 /**
- * Delivers `batch`; never rejects. Every entry ends delivered (counted) or handed to `settle`
- * with its reason: expired, non_retryable, retries_exhausted or shutdown.
+ * Delivers `batch`; never rejects. Every record ends delivered, undelivered (with its reason:
+ * expired, non_retryable, retries_exhausted) or stopped.
  */
-export async function deliverBatch(batch: Entry[], c: DeliverContext): Promise<void> {
+export async function deliverBatch(batch: OutboxRecord[], c: DeliverContext): Promise<void> {
   let current = batch;
   c.setInFlight(current.length);
   let attempts = 0;
@@ -70,47 +78,52 @@ export async function deliverBatch(batch: Entry[], c: DeliverContext): Promise<v
       async (attempt) => {
         attempts = attempt;
         const now = Date.now();
-        const expired = current.filter((e) => c.isExpired(e, now));
+        const expired = current.filter((r) => c.isExpired(r, now));
         if (expired.length > 0) {
-          current = current.filter((e) => !c.isExpired(e, now));
+          current = current.filter((r) => !c.isExpired(r, now));
           c.setInFlight(current.length);
-          c.settle(expired, { reason: 'expired', attempts: attempt - 1, error: lastError, message: c.ttlMessage });
+          c.undelivered({ records: expired, reason: 'expired', attempts: attempt - 1, error: lastError, message: c.ttlMessage });
         }
         if (current.length === 0) return;
         if (attempt > 1) c.counters.retried += current.length;
         try {
-          const events = current.map((e) => e.event);
-          await writeWithTimeout((signal) => c.sink.write(events, { signal, attempt }), c.writeTimeoutMs, c.name, c.shutdown);
-          c.counters.delivered += current.length;
+          const events = current.map((r) => r.event);
+          await writeWithTimeout((signal) => c.sink.write(events, { signal, attempt }), c.writeTimeoutMs, c.name, c.stop);
+          c.delivered(current);
           current = [];
           c.setInFlight(0);
         } catch (error) {
           lastError = error;
           if (error instanceof PartialBatchError) {
-            const taken = new Set<Entry>();
+            const taken = new Set<OutboxRecord>();
             const rejected = pick(current, error.rejected, taken);
             const failed = pick(current, error.failed, taken);
-            c.counters.delivered += current.length - taken.size;
+            c.delivered(current.filter((r) => !taken.has(r)));
             current = failed;
             c.setInFlight(current.length);
-            c.settle(rejected, { reason: 'non_retryable', attempts: attempt, error, message: describeError(error) });
+            if (rejected.length > 0) c.undelivered({ records: rejected, reason: 'non_retryable', attempts: attempt, error, message: describeError(error) });
             if (current.length === 0) return;
           }
-          c.writeFailed(error, c.name, attempt);
+          c.writeFailed(error, attempt);
           // Every error is retryable unless a SinkError says otherwise; p-retry alone would
           // refuse to retry a TypeError, which is not what a sink author expects.
           throw error instanceof SinkError ? error : new SinkError('sink_failed', describeError(error), { retryable: true, cause: asError(error) });
         }
       },
-      { ...c.retry, signal: c.shutdown, shouldRetry: ({ error }) => isRetryableSinkError(error) },
+      { ...c.retry, signal: c.stop, shouldRetry: ({ error }) => !c.stop.aborted && isRetryableSinkError(error) },
     );
   } catch (error) {
-    const reason: DeadLetterReason = c.shutdown.aborted ? 'shutdown' : isRetryableSinkError(error) ? 'retries_exhausted' : 'non_retryable';
-    const cause = lastError ?? error;
-    const message = reason === 'retries_exhausted' ? `gave up after ${attempts} attempt(s): ${describeError(cause)}` : describeError(cause);
     const left = current;
     current = [];
     c.setInFlight(0);
-    c.settle(left, { reason, attempts, error: cause, message });
+    if (left.length === 0) return;
+    if (c.stop.aborted) {
+      c.stopped(left);
+      return;
+    }
+    const reason: DeadLetterReason = isRetryableSinkError(error) ? 'retries_exhausted' : 'non_retryable';
+    const cause = lastError ?? error;
+    const message = reason === 'retries_exhausted' ? `gave up after ${attempts} attempt(s): ${describeError(cause)}` : describeError(cause);
+    c.undelivered({ records: left, reason, attempts, error: cause, message });
   }
 }

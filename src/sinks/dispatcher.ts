@@ -1,6 +1,7 @@
 /**
- * The dispatcher: fans canonical events out to sinks in batches, with retries, bounded queues and
- * a dead-letter sink, without ever blocking or failing the caller.
+ * The dispatcher: delivers an outbox's records to sinks, one lane per sink, in batches, with
+ * retries, a write timeout, a dead-letter path, and recovery of records whose lease ended
+ * (crashes, restarts). Nothing in the background ever throws or leaves an unhandled rejection.
  *
  * @packageDocumentation
  */
@@ -8,6 +9,8 @@ import pRetry from 'p-retry';
 import { ConfigError } from '../errors.js';
 import type { CanonicalEvent } from '../event/types.js';
 import { emit, type MetricsHook } from '../metrics/hook.js';
+import { createMemoryOutbox, type MemoryOutbox } from '../storage/memory/outbox.js';
+import { LISTENERS_CONSUMER, type DeadLetterReason, type Outbox, type OutboxRecord } from '../storage/outbox.js';
 import { describeError, writeWithTimeout } from './attempt.js';
 import { SinkError, isRetryableSinkError } from './errors.js';
 import { createLane, type Lane, type RetryPolicy } from './lane.js';
@@ -16,49 +19,51 @@ import { addSinkStats, emptySinkStats, type DispatcherStats } from './stats.js';
 import type { DeadLetterDetails, DeadLetterSink, Sink } from './types.js';
 
 /** Where an error reported to `onError` happened. */
-export type DispatcherErrorPhase = 'write' | 'dead-letter' | 'hook' | 'close';
+export type DispatcherErrorPhase = 'write' | 'dead-letter' | 'outbox' | 'hook' | 'close';
 
 /**
  * Options of {@link createDispatcher}.
  *
  * @example
  * ```ts
- * const options: DispatcherOptions = { sinks: [httpSink({ url })], batchSize: 200, retry: { retries: 8 } };
+ * const options: DispatcherOptions = { sinks: [httpSink({ url, secret })], batchSize: 200, retry: { retries: 8 } };
  * ```
  */
 export interface DispatcherOptions {
+  /** Each sink's `name` names its share of the outbox: keep it stable across restarts. */
   sinks: readonly Sink[];
-  /** Receives every event that leaves undelivered, with a {@link DeadLetterInfo}. */
+  /**
+   * The outbox to drain. `createTracker({ sinks })` passes its store's (durable with PostgreSQL
+   * or Redis). Default: an outbox in this process's memory, fed by {@link Dispatcher.enqueue}.
+   */
+  outbox?: Outbox;
+  /** Also receives every record that is dead-lettered, with a {@link DeadLetterInfo}. */
   deadLetter?: DeadLetterSink;
   /** Maximum events per `write`. Default 100. */
   batchSize?: number;
   /** How long a partial batch may wait for company before it is sent. Default 50 ms. */
   flushIntervalMs?: number;
-  /** Maximum events waiting per sink (in-flight ones not included). Default 10 000. */
+  /** Most records a sink's lane holds in memory; more wait in the outbox. Default 10 000. */
   maxQueue?: number;
-  /** An event not delivered this long after `enqueue` is dead-lettered as `expired`. Default 5 min. */
+  /** A record not delivered this long after it was appended is dead-lettered as `expired`. Default: never. */
   eventTtlMs?: number;
-  /**
-   * What a full queue does: `drop-oldest` (default) or `drop-newest` drop and report; `block`
-   * keeps everything and makes `enqueue` return `false` until there is room again: the caller
-   * must then `await dispatcher.waitForCapacity()`, or the bound is not enforced.
-   */
-  overflow?: 'drop-oldest' | 'drop-newest' | 'block';
   /** p-retry options per batch. Default `{ retries: 5, minTimeout: 100, maxTimeout: 10_000, factor: 2, randomize: true }`. */
   retry?: Partial<RetryPolicy>;
   /** A write attempt still pending after this long fails (retryable) and its signal aborts. Default 30 s; 0 disables. */
   writeTimeoutMs?: number;
-  /** Flush then re-raise on SIGTERM/SIGINT (or the signals given). Default off. */
+  /** How long records taken from the outbox are held before another process may take them. Default 60 s. */
+  leaseMs?: number;
+  /** How often each lane looks for records whose lease ended. Default 5 s. */
+  recoverEveryMs?: number;
+  /** Close (deliver or hand back) then re-raise on SIGTERM/SIGINT (or the signals given). Default off. */
   handleSignals?: boolean | readonly NodeJS.Signals[];
-  /** Deadline for the close run by a signal: what is still undelivered then is dead-lettered as `shutdown`. Default 25 s. */
+  /** Deadline for the close run by a signal; what is undelivered then stays in the outbox. Default 25 s. */
   signalCloseTimeoutMs?: number;
-  /** Called when the overflow policy drops events (they are also dead-lettered with reason `overflow`). */
-  onDrop?: (events: CanonicalEvent[], info: { sink: string; policy: 'drop-oldest' | 'drop-newest' }) => void;
-  /** Called for every set of events that leaves undelivered; `stored` says whether the dead-letter sink kept them. */
-  onDeadLetter?: (events: CanonicalEvent[], info: DeadLetterDetails & { stored: boolean }) => void;
-  /** Receives sink failures, retries, dead-lettered/discarded/dropped counts and queue depths. */
+  /** Called for every set of records dead-lettered. */
+  onDeadLetter?: (events: CanonicalEvent[], info: DeadLetterDetails) => void;
+  /** Receives sink failures, retries, dead-lettered counts and queue depths. */
   metrics?: MetricsHook;
-  /** Failed write attempts, dead-letter failures, throwing hooks, failing `close`. Default: `console.error` except for `write`. */
+  /** Failed write attempts, outbox and dead-letter failures, throwing hooks, failing `close`. Default: `console.error` except for `write`. */
   onError?: (error: unknown, context: { phase: DispatcherErrorPhase; sink: string; attempt?: number }) => void;
 }
 
@@ -67,18 +72,31 @@ export interface DispatcherOptions {
  *
  * @example
  * ```ts
- * const ok = dispatcher.enqueue(events);
- * if (!ok) await dispatcher.waitForCapacity(); // only needed with overflow: 'block'
+ * dispatcher.enqueue(normalize(body).events);
+ * await dispatcher.flush();
  * ```
  */
 export interface Dispatcher {
-  /** Queues events for every sink and returns at once; `false` when a queue is at `maxQueue`. Throws after `close()`. */
+  /** The outbox consumer names of its sinks. */
+  readonly consumers: readonly string[];
+  /**
+   * Appends events to the dispatcher's own memory outbox and delivers them; `false` when a lane
+   * holds `maxQueue` records already (they wait in the outbox). Throws after `close()`, and with an
+   * outbox of a store (events enter it through `tracker.ingest()`).
+   */
   enqueue(events: CanonicalEvent | readonly CanonicalEvent[]): boolean;
-  /** Resolves when every sink's queue is below `maxQueue`. */
+  /** Delivers records this process just committed and holds leased (the tracker's path). */
+  deliver(records: readonly OutboxRecord[]): void;
+  /** Resolves when every sink's lane holds fewer than `maxQueue` records. */
   waitForCapacity(): Promise<void>;
-  /** Sends what is queued now and resolves when every queued event is delivered or dead-lettered. */
+  /** Sends what lanes hold now and resolves when each of those records is delivered or dead-lettered. */
   flush(): Promise<void>;
-  /** Stops accepting events, flushes (dead-lettering what is left after `timeoutMs`), then closes every sink. Idempotent. */
+  /** Resolves when every sink can write (rejects with a ConfigError for a missing package). */
+  ready(): Promise<void>;
+  /**
+   * Stops taking records, delivers what lanes hold until `timeoutMs`, hands the rest back to the
+   * outbox (nothing acknowledged is thrown away), then closes every sink. Idempotent.
+   */
   close(options?: { timeoutMs?: number }): Promise<void>;
   stats(): DispatcherStats;
 }
@@ -93,10 +111,9 @@ function positive(name: string, value: number, allowZero = false): number {
 }
 
 /**
- * Creates a dispatcher: one bounded queue per sink, batching by size and time, retries with
- * exponential backoff and jitter (p-retry), a write timeout, TTL, an overflow policy that counts
- * and reports what it drops, and a dead-letter sink for whatever finally fails.
- * Nothing in the background ever throws or leaves an unhandled rejection.
+ * Creates a dispatcher: one lane per sink over the outbox, batching by size and time, retries with
+ * exponential backoff and jitter (p-retry), a write timeout, an optional TTL, dead letters kept in
+ * the outbox (and copied to a dead-letter sink), and recovery of records nobody holds.
  *
  * @example
  * ```ts
@@ -116,19 +133,22 @@ export function createDispatcher(options: DispatcherOptions): Dispatcher {
   const batchSize = positive('batchSize', options.batchSize ?? 100);
   const flushIntervalMs = positive('flushIntervalMs', options.flushIntervalMs ?? 50, true);
   const maxQueue = positive('maxQueue', options.maxQueue ?? 10_000);
-  const eventTtlMs = positive('eventTtlMs', options.eventTtlMs ?? 5 * 60_000);
+  const eventTtlMs = positive('eventTtlMs', options.eventTtlMs ?? Number.POSITIVE_INFINITY);
   const writeTimeoutMs = positive('writeTimeoutMs', options.writeTimeoutMs ?? 30_000, true);
-  const overflow = options.overflow ?? 'drop-oldest';
+  const leaseMs = positive('leaseMs', options.leaseMs ?? 60_000);
+  const recoverEveryMs = positive('recoverEveryMs', options.recoverEveryMs ?? 5_000);
   const deadLetterSink = options.deadLetter;
   const metrics = options.metrics;
-  const shutdown = new AbortController();
+  let own: MemoryOutbox | null = null;
+  let seq = 0;
+  const outbox: Outbox = options.outbox ?? (own = createMemoryOutbox({ maxRecords: Number.POSITIVE_INFINITY, maxDeadLetters: 10_000, now: Date.now, open: () => undefined }));
   const dl = { written: 0, failed: 0, errors: 0 };
   let closing: Promise<void> | undefined;
 
   const onError =
     options.onError ??
     ((error: unknown, context: { phase: DispatcherErrorPhase; sink: string }) => {
-      if (context.phase !== 'write') console.error(`[bluetick] sink dispatcher ${context.phase} error (${context.sink}):`, error);
+      if (context.phase !== 'write') console.error(`[bluetick] sink dispatcher ${context.phase} error (${context.sink}):`, error instanceof Error ? error.message : error);
     });
   const report = (error: unknown, context: { phase: DispatcherErrorPhase; sink: string; attempt?: number }) => {
     try {
@@ -145,40 +165,34 @@ export function createDispatcher(options: DispatcherOptions): Dispatcher {
     }
   };
 
-  async function deadLetter(events: CanonicalEvent[], settlement: DeadLetterDetails): Promise<boolean> {
-    let stored = false;
+  /** After the outbox recorded dead letters: the dead-letter sink's copy, the hook, metrics. */
+  async function deadLettered(sink: string, records: OutboxRecord[], details: { reason: DeadLetterReason; attempts: number; error?: unknown; message: string }): Promise<void> {
+    const events = records.map((r) => r.event);
+    const settlement: DeadLetterDetails = { ...details, sink };
     if (deadLetterSink) {
       try {
         await pRetry(
           (attempt) =>
-            writeWithTimeout(
-              (signal) => deadLetterSink.write(events, { ...settlement, signal, attempt }),
-              writeTimeoutMs,
-              deadLetterSink.name ?? 'dead-letter',
-            ).catch((error: unknown) => {
+            writeWithTimeout((signal) => deadLetterSink.write(events, { ...settlement, signal, attempt }), writeTimeoutMs, deadLetterSink.name ?? 'dead-letter').catch((error: unknown) => {
               throw error instanceof SinkError ? error : new SinkError('dead_letter_failed', describeError(error), { retryable: true, cause: error });
             }),
           { ...retry, shouldRetry: ({ error }) => isRetryableSinkError(error) },
         );
         dl.written += events.length;
-        stored = true;
       } catch (error) {
         dl.failed += events.length;
         dl.errors++;
-        report(error, { phase: 'dead-letter', sink: settlement.sink });
+        report(error, { phase: 'dead-letter', sink });
       }
     }
-    hook(settlement.sink, () => options.onDeadLetter?.(events, { ...settlement, stored }));
-    emit(metrics, stored ? 'deadLettered' : 'discarded', settlement.sink, events.length);
-    // The lane counts these events as queued until this promise settles: report the depth after.
-    if (metrics?.queueDepth) setTimeout(() => depth(settlement.sink), 0).unref?.();
-    return stored;
+    hook(sink, () => options.onDeadLetter?.(events, settlement));
+    emit(metrics, 'deadLettered', sink, events.length);
   }
 
   const lanes = new Map<string, Lane>();
   const depth = (name: string) => emit(metrics, 'queueDepth', name, lanes.get(name)?.stats().queued ?? 0);
-  /** Counts events re-sent by retry attempts (the lane's `retried`) and reports queue depth after each write. */
-  const countRetries = (sink: Sink, name: string): Sink => ({
+  /** Counts records re-sent by retry attempts and reports queue depth after each write. */
+  const measured = (sink: Sink, name: string): Sink => ({
     name,
     write(events, context) {
       if (context.attempt > 1) emit(metrics, 'retry', name, events.length);
@@ -189,34 +203,42 @@ export function createDispatcher(options: DispatcherOptions): Dispatcher {
   });
   const named: [string, Sink][] = [];
   options.sinks.forEach((sink, index) => {
-    let name = sink.name ?? `sink-${index}`;
-    if (lanes.has(name)) name = `${name}-${index}`;
+    const name = sink.name ?? `sink-${index}`;
+    if (lanes.has(name) || name === LISTENERS_CONSUMER) {
+      throw new ConfigError('invalid_dispatcher_option', `createDispatcher: two sinks are named "${name}": give each a distinct, stable name (it names its share of the outbox).`);
+    }
     named.push([name, sink]);
     lanes.set(
       name,
       createLane({
         name,
-        sink: metrics === undefined ? sink : countRetries(sink, name),
+        sink: metrics === undefined ? sink : measured(sink, name),
+        outbox,
         batchSize,
         flushIntervalMs,
         maxQueue,
         eventTtlMs,
-        overflow,
         retry,
         writeTimeoutMs,
-        shutdown: shutdown.signal,
-        deadLetter,
-        dropped: (events, laneName) => {
-          emit(metrics, 'dropped', laneName, events.length);
-          hook(laneName, () => options.onDrop?.(events, { sink: laneName, policy: overflow as 'drop-oldest' | 'drop-newest' }));
-        },
+        leaseMs,
+        recoverEveryMs,
+        deadLettered: (records, details) => deadLettered(name, records, details),
         writeFailed: (error, laneName, attempt) => {
           emit(metrics, 'sinkFailure', laneName);
           report(error, { phase: 'write', sink: laneName, attempt });
         },
+        outboxFailed: (error, laneName) => report(error, { phase: 'outbox', sink: laneName }),
       }),
     );
   });
+
+  const recoverAll = () => {
+    for (const [name, lane] of lanes) void lane.recover().catch((error: unknown) => report(error, { phase: 'outbox', sink: name }));
+  };
+  const recovery = setInterval(recoverAll, recoverEveryMs);
+  recovery.unref?.();
+  // Resume at once what an earlier run left in a durable outbox (leases permitting).
+  if (own === null) setTimeout(recoverAll, 0).unref?.();
 
   const flush = async () => {
     await Promise.all([...lanes.values()].map((lane) => lane.drain()));
@@ -226,17 +248,17 @@ export function createDispatcher(options: DispatcherOptions): Dispatcher {
   const signals = options.handleSignals === true ? (['SIGTERM', 'SIGINT'] as const) : options.handleSignals || [];
   const uninstallSignals =
     signals.length > 0
-      ? installSignalHandlers(signals, () => dispatcher.close({ timeoutMs: options.signalCloseTimeoutMs ?? 25_000 }), (error) =>
-          report(error, { phase: 'close', sink: 'dispatcher' }),
-        )
+      ? installSignalHandlers(signals, () => dispatcher.close({ timeoutMs: options.signalCloseTimeoutMs ?? 25_000 }), (error) => report(error, { phase: 'close', sink: 'dispatcher' }))
       : () => {};
 
   async function closeAll(timeoutMs: number | undefined): Promise<void> {
-    const deadline = timeoutMs === undefined ? undefined : setTimeout(() => shutdown.abort(new SinkError('dispatcher_shutdown', `close deadline of ${timeoutMs} ms reached`, { retryable: false })), timeoutMs);
+    clearInterval(recovery);
+    const deadline = new AbortController();
+    const timer = timeoutMs === undefined ? undefined : setTimeout(() => deadline.abort(new SinkError('dispatcher_shutdown', `close deadline of ${timeoutMs} ms reached`, { retryable: false })), timeoutMs);
     try {
-      await flush();
+      await Promise.all([...lanes.values()].map((lane) => lane.close(deadline.signal)));
     } finally {
-      clearTimeout(deadline);
+      clearTimeout(timer);
     }
     uninstallSignals();
     await Promise.all(
@@ -256,19 +278,38 @@ export function createDispatcher(options: DispatcherOptions): Dispatcher {
   }
 
   const dispatcher: Dispatcher = {
+    consumers: [...lanes.keys()],
     enqueue(events) {
       if (closing) throw new SinkError('dispatcher_closed', 'enqueue after dispatcher.close()', { retryable: false });
+      if (own === null) throw new ConfigError('invalid_dispatcher_option', 'enqueue() feeds the dispatcher’s own outbox; with a store’s outbox, events enter through tracker.ingest().');
       const list = Array.isArray(events) ? (events as readonly CanonicalEvent[]) : [events as CanonicalEvent];
+      if (list.length === 0) return true;
+      const now = Date.now();
+      const records: OutboxRecord[] = [];
+      for (const event of list) for (const consumer of lanes.keys()) records.push({ id: String(++seq), consumer, event, attempts: 0, appendedAt: now });
+      own.append(records, leaseMs, now);
+      dispatcher.deliver(records);
       let room = true;
-      if (list.length === 0) return room;
-      for (const lane of lanes.values()) room = lane.push(list) && room;
-      if (metrics?.queueDepth) for (const name of lanes.keys()) depth(name);
+      for (const lane of lanes.values()) room = lane.stats().queued < maxQueue && room;
       return room;
+    },
+    deliver(records) {
+      const byConsumer = new Map<string, OutboxRecord[]>();
+      for (const r of records) {
+        const list = byConsumer.get(r.consumer);
+        if (list === undefined) byConsumer.set(r.consumer, [r]);
+        else list.push(r);
+      }
+      for (const [consumer, list] of byConsumer) lanes.get(consumer)?.push(list);
+      if (metrics?.queueDepth) for (const name of byConsumer.keys()) depth(name);
     },
     async waitForCapacity() {
       await Promise.all([...lanes.values()].map((lane) => lane.capacity()));
     },
     flush,
+    async ready() {
+      await Promise.all(options.sinks.map((s) => s.ready?.()));
+    },
     close(closeOptions) {
       closing ??= closeAll(closeOptions?.timeoutMs);
       return closing;

@@ -1,69 +1,100 @@
 /**
- * One sink's queue and delivery loop. Internal to the dispatcher: each sink gets its own lane, so
- * a slow, hanging or failing sink only ever delays its own events.
+ * One sink's share of the outbox: the records this process holds for it, batched by size and
+ * time, delivered with retries, then acked (delivered) or dead-lettered in the outbox. Internal to
+ * the dispatcher: each sink gets its own lane, so a slow, hanging or failing sink only ever delays
+ * its own records.
+ *
+ * A lane holds at most `maxQueue` records in memory; more are handed back to the outbox (their
+ * lease released) and come back through recovery, which also picks up records whose lease ended
+ * (a crashed process's, or this process's own after a restart).
  */
-import type { CanonicalEvent } from '../event/types.js';
-import { deliverBatch, type Entry, type RetryPolicy } from './deliver.js';
+import type { DeadLetterReason, Outbox, OutboxRecord } from '../storage/outbox.js';
+import { deliverBatch, type RetryPolicy, type Undelivered } from './deliver.js';
 import { emptySinkStats, type SinkStats } from './stats.js';
-import type { DeadLetterDetails, Sink } from './types.js';
+import type { Sink } from './types.js';
 
 export type { RetryPolicy } from './deliver.js';
-
-
-/** What a lane hands to the dispatcher when events leave undelivered. */
-export type Settlement = DeadLetterDetails;
 
 /** Lane configuration plus the dispatcher services it calls back into. */
 export interface LaneOptions {
   name: string;
   sink: Sink;
+  outbox: Outbox;
   batchSize: number;
   flushIntervalMs: number;
   maxQueue: number;
   eventTtlMs: number;
-  overflow: 'drop-oldest' | 'drop-newest' | 'block';
   retry: RetryPolicy;
   writeTimeoutMs: number;
-  /** Aborted by `close({ timeoutMs })` when time is up. */
-  shutdown: AbortSignal;
-  /** Hands undelivered events on; resolves whether the dead-letter sink kept them. */
-  deadLetter(events: CanonicalEvent[], settlement: Settlement): Promise<boolean>;
-  dropped(events: CanonicalEvent[], name: string): void;
+  leaseMs: number;
+  recoverEveryMs: number;
+  /** Called with what is dead-lettered, after the outbox recorded it (the dead-letter sink, hooks, metrics). */
+  deadLettered(records: OutboxRecord[], details: { reason: DeadLetterReason; attempts: number; error?: unknown; message: string }): Promise<void>;
   writeFailed(error: unknown, name: string, attempt: number): void;
+  /** Outbox operations that failed (the records stay leased and come back after the lease). */
+  outboxFailed(error: unknown, name: string): void;
 }
 
-
-/** A per-sink FIFO with size/time batching, p-retry delivery, TTL and an overflow policy. */
+/** A per-sink queue over the outbox. */
 export interface Lane {
-  push(events: readonly CanonicalEvent[]): boolean;
-  /** Sends everything pending now and resolves when the lane is empty and settled. */
+  /** Takes records leased to this process (fresh from an ingest, or recovered). */
+  push(records: readonly OutboxRecord[], recovered?: boolean): void;
+  /** Sends everything held now and resolves when the lane is empty and settled. */
   drain(): Promise<void>;
-  /** Resolves when fewer than `maxQueue` events wait. */
+  /** Resolves when fewer than `maxQueue` records wait. */
   capacity(): Promise<void>;
+  /** Leases orphaned records of this sink (expired leases) into the lane. */
+  recover(): Promise<void>;
+  /** Stops: after `drain` or at `stop`, hands back what is left (releasing leases). */
+  close(stop: AbortSignal): Promise<void>;
   stats(): SinkStats;
 }
 
 /** Creates a lane; see {@link Lane}. */
 export function createLane(o: LaneOptions): Lane {
   const counters = emptySinkStats();
-  let pending: Entry[] = [];
+  // The records this lane holds (queued or in flight), and when each entered it: batching waits
+  // count from there, not from its append.
+  const held = new Map<string, number>();
+  let queue: OutboxRecord[] = [];
   let head = 0;
   let inFlight = 0;
-  let settling = 0;
   let running = false;
   let urgent = 0;
+  let closing = false;
   let timer: ReturnType<typeof setTimeout> | undefined;
   let idleWaiters: (() => void)[] = [];
   let capacityWaiters: (() => void)[] = [];
+  const ops = new Set<Promise<unknown>>();
+  const stop = new AbortController();
 
-  const pendingCount = () => pending.length - head;
+  const pendingCount = () => queue.length - head;
 
-  function takeFront(n: number): Entry[] {
-    const out = pending.slice(head, head + n);
+  /** Tracks a background outbox operation, so drain() and close() wait for it. */
+  function track(op: Promise<unknown>): void {
+    const p = op.catch((error: unknown) => o.outboxFailed(error, o.name)).finally(() => {
+      ops.delete(p);
+      checkIdle();
+    });
+    ops.add(p);
+  }
+
+  function forget(records: readonly OutboxRecord[]): void {
+    for (const r of records) held.delete(r.id);
+  }
+
+  function handBack(records: OutboxRecord[], counter: 'shed' | 'released'): void {
+    if (records.length === 0) return;
+    forget(records);
+    counters[counter] += records.length;
+    track(o.outbox.release(o.name, records.map((r) => r.id)));
+  }
+
+  function takeFront(n: number): OutboxRecord[] {
+    const out = queue.slice(head, head + n);
     head += out.length;
-    // Compact now and then so a long-lived lane does not keep a growing dead prefix.
-    if (head > 1024 && head * 2 > pending.length) {
-      pending = pending.slice(head);
+    if (head > 1024 && head * 2 > queue.length) {
+      queue = queue.slice(head);
       head = 0;
     }
     if (pendingCount() < o.maxQueue && capacityWaiters.length > 0) {
@@ -75,57 +106,39 @@ export function createLane(o: LaneOptions): Lane {
   }
 
   function checkIdle(): void {
-    if (pendingCount() > 0 || inFlight > 0 || settling > 0 || running) return;
+    if (pendingCount() > 0 || inFlight > 0 || running || ops.size > 0) return;
     const waiters = idleWaiters;
     idleWaiters = [];
     for (const resolve of waiters) resolve();
   }
 
-  /** Undelivered events leave through here, counted once by cause and once by outcome. */
-  function settle(entries: Entry[], settlement: Omit<Settlement, 'sink'>): void {
-    if (entries.length === 0) return;
-    const n = entries.length;
-    if (settlement.reason === 'expired') counters.expired += n;
-    else if (settlement.reason === 'overflow') counters.dropped += n;
-    else counters.failed += n;
-    settling += n;
-    const events = entries.map((e) => e.event);
-    void o
-      .deadLetter(events, { ...settlement, sink: o.name })
-      .then(
-        (kept) => {
-          if (kept) counters.deadLettered += n;
-          else counters.discarded += n;
-        },
-        () => {
-          counters.discarded += n;
-        },
-      )
-      .finally(() => {
-        settling -= n;
-        checkIdle();
-      });
+  function undelivered(u: Undelivered): void {
+    if (u.records.length === 0) return;
+    if (u.reason === 'expired') counters.expired += u.records.length;
+    else counters.failed += u.records.length;
+    const items = u.records.map((r) => ({ id: r.id, reason: u.reason, message: u.message, attempts: u.attempts + r.attempts }));
+    track(
+      o.outbox.deadLetter(o.name, items).then(async () => {
+        counters.deadLettered += u.records.length;
+        forget(u.records);
+        await o.deadLettered(u.records, { reason: u.reason, attempts: u.attempts, error: u.error, message: u.message });
+      }),
+    );
   }
 
-  function isExpired(entry: Entry, now: number): boolean {
-    return now - entry.enqueuedAt >= o.eventTtlMs;
-  }
+  const isExpired = (r: OutboxRecord, now: number) => now - r.appendedAt >= o.eventTtlMs;
 
-  /** The queue is FIFO by enqueue time, so expired events are always at its head. */
+  /** The queue is in append order, so expired records are at its head. */
   function sweepExpired(): void {
     const now = Date.now();
     let n = 0;
-    while (head + n < pending.length && isExpired(pending[head + n] as Entry, now)) n++;
-    if (n > 0) settle(takeFront(n), { reason: 'expired', attempts: 0, message: `not delivered within eventTtlMs (${o.eventTtlMs} ms)` });
+    while (head + n < queue.length && isExpired(queue[head + n] as OutboxRecord, now)) n++;
+    if (n > 0) undelivered({ records: takeFront(n), reason: 'expired', attempts: 0, message: `not delivered within eventTtlMs (${o.eventTtlMs} ms)` });
   }
 
   async function pump(): Promise<void> {
     try {
-      while (true) {
-        if (o.shutdown.aborted) {
-          settle(takeFront(pendingCount()), { reason: 'shutdown', attempts: 0, message: 'dispatcher closed before delivery' });
-          break;
-        }
+      while (!stop.signal.aborted) {
         sweepExpired();
         if (!due()) break;
         const batch = takeFront(o.batchSize);
@@ -135,13 +148,20 @@ export function createLane(o: LaneOptions): Lane {
           name: o.name,
           retry: o.retry,
           writeTimeoutMs: o.writeTimeoutMs,
-          shutdown: o.shutdown,
+          stop: stop.signal,
           counters,
           isExpired,
-          setInFlight: (n) => (inFlight = n),
-          settle,
-          writeFailed: o.writeFailed,
           ttlMessage: `not delivered within eventTtlMs (${o.eventTtlMs} ms)`,
+          setInFlight: (n) => (inFlight = n),
+          delivered(records) {
+            if (records.length === 0) return;
+            counters.delivered += records.length;
+            forget(records);
+            track(o.outbox.ack(o.name, records.map((r) => r.id)));
+          },
+          undelivered,
+          stopped: (records) => handBack(records, 'released'),
+          writeFailed: (error, attempt) => o.writeFailed(error, o.name, attempt),
         });
       }
     } finally {
@@ -154,53 +174,49 @@ export function createLane(o: LaneOptions): Lane {
   function start(): void {
     if (timer) clearTimeout(timer);
     timer = undefined;
-    if (running) return;
+    if (running || stop.signal.aborted) return;
     running = true;
     void pump();
   }
 
-  /** Age of the oldest waiting event, or -1 when none waits. */
+  /** Age of the oldest waiting record in this lane, or -1. */
   function oldestAge(): number {
-    const oldest = pending[head];
-    return oldest ? Date.now() - oldest.enqueuedAt : -1;
+    const oldest = queue[head];
+    return oldest ? Date.now() - (held.get(oldest.id) ?? 0) : -1;
   }
 
-  /** Send now when a batch is full, a flush or shutdown asks, or the oldest event waited long enough. */
   function due(): boolean {
     if (pendingCount() === 0) return false;
-    return urgent > 0 || o.shutdown.aborted || pendingCount() >= o.batchSize || oldestAge() >= o.flushIntervalMs;
+    return urgent > 0 || closing || pendingCount() >= o.batchSize || oldestAge() >= o.flushIntervalMs;
   }
 
   function schedule(): void {
-    if (running || pendingCount() === 0) return;
+    if (running || pendingCount() === 0 || stop.signal.aborted) return;
     if (due()) start();
     else timer ??= setTimeout(start, Math.max(0, o.flushIntervalMs - oldestAge()));
   }
 
-  return {
-    push(events) {
-      counters.enqueued += events.length;
+  const lane: Lane = {
+    push(records, recovered = false) {
       const now = Date.now();
-      const dropped: Entry[] = [];
-      for (const event of events) {
-        const entry = { event, enqueuedAt: now };
-        if (o.overflow === 'drop-newest' && pendingCount() >= o.maxQueue) {
-          dropped.push(entry);
-          continue;
-        }
-        pending.push(entry);
-        if (o.overflow === 'drop-oldest' && pendingCount() > o.maxQueue) dropped.push(...takeFront(1));
+      let taken = 0;
+      for (const r of records) {
+        if (held.has(r.id)) continue;
+        held.set(r.id, now);
+        queue.push(r);
+        taken++;
       }
-      if (dropped.length > 0) {
-        o.dropped(
-          dropped.map((e) => e.event),
-          o.name,
-        );
-        settle(dropped, { reason: 'overflow', attempts: 0, message: `queue full (maxQueue ${o.maxQueue}, policy ${o.overflow})` });
+      counters.enqueued += taken;
+      if (recovered) counters.recovered += taken;
+      if (pendingCount() > o.maxQueue) {
+        handBack(queue.splice(queue.length - (pendingCount() - o.maxQueue)), 'shed');
+      }
+      if (closing || stop.signal.aborted) {
+        handBack(takeFront(pendingCount()), 'released');
+        return;
       }
       sweepExpired();
       schedule();
-      return pendingCount() < o.maxQueue;
     },
     async drain() {
       urgent++;
@@ -218,8 +234,36 @@ export function createLane(o: LaneOptions): Lane {
       if (pendingCount() < o.maxQueue) return Promise.resolve();
       return new Promise<void>((resolve) => capacityWaiters.push(resolve));
     },
+    async recover() {
+      if (closing || stop.signal.aborted) return;
+      for (;;) {
+        const room = o.maxQueue - pendingCount();
+        if (room <= 0) return;
+        const records = await o.outbox.lease(o.name, Math.min(room, Math.max(o.batchSize, 100)), o.leaseMs);
+        if (records.length === 0) return;
+        lane.push(records, true);
+        if (records.length < Math.min(room, Math.max(o.batchSize, 100))) return;
+      }
+    },
+    async close(deadline) {
+      closing = true;
+      const onStop = () => stop.abort(deadline.reason);
+      if (deadline.aborted) onStop();
+      else deadline.addEventListener('abort', onStop, { once: true });
+      try {
+        await lane.drain();
+      } catch {
+        // drain never rejects; the abort path below hands back what is left
+      }
+      stop.abort();
+      if (timer) clearTimeout(timer);
+      handBack(takeFront(pendingCount()), 'released');
+      await Promise.all([...ops]);
+      deadline.removeEventListener('abort', onStop);
+    },
     stats() {
-      return { ...counters, queued: pendingCount() + inFlight + settling, inFlight };
+      return { ...counters, queued: pendingCount() + inFlight, inFlight };
     },
   };
+  return lane;
 }

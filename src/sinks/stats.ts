@@ -1,41 +1,43 @@
 /**
- * Dispatcher counters. Per sink, at every moment:
- * `enqueued = delivered + deadLettered + discarded + queued`, and every event that left
- * undelivered has exactly one cause: `failed + expired + dropped = deadLettered + discarded`.
+ * Dispatcher counters, per sink, in records (one record = one event for one sink). Every record
+ * a lane takes ends delivered, dead-lettered, or handed back to the outbox (shed when the lane is
+ * full, or released at close) for a later delivery.
  *
  * @packageDocumentation
  */
 
 /**
- * Counters of one sink's lane (all in events, not batches).
+ * Counters of one sink's lane.
  *
  * @example
  * ```ts
  * const s = dispatcher.stats().sinks['webhook-forwarder'];
- * if (s && s.discarded > 0) alert('events lost: no dead-letter sink accepted them');
+ * if (s && s.deadLettered > 0) alert('events dead-lettered: see bluetick dead-letters');
  * ```
  */
 export interface SinkStats {
-  /** Events accepted by `enqueue` for this sink (including those later dropped). */
+  /** Records the lane took: fresh from an ingest, or recovered from the outbox. */
   enqueued: number;
-  /** Not yet settled: waiting, being written, or being handed to the dead-letter sink. */
+  /** Part of `enqueued` recovered from the outbox (a crashed or stopped process's, or shed ones). */
+  recovered: number;
+  /** Waiting or being written now. */
   queued: number;
   /** Part of `queued` currently inside a write attempt. */
   inFlight: number;
-  /** Written successfully (each event counted once, however many attempts it took). */
+  /** Written successfully (each record counted once, however many attempts it took). */
   delivered: number;
-  /** Event re-sends: an event retried twice counts 2. */
+  /** Record re-sends: a record retried twice counts 2. */
   retried: number;
-  /** Gave up on: retries exhausted, non-retryable error, or cut by a shutdown deadline. */
+  /** Given up on: retries exhausted or a non-retryable error. */
   failed: number;
   /** Older than `eventTtlMs` before they could be delivered. */
   expired: number;
-  /** Removed by the overflow policy because the queue was full. */
-  dropped: number;
-  /** Undelivered events the dead-letter sink accepted. */
+  /** Moved to the outbox's dead-letter list (`failed + expired` once recorded). */
   deadLettered: number;
-  /** Undelivered events that no dead-letter sink kept (none configured, or it failed): lost. */
-  discarded: number;
+  /** Handed back to the outbox because the lane held `maxQueue` records already. */
+  shed: number;
+  /** Handed back to the outbox undelivered by `close()`. */
+  released: number;
 }
 
 /**
@@ -53,13 +55,20 @@ export interface DispatcherStats {
   sinks: Record<string, SinkStats>;
   /** Sum over all sinks (an event sent to two sinks counts twice). */
   totals: SinkStats;
-  /** The dead-letter sink itself: events it accepted, events it failed to take, failed write calls. */
+  /** The optional dead-letter sink: records it accepted, records it failed to take, failed write calls. */
   deadLetter: { written: number; failed: number; errors: number };
 }
 
-/** A zeroed {@link SinkStats}. */
+/**
+ * A zeroed {@link SinkStats}.
+ *
+ * @example
+ * ```ts
+ * emptySinkStats().delivered; // 0
+ * ```
+ */
 export function emptySinkStats(): SinkStats {
-  return { enqueued: 0, queued: 0, inFlight: 0, delivered: 0, retried: 0, failed: 0, expired: 0, dropped: 0, deadLettered: 0, discarded: 0 };
+  return { enqueued: 0, recovered: 0, queued: 0, inFlight: 0, delivered: 0, retried: 0, failed: 0, expired: 0, deadLettered: 0, shed: 0, released: 0 };
 }
 
 /** Adds `b` into `a` field by field. */

@@ -4,6 +4,7 @@
  * @packageDocumentation
  */
 import type { CanonicalEvent } from '../event/types.js';
+import type { DeadLetterReason } from '../storage/outbox.js';
 
 /**
  * What the dispatcher tells a sink about one write attempt.
@@ -44,25 +45,16 @@ export interface Sink {
   /** Shown in stats, errors and dead-letter info. Defaults to `sink-<index>`. */
   name?: string;
   write(batch: CanonicalEvent[], context: WriteContext): Promise<void>;
+  /**
+   * Resolves when the sink can write (its optional package loaded, its connection configured);
+   * rejects with a `ConfigError` for a configuration mistake. `tracker.ready()` awaits it.
+   */
+  ready?(): Promise<void>;
   /** Releases what the sink opened (files, connections). Called once by `dispatcher.close()`. */
   close?(): Promise<void>;
 }
 
-/**
- * Why events left the dispatcher undelivered.
- *
- * - `retries_exhausted`: every attempt failed with a retryable error.
- * - `non_retryable`: the sink said retrying cannot help (4xx, oversized record, …).
- * - `expired`: the event waited longer than `eventTtlMs`.
- * - `overflow`: the queue was full and the drop policy removed it.
- * - `shutdown`: `close({ timeoutMs })` ran out of time before it was delivered.
- *
- * @example
- * ```ts
- * const reason: DeadLetterReason = 'retries_exhausted';
- * ```
- */
-export type DeadLetterReason = 'retries_exhausted' | 'non_retryable' | 'expired' | 'overflow' | 'shutdown';
+export type { DeadLetterReason } from '../storage/outbox.js';
 
 /**
  * What the dead-letter sink receives beside the events: why, from which sink, after how many
@@ -100,6 +92,9 @@ export type DeadLetterDetails = Omit<DeadLetterInfo, keyof WriteContext>;
 /**
  * A sink used as the dead-letter destination: its `write` also receives a {@link DeadLetterInfo}.
  * Any {@link Sink} fits (it simply ignores the extra fields).
+ *
+ * Dead letters are always recorded in the outbox's dead-letter list (`bluetick dead-letters`);
+ * a dead-letter sink receives a copy.
  *
  * @example
  * ```ts

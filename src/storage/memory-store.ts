@@ -1,34 +1,42 @@
 /**
- * The embedded default store: claims and states in this process's memory, bounded and expiring.
- * Single-process only (nothing is shared between instances or survives a restart); use the
- * PostgreSQL or Redis adapter when several processes receive webhooks.
+ * The embedded default store: claims, states, the outbox and analytics records in this process's
+ * memory, bounded and expiring. Single-process only (nothing is shared between instances or
+ * survives a restart); use the PostgreSQL or Redis store when several processes receive
+ * webhooks or when undelivered events must survive a crash.
  *
  * @packageDocumentation
  */
-import { StorageError } from '../errors.js';
-import { parseTrackingKey } from '../tracking/key.js';
-import { merge as join } from '../tracking/merge.js';
-import { hasFailure } from '../tracking/present.js';
-import { atOfRank, RANK_STATUS, type DeliveryState } from '../tracking/state.js';
 import { computeFunnel } from '../analytics/memory-funnel.js';
 import type { ConversionRecord, FunnelReport, InteractionRecord, StoreFunnelQuery } from '../analytics/types.js';
-import type { MergeItem, MergeResult, StaleQuery, StorageAdapter } from './adapter.js';
+import { StorageError } from '../errors.js';
+import { parseStateKey } from '../state/key.js';
+import { merge as join } from '../state/merge.js';
+import { hasFailure } from '../state/present.js';
+import { atOfRank, RANK, type DeliveryState } from '../state/state.js';
+import type { AnalyticsStore } from './analytics-store.js';
 import { createAnalyticsTable } from './memory/analytics-table.js';
 import { createClaimTable } from './memory/claim-table.js';
+import { createMemoryOutbox } from './memory/outbox.js';
 import { createStateTable } from './memory/state-table.js';
+import type { StateStore, MergeResult, StatePage } from './state-store.js';
+import { checkStep, stepRecords } from './step.js';
 
 /** Options of {@link memoryStore}. */
 export interface MemoryStoreOptions {
-  /** Most states kept; past it the least recently touched go first (counted). Default 100 000. */
+  /** Most states kept; past it the least recently touched messages go first (counted). Default 100 000. */
   maxEntries?: number;
-  /** An untouched state is evicted after between `ttlMs` and `2 × ttlMs`. Default 30 days. */
+  /** A message untouched this long expires. Default 30 days. */
   ttlMs?: number;
   /** Most dedupe claims kept; past it the oldest go first (counted). Default `4 × maxEntries`. */
   maxClaims?: number;
-  /** Clock, for tests. Default `Date.now`. */
-  now?: () => number;
   /** Most interaction records, and most conversions, kept (oldest dropped first). Default `maxEntries`. */
   maxRecords?: number;
+  /** Most undelivered outbox records per consumer; past it the oldest is dead-lettered as `overflow`. Default 100 000. */
+  maxOutbox?: number;
+  /** Most dead letters kept (oldest dropped first, counted). Default 10 000. */
+  maxDeadLetters?: number;
+  /** Clock, for tests. Default `Date.now`. */
+  now?: () => number;
 }
 
 /** Sizes and eviction counters of a memory store. */
@@ -45,26 +53,23 @@ export interface MemoryStoreStats {
   interactions: number;
   conversions: number;
   evictedRecords: number;
+  /** Outbox records not yet delivered (all consumers), dead letters kept and dropped. */
+  outbox: number;
+  deadLetters: number;
+  evictedDeadLetters: number;
 }
 
-/** The memory store: a {@link StorageAdapter} with every optional method, plus `stats()`. */
-export interface MemoryStore extends StorageAdapter {
-  claimMany(ids: readonly string[], ttlMs: number): Promise<boolean[]>;
-  mergeMany(items: readonly MergeItem[]): Promise<MergeResult[]>;
-  findStale(query: StaleQuery): Promise<DeliveryState[]>;
-  findByMessage(ref: { messageId: string; provider?: string; accountId?: string | null }): Promise<DeliveryState[]>;
-  ping(): Promise<void>;
-  recordInteractions(records: readonly InteractionRecord[]): Promise<void>;
-  recordConversion(record: ConversionRecord): Promise<boolean>;
-  funnel(query: StoreFunnelQuery): Promise<FunnelReport>;
+/** The memory store: a {@link StateStore} and {@link AnalyticsStore}, plus `stats()`. */
+export interface MemoryStore extends StateStore, AnalyticsStore {
   stats(): MemoryStoreStats;
 }
 
 const DAY = 86_400_000;
+const PAGE = 1000;
 
 /**
- * Creates an in-memory {@link StorageAdapter}. Every operation is atomic because it runs
- * synchronously inside one promise; memory stays bounded by `maxEntries` and `maxClaims`.
+ * Creates an in-memory store. Every operation is atomic because it runs synchronously inside
+ * one promise; memory stays bounded by `maxEntries`, `maxClaims` and `maxOutbox`.
  *
  * @example
  * ```ts
@@ -72,7 +77,7 @@ const DAY = 86_400_000;
  *
  * const store = memoryStore({ maxEntries: 1_000_000, ttlMs: 14 * 86_400_000 });
  * const tracker = createTracker({ store });
- * console.log(store.stats()); // { states, claims, evictedStates, expiredStates, evictedClaims }
+ * console.log(store.stats()); // { states, claims, evictedStates, outbox, … }
  * ```
  */
 export function memoryStore(options: MemoryStoreOptions = {}): MemoryStore {
@@ -81,105 +86,120 @@ export function memoryStore(options: MemoryStoreOptions = {}): MemoryStore {
   const now = options.now ?? Date.now;
   if (!(maxEntries >= 1) || !(ttlMs > 0)) throw new RangeError('memoryStore(): maxEntries and ttlMs must be positive');
   const claims = createClaimTable(options.maxClaims ?? maxEntries * 4);
-  const states = createStateTable(maxEntries, ttlMs, now());
+  const states = createStateTable(maxEntries, ttlMs);
   const records = createAnalyticsTable(options.maxRecords ?? maxEntries);
   let closed = false;
-
-  function open(): void {
+  let seq = 0;
+  const open = (): void => {
     if (closed) throw new StorageError('closed', 'The memory store is closed.');
-  }
+  };
+  const outbox = createMemoryOutbox({ maxRecords: options.maxOutbox ?? 100_000, maxDeadLetters: options.maxDeadLetters ?? 10_000, now, open });
+  // One snapshot for paging through scanStates (the live order moves with every touch).
+  let scan: { id: number; states: DeliveryState[] } | null = null;
+  let scans = 0;
 
-  // `key` is trackingKey(observation): the observation carries the identity the table indexes by.
+  // WASender numeric send id → message id, from states whose meta names one (checked on use).
+  const aliases = new Map<string, string>();
+
   function mergeOne(observation: DeliveryState, t: number): MergeResult {
-    const party = observation.participantId ?? observation.recipientId;
-    const before = states.get(observation.messageId, observation.provider, observation.accountId, party, t);
-    if (before === null) {
-      states.put(observation, t);
-      return { before: null, after: observation };
+    const before = states.get(observation.provider, observation.messageId, observation.participantId, t);
+    const after = before === null ? observation : join(before, observation);
+    if (after !== before) {
+      states.put(after, t);
+      const alias = after.meta?.wasenderMsgId;
+      if (alias !== undefined && alias !== after.messageId) {
+        if (aliases.size >= maxEntries) aliases.clear(); // a bound; misses fall back to the raw id
+        aliases.set(`${after.provider}:${alias}`, after.messageId);
+      }
     }
-    const after = join(before, observation);
-    if (after !== before) states.put(after, t);
     return { before, after };
   }
 
   return {
-    async claim(id, ttl) {
+    async ingest(step) {
       open();
-      return claims.claim(id, ttl, now());
-    },
-    async claimMany(ids, ttl) {
-      open();
+      checkStep(step);
       const t = now();
-      const out = new Array<boolean>(ids.length);
-      for (let i = 0; i < ids.length; i++) out[i] = claims.claim(ids[i] as string, ttl, t);
-      return out;
-    },
-    async merge(_key, observation) {
-      open();
-      return mergeOne(observation, now());
-    },
-    async mergeMany(items) {
-      open();
-      const t = now();
-      const out = new Array<MergeResult>(items.length);
-      for (let i = 0; i < items.length; i++) {
-        const item = items[i] as MergeItem;
-        out[i] = mergeOne(item.observation, t);
-      }
-      return out;
+      const claimed = step.events.map((e) => claims.claim(e.id, step.claimTtlMs, t));
+      const merged = step.merges.map((m) => mergeOne(m.observation, t));
+      const appended = stepRecords(step, claimed, merged, () => String(++seq), t);
+      outbox.append(appended, step.outbox.leaseMs, t);
+      if (step.interactions !== undefined && step.interactions.length > 0) records.addInteractions(step.interactions);
+      return { claimed, merged, records: appended };
     },
     async get(key) {
       open();
-      const parts = parseTrackingKey(key);
-      if (parts === null) return null;
-      return states.get(parts.messageId, parts.provider, parts.accountId, parts.party, now());
-    },
-    async findStale(query) {
-      open();
-      const wanted = new Set<string>(query.statuses);
-      const limit = query.limit ?? Number.POSITIVE_INFINITY;
-      const out: DeliveryState[] = [];
-      if (limit <= 0) return out;
-      states.forEach((s) => {
-        if (wanted.has(RANK_STATUS[s.rank] as string) && !hasFailure(s) && atOfRank(s, s.rank) < query.olderThan) {
-          out.push(s);
-          if (out.length >= limit) return false;
-        }
-        return true;
-      });
-      return out;
+      const id = parseStateKey(key);
+      return id === null ? null : states.get(id.provider, id.messageId, id.participantId, now());
     },
     async findByMessage(ref) {
       open();
-      return states
-        .byMessage(ref.messageId, now())
-        .filter((s) => (ref.provider === undefined || s.provider === ref.provider) && (ref.accountId === undefined || s.accountId === ref.accountId));
+      return states.byMessage(ref.messageId, now()).filter((s) => ref.provider === undefined || s.provider === ref.provider);
+    },
+    async findStale(query) {
+      open();
+      const ranks = new Set<number>(query.statuses.map((s) => RANK[s]));
+      const limit = query.limit ?? Number.POSITIVE_INFINITY;
+      const out: DeliveryState[] = [];
+      for (const s of states.all(now())) {
+        if (out.length >= limit) break;
+        if (ranks.has(s.rank) && !hasFailure(s) && atOfRank(s, s.rank) < query.olderThan) out.push(s);
+      }
+      return out;
+    },
+    async resolveAliases(provider, list) {
+      open();
+      const out: Record<string, string> = {};
+      for (const alias of list) {
+        const messageId = aliases.get(`${provider}:${alias}`);
+        if (messageId === undefined) continue;
+        const live = states.byMessage(messageId, now()).some((s) => s.provider === provider && s.meta?.wasenderMsgId === alias);
+        if (live) out[alias] = messageId;
+      }
+      return out;
+    },
+    async scanStates(opts = {}): Promise<StatePage> {
+      open();
+      const limit = Math.max(1, opts.limit ?? PAGE);
+      let offset = 0;
+      if (opts.cursor && scan !== null && opts.cursor.startsWith(`${scan.id}:`)) offset = Number(opts.cursor.slice(opts.cursor.indexOf(':') + 1));
+      else scan = { id: ++scans, states: states.all(now()) };
+      const page = scan.states.slice(offset, offset + limit);
+      const end = offset + page.length;
+      const cursor = end < scan.states.length ? `${scan.id}:${end}` : null;
+      if (cursor === null) scan = null;
+      return { states: page, cursor };
+    },
+    outbox,
+    async ready() {
+      open();
     },
     async ping() {
       open();
     },
-    async recordInteractions(list) {
+    async recordInteractions(list: readonly InteractionRecord[]) {
       open();
       records.addInteractions(list);
     },
-    async recordConversion(record) {
+    async recordConversion(record: ConversionRecord) {
       open();
       return records.addConversion(record);
     },
-    async funnel(query) {
+    async funnel(query: StoreFunnelQuery): Promise<FunnelReport> {
       open();
-      const all: DeliveryState[] = [];
-      states.forEach((s) => void all.push(s));
-      return computeFunnel(all, records.interactions(), records.conversions(), query);
+      return computeFunnel(states.all(now()), records.interactions(), records.conversions(), query);
     },
     async close() {
       closed = true;
-      claims.clear();
       states.clear();
+      aliases.clear();
+      outbox.clear();
       records.clear();
+      claims.clear();
     },
     stats() {
-      return { ...states.stats(), ...claims.stats(), ...records.stats() };
+      const o = outbox.counts();
+      return { ...states.stats(), ...claims.stats(), ...records.stats(), outbox: o.outbox, deadLetters: o.deadLetters, evictedDeadLetters: o.evictedDeadLetters };
     },
   };
 }

@@ -1,17 +1,18 @@
 import { BluetickError } from '../errors.js';
 
 /** Why the tracker refused a call. */
-export type TrackingErrorCode = 'ambiguous_message' | 'unresolved_key' | 'unsupported' | 'closed';
+export type TrackingErrorCode = 'invalid_input' | 'unresolved_key' | 'unsupported' | 'closed';
+
+const STATUS: Record<TrackingErrorCode, number> = { invalid_input: 400, unresolved_key: 400, unsupported: 501, closed: 503 };
 
 /**
- * A tracker call that cannot be answered as asked: a message id matching several states without
- * a participant/recipient to choose, a `track()` without a provider, a query the store does not
- * implement, or a call after `close()`.
+ * A tracker call that cannot be answered as asked: input that is not canonical events, a
+ * `track()` without a provider, a query the store does not implement, or a call after `close()`.
  *
  * @example
  * ```ts
- * try { await tracker.getState('wamid.X') } catch (err) {
- *   if (err instanceof TrackingError && err.code === 'ambiguous_message') { … }
+ * try { await tracker.ingest(rawBody) } catch (err) {
+ *   if (err instanceof TrackingError && err.code === 'invalid_input') console.error(err.message);
  * }
  * ```
  */
@@ -19,6 +20,6 @@ export class TrackingError extends BluetickError {
   declare readonly code: TrackingErrorCode;
 
   constructor(code: TrackingErrorCode, message: string) {
-    super(code, message, 500);
+    super(code, message, STATUS[code]);
   }
 }

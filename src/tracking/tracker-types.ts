@@ -5,23 +5,36 @@
  */
 import type { CanonicalEvent, ErrorEvent, MessageEvent, NormalizeResult, NotificationEvent, Provider, StatusEvent } from '../event/types.js';
 import type { MetricsHook } from '../metrics/hook.js';
-import type { StorageAdapter } from '../storage/adapter.js';
 import type { DispatcherOptions } from '../sinks/dispatcher.js';
 import type { Sink } from '../sinks/types.js';
+import type { FailedPolicy, PresentedState } from '../state/present.js';
+import type { DeliveryState, ProgressStatus } from '../state/state.js';
+import type { StateStore } from '../storage/state-store.js';
+import type { GroupCommitOptions } from './group-commit.js';
 import type { ListenerFailure } from './listeners.js';
-import type { FailedPolicy, PresentedState } from './present.js';
-import type { DeliveryState } from './state.js';
 
-/** A change of a presented state, emitted once per change. */
+/** Where the observation behind a transition or change came from. */
+export type ChangeOrigin = 'ingest' | 'track' | 'poll';
+
+/**
+ * A presented state that changed: emitted as `transition` when its `status` changed (at most once
+ * per status reached, per state, across every process sharing a store), as `change` for any
+ * other presented change.
+ */
 export interface Transition {
+  /** The state key (`stateKey()`): provider, message id and group participant. */
   key: string;
-  /** Presented state before the event (null: first observation of this key). */
+  /** Presented state before the event (null: the first observation of this state). */
   before: PresentedState | null;
   after: PresentedState;
   /** The status event that caused it (for `track()`, a synthetic `pending` event). */
   event: StatusEvent;
   /** The merged state after the event. */
   state: DeliveryState;
+  /** A webhook or queue (`ingest`), the host's `track()`, or a reconciliation poll. */
+  origin: ChangeOrigin;
+  /** True when re-emitted from the outbox after the process that committed it stopped before its listeners ran. */
+  recovered?: true;
 }
 
 /** A message stuck at a progress status, reported by `sweepStale()`. */
@@ -35,17 +48,21 @@ export interface StaleMessage {
 }
 
 /**
- * The tracker's events and their listener signatures. Listeners may be async: `ingest` awaits
- * them, and their failures are reported, never thrown.
+ * The tracker's events and their listener signatures. Listeners run after the store committed
+ * the batch, at least once for every accepted event (see docs/delivery-state.md for the exact
+ * guarantees). They may be async: `ingest` awaits them, and their failures are reported, never
+ * thrown.
  */
 export interface TrackerEvents {
   /** A new (non-duplicate) message event. */
   message: (event: MessageEvent) => unknown;
-  /** A new status event, with the key's presented state after merging it. */
+  /** A new status event, with its state's presented view after merging it. */
   status: (event: StatusEvent, state: PresentedState) => unknown;
-  /** The presented state of a key changed. */
+  /** A state's presented `status` changed (or the state is new). */
   transition: (transition: Transition) => unknown;
-  /** An event whose id was already claimed: dropped. */
+  /** Any other presented change of a state: a refined time, a flag, an implied time becoming observed. */
+  change: (change: Transition) => unknown;
+  /** An event whose id was already claimed: nothing else is emitted for it. */
   duplicate: (event: CanonicalEvent) => unknown;
   /** A WABA/app-level error event (`kind: "error"`). */
   providerError: (event: ErrorEvent) => unknown;
@@ -53,7 +70,7 @@ export interface TrackerEvents {
   notification: (event: NotificationEvent) => unknown;
   /** A message found stuck by `sweepStale()`. */
   stale: (stale: StaleMessage) => unknown;
-  /** A listener (or the forward hook, or the stale timer) failed. */
+  /** A listener (or the forward hook, or a background task) failed. */
   error: (error: unknown, failure: ListenerFailure) => unknown;
 }
 
@@ -61,12 +78,14 @@ export interface TrackerEvents {
 export interface IngestReport {
   /** Events in the input. */
   received: number;
-  /** New events, processed and emitted. */
+  /** New events: committed, emitted, and in the outbox of every sink. */
   accepted: number;
-  /** Events dropped as already seen. */
+  /** Events whose id was already claimed. */
   duplicates: number;
   /** `transition` events emitted. */
   transitions: number;
+  /** `change` events emitted. */
+  changes: number;
   /** Accepted events by kind. */
   byKind: { message: number; status: number; error: number; notification: number };
   /** Listener and forward-hook failures (also emitted as `error`). The events were not lost. */
@@ -77,34 +96,46 @@ export interface IngestReport {
 export interface StaleCheckOptions {
   everyMs: number;
   olderThanMs: number;
-  statuses?: ReadonlyArray<'pending' | 'sent' | 'delivered' | 'read'>;
+  statuses?: readonly ProgressStatus[];
 }
 
 /** Options of `createTracker`. */
 export interface TrackerOptions {
-  /** Default: a new `memoryStore()` (closed by `tracker.close()`; a store you pass is not). */
-  store?: StorageAdapter;
+  /** Default: a new `memoryStore()`. */
+  store?: StateStore;
+  /** Close the store in `tracker.close()`. Default true (false: you close it). */
+  closeStore?: boolean;
   /** Default `delivery-wins`. */
   failedPolicy?: FailedPolicy;
   /** How long an event id is remembered for dedupe. Default 8 days (Meta retries for up to 7). */
   dedupeTtlMs?: number;
   /**
-   * Sinks that receive every accepted event, batched, retried and dead-lettered by a dispatcher
-   * the tracker creates (its stats are `tracker.dispatcher.stats()`); `close()` flushes them.
+   * Sinks that receive every accepted event from the store's outbox, batched, retried and
+   * dead-lettered by a dispatcher the tracker creates (`tracker.dispatcher`). Give each sink a
+   * stable `name`: it names its share of the outbox across restarts and processes.
    */
   sinks?: readonly Sink[];
-  /** Dispatcher settings for `sinks`: batch size, retries, queue bounds, dead-letter sink, … */
-  dispatch?: Omit<DispatcherOptions, 'sinks'>;
-  /** Receives every accepted event of each batch (after the sinks' dispatcher, if any). */
+  /** Dispatcher settings for `sinks`: batch size, retries, dead-letter sink, … */
+  dispatch?: Omit<DispatcherOptions, 'sinks' | 'outbox'>;
+  /** Receives every accepted event of each batch, after the commit (in process, like a listener). */
   forward?: (events: CanonicalEvent[]) => unknown;
   /** Provider for `track()` calls that give none. */
   provider?: Provider;
   /** Account for `track()` calls that give none. */
   accountId?: string | null;
-  /** Most WASender msgId aliases remembered (oldest dropped first). Default 100 000. */
-  maxAliases?: number;
   /** Run `sweepStale` periodically (unref'd timer, stopped by `close()`). */
   staleCheck?: StaleCheckOptions;
+  /** Coalescing of concurrent ingests into one store step. */
+  groupCommit?: GroupCommitOptions;
+  /**
+   * Keep listener deliveries in the outbox until the listeners ran, so another process (or this
+   * one after a restart) runs them when this one stops first. Default true.
+   */
+  durableListeners?: boolean;
+  /** How long this process holds what it just committed before others may deliver it. Default 5 minutes. */
+  leaseMs?: number;
+  /** How often orphaned listener deliveries are looked for. Default 5 s. */
+  recoverEveryMs?: number;
   /** Clock, for tests. Default `Date.now`. */
   now?: () => number;
   /** Receives event, duplicate, transition and prevented-downgrade counts (and the sinks' dispatcher's). */
@@ -114,8 +145,10 @@ export interface TrackerOptions {
 /** What the host knows at send time, for `track()`. */
 export interface TrackInput {
   messageId: string;
-  recipientId: string;
+  /** The recipient as you hold it: `+1 650 555 1234`, `16505551234`, `…@s.whatsapp.net`. */
+  recipientId?: string;
   provider?: Provider;
+  /** Your spelling of the account (the provider's own value wins once it reports one). */
   accountId?: string | null;
   bizOpaqueCallbackData?: string;
   /** WASender's numeric send-response `msgId`: events naming it resolve to `messageId`. */
@@ -126,13 +159,32 @@ export interface TrackInput {
   sentAt?: string | Date | number;
 }
 
-/** Which state `getState` should read, when a message id alone is not enough. */
+/** Which state `getState` reads: a message, or one group participant's copy. */
 export interface StateQuery {
   messageId: string;
   participantId?: string;
-  recipientId?: string;
   provider?: Provider;
-  accountId?: string | null;
+}
+
+/** How far a group message got with its participants. */
+export interface ParticipantSummary {
+  total: number;
+  /** Participants with rank ≥ delivered (read and played included). */
+  delivered: number;
+  /** Participants with rank ≥ read. */
+  read: number;
+  played: number;
+  /** Participants whose presented status is `failed`. */
+  failed: number;
+}
+
+/**
+ * What `getState(messageId)` returns: the message's presented state, and for a group message its
+ * participants' summary. When the provider reported only participants, the message's state is
+ * the join of theirs (the furthest any participant got).
+ */
+export interface MessageState extends PresentedState {
+  participants?: ParticipantSummary;
 }
 
 /** Aggregates of a group message over its participants. */
@@ -143,12 +195,9 @@ export interface GroupSummary {
   /** The group-level state (no participant), when the provider sent one. */
   group: PresentedState | null;
   total: number;
-  /** Participants with rank ≥ delivered (read and played included). */
   deliveredCount: number;
-  /** Participants with rank ≥ read. */
   readCount: number;
   playedCount: number;
-  /** Participants whose presented status is `failed`. */
   failedCount: number;
 }
 
@@ -159,6 +208,6 @@ export type IngestInput = NormalizeResult | readonly CanonicalEvent[] | Canonica
 export interface StaleOptions {
   olderThanMs: number;
   /** Default `['pending', 'sent']`. */
-  status?: 'pending' | 'sent' | 'delivered' | 'read' | ReadonlyArray<'pending' | 'sent' | 'delivered' | 'read'>;
+  status?: ProgressStatus | readonly ProgressStatus[];
   limit?: number;
 }

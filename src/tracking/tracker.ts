@@ -1,27 +1,36 @@
 /**
- * The tracker: claims each event id (dedupe), merges status events into their delivery state
- * through the store, and emits typed events, awaiting async listeners and collecting failures.
+ * The tracker: turns canonical events into one atomic store step (claims, merges, outbox records;
+ * group-committed with concurrent ingests), then emits typed events after the commit and hands
+ * the sinks' records to the dispatcher.
  *
  * @packageDocumentation
  */
-import { createTrackerAnalytics } from '../analytics/tracker-analytics.js';
-import type { ConversionInput, FunnelQuery, FunnelReport, InteractionRecord } from '../analytics/types.js';
-import type { CanonicalEvent } from '../event/types.js';
-import { emit } from '../metrics/hook.js';
-import type { MergeItem, MergeResult, StorageAdapter } from '../storage/adapter.js';
-import { memoryStore } from '../storage/memory-store.js';
+import { interactionsOf } from '../analytics/interactions.js';
+import { BluetickError, StorageError } from '../errors.js';
+import type { CanonicalEvent, StatusEvent } from '../event/types.js';
+import { emit as emitMetric } from '../metrics/hook.js';
 import { createDispatcher, type Dispatcher } from '../sinks/dispatcher.js';
-import { createAliasMap } from './aliases.js';
+import { stateKey } from '../state/key.js';
+import { observe } from '../state/observe.js';
+import { present, type FailedPolicy, type PresentedState } from '../state/present.js';
+import { trackedObservation } from '../state/track.js';
+import { isAnalyticsStore } from '../storage/analytics-store.js';
+import { memoryStore } from '../storage/memory-store.js';
+import { LISTENERS_CONSUMER, type OutboxRecord } from '../storage/outbox.js';
+import type { MergeItem, StateStore } from '../storage/state-store.js';
+import { createTrackerAnalytics } from './analytics.js';
+import { emitAccepted, emitChange, type EmitContext } from './emit.js';
 import { TrackingError } from './errors.js';
-import { trackingKey } from './key.js';
+import { createGroupCommitter } from './group-commit.js';
+import { eventsOf } from './input.js';
+import { createListenerOutbox } from './listener-outbox.js';
 import { createListenerHub, type Collector, type ListenerFailure } from './listeners.js';
-import { observe } from './observe.js';
-import { present, presentedStatus, samePresentation, type FailedPolicy, type PresentedState } from './present.js';
-import { createQueries } from './tracker-queries.js';
+import { createQueries } from './queries.js';
 import type {
   GroupSummary,
   IngestInput,
   IngestReport,
+  MessageState,
   StaleMessage,
   StaleOptions,
   StateQuery,
@@ -29,20 +38,19 @@ import type {
   TrackerOptions,
   TrackInput,
 } from './tracker-types.js';
-import { trackObservation } from './track-input.js';
-import { asStorageError, forwardTo, sameValue, toEvents } from './tracker-helpers.js';
+import type { ConversionInput, FunnelQuery, FunnelReport } from '../analytics/types.js';
 
 /** A delivery tracker. Create one with {@link createTracker}. */
 export interface Tracker {
-  /** Claims, merges and emits a batch; resolves once every listener has settled. */
+  /** Commits a batch (claims, merges, outbox) in one store step, then emits; resolves once every listener settled. */
   ingest(input: IngestInput): Promise<IngestReport>;
-  /** Seeds a `pending` state from the host's own send call. */
+  /** Declares a message the host sent: seeds its `pending` state with the host's metadata. */
   track(input: TrackInput): Promise<PresentedState>;
-  /** The presented state of one recipient/participant, null when unknown. */
-  getState(query: string | StateQuery, participantId?: string): Promise<PresentedState | null>;
+  /** A message's presented state (with its participants' summary for a group message), or one participant's; null when unknown. */
+  getState(query: string | StateQuery): Promise<MessageState | null>;
   /** Per-participant states and counts of a group message. */
   getGroupSummary(query: string | StateQuery): Promise<GroupSummary>;
-  /** Messages stuck at `status` for longer than `olderThanMs` (needs `store.findStale`). */
+  /** Messages stuck at `status` for longer than `olderThanMs`. */
   findStale(options: StaleOptions): Promise<StaleMessage[]>;
   /** Like findStale, and emits `stale` for each one not reported at that status before. */
   sweepStale(options: StaleOptions): Promise<StaleMessage[]>;
@@ -53,18 +61,41 @@ export interface Tracker {
   on<K extends keyof TrackerEvents>(name: K, listener: TrackerEvents[K]): Tracker;
   once<K extends keyof TrackerEvents>(name: K, listener: TrackerEvents[K]): Tracker;
   off<K extends keyof TrackerEvents>(name: K, listener?: TrackerEvents[K]): Tracker;
-  readonly store: StorageAdapter;
+  /**
+   * Resolves when the store (and every sink) can serve; rejects with a `ConfigError` for a
+   * configuration mistake such as a missing optional package. The webhook adapters await it.
+   */
+  ready(): Promise<void>;
+  readonly store: StateStore;
   readonly failedPolicy: FailedPolicy;
   /** The dispatcher feeding `sinks` (null without sinks): `stats()`, `flush()`. */
   readonly dispatcher: Dispatcher | null;
   /**
-   * Stops ingesting, flushes the sinks (delivered or dead-lettered), stops the stale timer and
-   * closes the store if the tracker created it.
+   * Stops taking events, waits for the ingests in flight, runs or hands back what listeners and
+   * sinks still hold (undelivered records stay in the store's outbox), stops timers and closes
+   * the store unless `closeStore: false`.
    */
   close(): Promise<void>;
 }
 
 const DAY = 86_400_000;
+/** Listener kinds whose deliveries are kept in the outbox until they ran. */
+const DURABLE: ReadonlyArray<keyof TrackerEvents> = ['message', 'status', 'transition', 'change', 'providerError', 'notification'];
+const NUMERIC = /^\d+$/;
+
+/** Store failures reach the caller as StorageErrors (the HTTP layer answers 503), whatever the store threw. */
+function asStorageError(err: unknown): BluetickError {
+  if (err instanceof BluetickError) return err;
+  const message = err instanceof Error ? err.message : String(err);
+  return new StorageError('unavailable', `Storage failed: ${message}`, { cause: err });
+}
+
+function toMs(value: string | Date | number | undefined, now: number): number {
+  if (value === undefined) return now;
+  const ms = value instanceof Date ? value.getTime() : typeof value === 'number' ? value : Date.parse(value);
+  if (!Number.isFinite(ms) || ms <= 0) throw new TrackingError('invalid_input', `track(): invalid sentAt ${String(value)}`);
+  return ms;
+}
 
 /**
  * Creates a tracker.
@@ -74,25 +105,41 @@ const DAY = 86_400_000;
  * import { createTracker, normalize } from 'bluetick';
  *
  * const tracker = createTracker(); // memory store, delivery-wins
- * tracker.on('transition', async ({ after }) => db.update(after.messageId, after.status));
+ * tracker.on('transition', ({ before, after }) => console.log(after.messageId, before?.status, '→', after.status));
  * const report = await tracker.ingest(normalize(rawBody));
- * console.log(report.accepted, report.duplicates, report.errors);
+ * console.log(report.accepted, report.duplicates, report.transitions);
+ * await tracker.close();
  * ```
  */
 export function createTracker(options: TrackerOptions = {}): Tracker {
-  const ownsStore = options.store === undefined;
   const store = options.store ?? memoryStore();
+  const closeStore = options.closeStore !== false;
   const policy: FailedPolicy = options.failedPolicy ?? 'delivery-wins';
-  const ttl = options.dedupeTtlMs ?? 8 * DAY;
+  const claimTtlMs = options.dedupeTtlMs ?? 8 * DAY;
+  const leaseMs = options.leaseMs ?? 5 * 60_000;
   const now = options.now ?? Date.now;
-  const hub = createListenerHub<TrackerEvents>();
-  const aliases = createAliasMap(options.maxAliases ?? 100_000);
-  let closed = false;
-  let timer: ReturnType<typeof setInterval> | undefined;
   const metrics = options.metrics;
+  const hub = createListenerHub<TrackerEvents>();
+  const ctx: EmitContext = { hub, policy, metrics };
+  const durable = options.durableListeners !== false;
   const dispatcher =
-    options.sinks && options.sinks.length > 0 ? createDispatcher({ metrics, ...options.dispatch, sinks: options.sinks }) : null;
-  const forward = forwardTo(dispatcher, options.forward);
+    options.sinks && options.sinks.length > 0 ? createDispatcher({ metrics, ...options.dispatch, sinks: options.sinks, outbox: store.outbox }) : null;
+  const committer = createGroupCommitter(store, { claimTtlMs, leaseMs }, options.groupCommit);
+  const queries = createQueries({ store, policy, now, ...(options.provider === undefined ? {} : { defaultProvider: options.provider }) });
+  const analytics = createTrackerAnalytics({ store, policy, now });
+  const reportError = (source: string) => (error: unknown) => {
+    const collector: Collector = { pending: [], failures: [] };
+    hub.emit(collector, 'error', error, { source, error });
+    void hub.settle(collector);
+  };
+  const listenerOutbox = createListenerOutbox(store.outbox, leaseMs, reportError('listenerOutbox'));
+  let closed = false;
+  let inFlight = 0;
+  let drained: (() => void) | undefined;
+  const timers: Array<ReturnType<typeof setInterval>> = [];
+  let readiness: Promise<void> | undefined;
+
+  const wantsListenerRecords = () => durable && (options.forward !== undefined || DURABLE.some((name) => hub.has(name)));
 
   async function finish(collector: Collector): Promise<ListenerFailure[]> {
     await hub.settle(collector);
@@ -107,114 +154,114 @@ export function createTracker(options: TrackerOptions = {}): Tracker {
     return failures;
   }
 
-  async function ingest(input: IngestInput): Promise<IngestReport> {
-    if (closed) throw new TrackingError('closed', 'ingest() after tracker.close().');
-    const events = toEvents(input);
+  function forward(collector: Collector, accepted: CanonicalEvent[]): void {
+    if (options.forward === undefined || accepted.length === 0) return;
+    try {
+      const r = options.forward(accepted);
+      if (r !== null && typeof r === 'object' && typeof (r as PromiseLike<unknown>).then === 'function') {
+        collector.pending.push(Promise.resolve(r).then(undefined, (error: unknown) => void collector.failures.push({ source: 'forward', error, subject: accepted })));
+      }
+    } catch (error) {
+      collector.failures.push({ source: 'forward', error, subject: accepted });
+    }
+  }
+
+  /** WASender numeric send ids among the status events, resolved to the tracked message ids. */
+  async function aliasesOf(events: readonly CanonicalEvent[]): Promise<Record<string, string>> {
+    const numeric = new Set<string>();
+    for (const e of events) {
+      if (e.provider !== 'wasender') continue;
+      if (e.kind === 'status' && NUMERIC.test(e.messageId)) numeric.add(e.messageId);
+      else if (e.kind === 'message' && e.context?.messageId !== undefined && NUMERIC.test(e.context.messageId)) numeric.add(e.context.messageId);
+    }
+    return numeric.size === 0 ? {} : store.resolveAliases('wasender', [...numeric]);
+  }
+
+  async function commitAndEmit(events: readonly CanonicalEvent[]): Promise<IngestReport> {
     const n = events.length;
     const byKind = { message: 0, status: 0, error: 0, notification: 0 };
-    const report: IngestReport = { received: n, accepted: 0, duplicates: 0, transitions: 0, byKind, errors: [] };
+    const report: IngestReport = { received: n, accepted: 0, duplicates: 0, transitions: 0, changes: 0, byKind, errors: [] };
     if (n === 0) return report;
-    const ids = new Array<string>(n);
-    const items: MergeItem[] = [];
+    const aliases = await aliasesOf(events);
+    const resolve = (id: string) => aliases[id] ?? id;
+    const merges: MergeItem[] = [];
+    const mergeOf = new Int32Array(n).fill(-1);
     for (let i = 0; i < n; i++) {
       const e = events[i] as CanonicalEvent;
-      ids[i] = e.id;
-      if (e.kind === 'status') {
-        const observation = observe(e, aliases.resolve(e.messageId));
-        items.push({ key: trackingKey(observation), observation });
-      }
+      if (e.kind !== 'status') continue;
+      const observation = observe(e, e.provider === 'wasender' ? resolve(e.messageId) : e.messageId);
+      mergeOf[i] = merges.length;
+      merges.push({ key: stateKey(observation), observation, event: i });
     }
-    const replies: InteractionRecord[] = analytics.interactions(events);
-    let claimed: boolean[];
-    let results: MergeResult[];
-    try {
-      // Claim first, then merge every status event, duplicates included: the merge is idempotent,
-      // and a "duplicate" whose merge still changes the state is an event a failed earlier attempt
-      // claimed but never merged, so it is accepted rather than lost.
-      claimed = store.claimMany ? await store.claimMany(ids, ttl) : await Promise.all(ids.map((id) => store.claim(id, ttl)));
-      if (items.length === 0) results = [];
-      else if (store.mergeMany) results = await store.mergeMany(items);
-      else results = await Promise.all(items.map((it) => store.merge(it.key, it.observation)));
-      // Recorded for duplicates too (idempotent by event id): an earlier attempt may have claimed
-      // the event and failed before recording it.
-      if (replies.length > 0) await store.recordInteractions?.(replies);
-    } catch (err) {
-      throw asStorageError(err);
-    }
+    const consumers = [...(dispatcher?.consumers ?? [])];
+    const listenerRecords = wantsListenerRecords();
+    if (listenerRecords) consumers.push(LISTENERS_CONSUMER);
+    const result = await committer.submit({
+      events,
+      merges,
+      interactions: isAnalyticsStore(store) ? interactionsOf(events, resolve) : [],
+      consumers,
+    });
 
     const collector: Collector = { pending: [], failures: [] };
-    const wantStatus = hub.has('status');
-    const wantTransition = hub.has('transition');
     const accepted: CanonicalEvent[] = [];
-    let j = 0;
     for (let i = 0; i < n; i++) {
       const e = events[i] as CanonicalEvent;
-      if (e.kind === 'status') {
-        const r = results[j] as MergeResult;
-        const key = (items[j] as MergeItem).key;
-        j++;
-        if (claimed[i] !== true && sameValue(r)) {
-          report.duplicates++;
-          hub.emit(collector, 'duplicate', e);
-          continue;
-        }
-        accepted.push(e);
-        byKind.status++;
-        const seen = (items[j - 1] as MergeItem).observation.rank;
-        if (r.before !== null && seen > 0 && seen < r.before.rank) emit(metrics, 'preventedDowngrade');
-        let after: PresentedState | null = null;
-        if (wantStatus) hub.emit(collector, 'status', e, (after = present(r.after, { failedPolicy: policy })));
-        if (r.before === null || !samePresentation(r.before, r.after, policy)) {
-          report.transitions++;
-          if (metrics?.transition) emit(metrics, 'transition', presentedStatus(r.after, policy));
-          if (wantTransition) {
-            after ??= present(r.after, { failedPolicy: policy });
-            const before = r.before === null ? null : present(r.before, { failedPolicy: policy });
-            hub.emit(collector, 'transition', { key, before, after, event: e, state: r.after });
-          }
-        }
-        continue;
-      }
-      if (claimed[i] !== true) {
+      if (result.claimed[i] !== true) {
         report.duplicates++;
         hub.emit(collector, 'duplicate', e);
         continue;
       }
       accepted.push(e);
       byKind[e.kind]++;
-      if (e.kind === 'message') hub.emit(collector, 'message', e);
-      else if (e.kind === 'error') hub.emit(collector, 'providerError', e);
-      else hub.emit(collector, 'notification', e);
+      const m = mergeOf[i] as number;
+      const merged = m >= 0 ? result.merged[m] : undefined;
+      emitAccepted(ctx, collector, merged === undefined ? { event: e } : { event: e, before: merged.before, after: merged.after }, report);
     }
     report.accepted = accepted.length;
-    if (metrics !== undefined) {
-      for (const kind of ['message', 'status', 'error', 'notification'] as const) if (byKind[kind] > 0) emit(metrics, 'events', kind, byKind[kind]);
-      if (report.duplicates > 0) emit(metrics, 'duplicates', report.duplicates);
-    }
-    if (forward && accepted.length > 0) {
-      try {
-        const r = forward(accepted);
-        if (r !== null && typeof r === 'object' && typeof (r as PromiseLike<unknown>).then === 'function') {
-          collector.pending.push(
-            Promise.resolve(r).then(undefined, (error: unknown) => {
-              collector.failures.push({ source: 'forward', error, subject: accepted });
-            }),
-          );
-        }
-      } catch (error) {
-        collector.failures.push({ source: 'forward', error, subject: accepted });
-      }
-    }
+    for (const kind of ['message', 'status', 'error', 'notification'] as const) if (byKind[kind] > 0) emitMetric(metrics, 'events', kind, byKind[kind]);
+    if (report.duplicates > 0) emitMetric(metrics, 'duplicates', report.duplicates);
+    forward(collector, accepted);
+
+    const sinkRecords: OutboxRecord[] = [];
+    const mine: OutboxRecord[] = [];
+    for (const r of result.records) (r.consumer === LISTENERS_CONSUMER ? mine : sinkRecords).push(r);
+    if (dispatcher !== null && sinkRecords.length > 0) dispatcher.deliver(sinkRecords);
     report.errors = await finish(collector);
+    listenerOutbox.ack(mine);
     return report;
   }
 
-  const queries = createQueries({ store, policy, now, aliases, defaults: options });
-  const analytics = createTrackerAnalytics({ store, policy, now, resolve: (id) => aliases.resolve(id) });
+  async function ingest(input: IngestInput): Promise<IngestReport> {
+    if (closed) throw new TrackingError('closed', 'ingest() after tracker.close().');
+    const events = eventsOf(input);
+    inFlight++;
+    try {
+      return await commitAndEmit(events);
+    } catch (err) {
+      throw err instanceof TrackingError ? err : asStorageError(err);
+    } finally {
+      if (--inFlight === 0 && drained !== undefined) drained();
+    }
+  }
+
+  /** Re-runs listeners from records whose committing process stopped before running them. */
+  async function recover(): Promise<void> {
+    if (closed || !wantsListenerRecords()) return;
+    await listenerOutbox.recover(async (records) => {
+      const collector: Collector = { pending: [], failures: [] };
+      const counts = { transitions: 0, changes: 0 };
+      for (const r of records) {
+        const item = r.after === undefined ? { event: r.event } : { event: r.event, before: r.before ?? null, after: r.after };
+        emitAccepted(ctx, collector, item, counts, true);
+      }
+      forward(collector, records.map((r) => r.event));
+      await finish(collector);
+    });
+  }
 
   async function sweepStale(opts: StaleOptions): Promise<StaleMessage[]> {
-    const found = await queries.findStale(opts);
-    const fresh = queries.unreported(found);
+    const fresh = queries.unreported(await queries.findStale(opts));
     const collector: Collector = { pending: [], failures: [] };
     for (const s of fresh) hub.emit(collector, 'stale', s);
     await finish(collector);
@@ -225,32 +272,68 @@ export function createTracker(options: TrackerOptions = {}): Tracker {
     ingest,
     async track(input) {
       if (closed) throw new TrackingError('closed', 'track() after tracker.close().');
+      const provider = input.provider ?? options.provider;
+      if (provider === undefined) throw new TrackingError('unresolved_key', 'track(): give a provider (or set createTracker({ provider })).');
+      if (typeof input.messageId !== 'string' || input.messageId === '') throw new TrackingError('invalid_input', 'track(): give the messageId the provider returned.');
       const t = now();
-      const { observation, event } = trackObservation(input, options, t);
-      if (input.wasenderMsgId !== undefined) aliases.set(String(input.wasenderMsgId), input.messageId);
-      const key = trackingKey(observation);
-      let r: MergeResult;
+      const accountId = input.accountId !== undefined ? input.accountId : (options.accountId ?? null);
+      const observation = trackedObservation({
+        provider,
+        messageId: input.messageId,
+        sentAt: toMs(input.sentAt, t),
+        ...(accountId === null ? {} : { accountId }),
+        ...(input.recipientId === undefined ? {} : { recipientId: input.recipientId }),
+        ...(input.campaign === undefined ? {} : { campaign: input.campaign }),
+        ...(input.tags === undefined ? {} : { tags: input.tags }),
+        ...(input.wasenderMsgId === undefined ? {} : { wasenderMsgId: String(input.wasenderMsgId) }),
+        ...(input.bizOpaqueCallbackData === undefined ? {} : { bizOpaqueCallbackData: input.bizOpaqueCallbackData }),
+      });
+      inFlight++;
       try {
-        r = await store.merge(key, observation);
-      } catch (err) {
-        throw asStorageError(err);
-      }
-      const after = present(r.after, { failedPolicy: policy });
-      if (r.before === null || !samePresentation(r.before, r.after, policy)) {
-        emit(metrics, 'transition', after.status);
+        const result = await committer.submit({ events: [], merges: [{ key: stateKey(observation), observation, event: -1 }], interactions: [], consumers: [] });
+        const merged = result.merged[0] as { before: typeof observation | null; after: typeof observation };
+        const iso = new Date(observation.pendingAt).toISOString();
+        const event: StatusEvent = {
+          schemaVersion: 1,
+          id: `track:${stateKey(observation)}`,
+          kind: 'status',
+          provider,
+          accountId,
+          phoneNumberId: null,
+          occurredAt: iso,
+          receivedAt: new Date(t).toISOString(),
+          messageId: input.messageId,
+          recipientId: observation.meta?.recipientId ?? null,
+          status: 'pending',
+          providerStatus: 'track',
+          errors: [],
+        };
         const collector: Collector = { pending: [], failures: [] };
-        const before = r.before === null ? null : present(r.before, { failedPolicy: policy });
-        hub.emit(collector, 'transition', { key, before, after, event, state: r.after });
+        emitChange(ctx, collector, event, merged.before, merged.after, 'track');
         await finish(collector);
+        return present(merged.after, { failedPolicy: policy });
+      } catch (err) {
+        throw err instanceof TrackingError ? err : asStorageError(err);
+      } finally {
+        if (--inFlight === 0 && drained !== undefined) drained();
       }
-      return after;
     },
-    getState: (query, participantId) => queries.getState(query, participantId),
+    async getState(query) {
+      const q: StateQuery = typeof query === 'string' ? { messageId: query } : query;
+      if (NUMERIC.test(q.messageId) && (q.provider === undefined || q.provider === 'wasender')) {
+        const hit = (await store.resolveAliases('wasender', [q.messageId]))[q.messageId];
+        if (hit !== undefined) return queries.getState({ ...q, messageId: hit, provider: 'wasender' });
+      }
+      return queries.getState(q);
+    },
     getGroupSummary: (query) => queries.getGroupSummary(query),
     findStale: (opts) => queries.findStale(opts),
     sweepStale,
     funnel: (query) => analytics.funnel(query),
-    recordConversion: (messageId, input) => analytics.recordConversion(messageId, input),
+    async recordConversion(messageId, input) {
+      const hit = NUMERIC.test(messageId) ? (await store.resolveAliases('wasender', [messageId]))[messageId] : undefined;
+      return analytics.recordConversion(hit ?? messageId, input);
+    },
     on(name, listener) {
       hub.on(name, listener);
       return tracker;
@@ -263,28 +346,40 @@ export function createTracker(options: TrackerOptions = {}): Tracker {
       hub.off(name, listener);
       return tracker;
     },
+    ready() {
+      readiness ??= Promise.all([store.ready(), dispatcher?.ready()]).then(
+        () => undefined,
+        (err: unknown) => {
+          readiness = undefined; // an outage may end: ask again next time
+          throw err;
+        },
+      );
+      return readiness;
+    },
     store,
     failedPolicy: policy,
     dispatcher,
     async close() {
       if (closed) return;
       closed = true;
-      if (timer !== undefined) clearInterval(timer);
+      for (const t of timers) clearInterval(t);
+      if (inFlight > 0) await new Promise<void>((resolve) => (drained = resolve));
+      await committer.idle();
+      await listenerOutbox.flush();
       if (dispatcher) await dispatcher.close();
-      if (ownsStore) await store.close();
+      if (closeStore) await store.close();
     },
   };
 
+  const every = (ms: number, task: () => Promise<unknown>, source: string) => {
+    const timer = setInterval(() => void task().catch(reportError(source)), ms);
+    timer.unref?.();
+    timers.push(timer);
+  };
+  if (durable) every(options.recoverEveryMs ?? 5_000, recover, 'listenerRecovery');
   if (options.staleCheck) {
     const check = options.staleCheck;
-    timer = setInterval(() => {
-      sweepStale({ olderThanMs: check.olderThanMs, status: check.statuses ?? ['pending', 'sent'] }).catch((error: unknown) => {
-        const collector: Collector = { pending: [], failures: [] };
-        hub.emit(collector, 'error', error, { source: 'staleCheck', error });
-        void hub.settle(collector);
-      });
-    }, check.everyMs);
-    timer.unref?.();
+    every(check.everyMs, () => sweepStale({ olderThanMs: check.olderThanMs, status: check.statuses ?? ['pending', 'sent'] }), 'staleCheck');
   }
   return tracker;
 }

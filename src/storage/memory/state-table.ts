@@ -1,17 +1,26 @@
 /**
- * Delivery states in two generations of `Map`s keyed by message id (the value is the state, or an
- * array of states when a message has several recipients or group participants). Keying by the
- * message id string, which the state already references, avoids storing a second ~100-byte
- * tracking-key string per message.
+ * Delivery states of the memory store, keyed by message id: a message's slot holds its state, or
+ * an array of states when it has group participants (one state per participant, plus the message
+ * itself). Keying by the message id string, which every state already references, avoids a
+ * second key string per state and makes `findByMessage` one lookup.
  *
- * Expiry without per-entry timestamps: every `ttlMs` the young generation becomes the old one and
- * the old one is dropped; a state touched again moves back to the young one. So an untouched
- * state lives at least `ttlMs` and at most `2 × ttlMs`. Past `maxEntries` the oldest-inserted
- * states of the old generation go first, then of the young one (counted).
+ * Least-recently-touched order is an intrusive doubly-linked list through the entries, so a touch
+ * and an eviction are O(1) whatever has been deleted before (taking the first entry of a `Map`
+ * after many deletions walks the deleted slots, which made a full store quadratic). An untouched
+ * message expires after `ttlMs`; past `maxEntries` states the least recently touched messages go
+ * first (counted).
  */
-import type { DeliveryState } from '../../tracking/state.js';
+import type { DeliveryState } from '../../state/state.js';
 
 type Slot = DeliveryState | DeliveryState[];
+
+interface Entry {
+  messageId: string;
+  slot: Slot;
+  touched: number;
+  prev: Entry | null;
+  next: Entry | null;
+}
 
 /** Counters of a {@link StateTable}. */
 export interface StateStats {
@@ -20,135 +29,120 @@ export interface StateStats {
   expiredStates: number;
 }
 
-function matches(s: DeliveryState, provider: string, accountId: string | null, party: string | null): boolean {
-  return s.provider === provider && s.accountId === accountId && (s.participantId ?? s.recipientId) === party;
-}
-
-function slotSize(slot: Slot): number {
-  return Array.isArray(slot) ? slot.length : 1;
-}
+const sizeOf = (slot: Slot): number => (Array.isArray(slot) ? slot.length : 1);
+const same = (s: DeliveryState, provider: string, participantId: string | null) => s.provider === provider && s.participantId === participantId;
 
 /** The state half of the memory store. */
 export interface StateTable {
-  /** The state of (messageId, provider, accountId, party = participantId ?? recipientId), or null. */
-  get(messageId: string, provider: string, accountId: string | null, party: string | null, now: number): DeliveryState | null;
+  get(provider: string, messageId: string, participantId: string | null, now: number): DeliveryState | null;
   /** Stores `next`, replacing the state of the same identity. */
   put(next: DeliveryState, now: number): void;
   byMessage(messageId: string, now: number): DeliveryState[];
-  forEach(fn: (s: DeliveryState) => boolean | void): void;
+  /** Every live state, least recently touched first. */
+  all(now: number): DeliveryState[];
   stats(): StateStats;
   clear(): void;
 }
 
-/** Creates a state table bounded to `maxEntries` states, expiring untouched ones after `ttlMs`. */
-export function createStateTable(maxEntries: number, ttlMs: number, start: number): StateTable {
-  let young = new Map<string, Slot>();
-  let old = new Map<string, Slot>();
-  let youngSince = start;
+/** Creates a state table bounded to `maxEntries` states, expiring untouched messages after `ttlMs`. */
+export function createStateTable(maxEntries: number, ttlMs: number): StateTable {
+  const entries = new Map<string, Entry>();
+  let head: Entry | null = null; // least recently touched
+  let tail: Entry | null = null;
   let size = 0;
   let evicted = 0;
   let expired = 0;
 
-  function rotate(now: number): void {
-    if (now - youngSince < ttlMs) return;
-    for (const slot of old.values()) {
-      const n = slotSize(slot);
-      expired += n;
-      size -= n;
-    }
-    // Two rotations in one call when idle for over 2 × ttl: everything has expired.
-    if (now - youngSince >= 2 * ttlMs) {
-      for (const slot of young.values()) {
-        const n = slotSize(slot);
-        expired += n;
-        size -= n;
-      }
-      young = new Map();
-      old = new Map();
-    } else {
-      old = young;
-      young = new Map();
-    }
-    youngSince = now;
+  function unlink(e: Entry): void {
+    if (e.prev) e.prev.next = e.next;
+    else head = e.next;
+    if (e.next) e.next.prev = e.prev;
+    else tail = e.prev;
+    e.prev = e.next = null;
   }
 
-  /** The slot of a message, promoted to the young generation. */
-  function slotOf(messageId: string, now: number): Slot | undefined {
-    rotate(now);
-    const y = young.get(messageId);
-    if (y !== undefined) return y;
-    const o = old.get(messageId);
-    if (o !== undefined) {
-      old.delete(messageId);
-      young.set(messageId, o);
-    }
-    return o;
+  function append(e: Entry): void {
+    e.prev = tail;
+    e.next = null;
+    if (tail) tail.next = e;
+    else head = e;
+    tail = e;
   }
 
-  function evictOne(): void {
-    const gen = old.size > 0 ? old : young;
-    const first = gen.entries().next();
-    if (first.done === true) return;
-    const [messageId, slot] = first.value;
-    if (Array.isArray(slot) && slot.length > 1) {
-      slot.shift();
-    } else {
-      gen.delete(messageId);
+  function drop(e: Entry): number {
+    unlink(e);
+    entries.delete(e.messageId);
+    const n = sizeOf(e.slot);
+    size -= n;
+    return n;
+  }
+
+  /** Expired messages are always at the head: drop them. */
+  function expire(now: number): void {
+    while (head !== null && now - head.touched >= ttlMs) expired += drop(head);
+  }
+
+  function entryOf(messageId: string, now: number): Entry | undefined {
+    expire(now);
+    const e = entries.get(messageId);
+    if (e !== undefined && e !== tail) {
+      unlink(e);
+      append(e);
     }
-    size--;
-    evicted++;
+    if (e !== undefined) e.touched = now;
+    return e;
   }
 
   return {
-    get(messageId, provider, accountId, party, now) {
-      const slot = slotOf(messageId, now);
-      if (slot === undefined) return null;
-      if (!Array.isArray(slot)) return matches(slot, provider, accountId, party) ? slot : null;
-      for (const s of slot) if (matches(s, provider, accountId, party)) return s;
-      return null;
+    get(provider, messageId, participantId, now) {
+      const e = entryOf(messageId, now);
+      if (e === undefined) return null;
+      const slot = e.slot;
+      if (!Array.isArray(slot)) return same(slot, provider, participantId) ? slot : null;
+      return slot.find((s) => same(s, provider, participantId)) ?? null;
     },
     put(next, now) {
-      const messageId = next.messageId;
-      const slot = slotOf(messageId, now);
-      const { provider, accountId } = next;
-      const party = next.participantId ?? next.recipientId;
-      if (slot === undefined) {
-        young.set(messageId, next);
+      const e = entryOf(next.messageId, now);
+      if (e === undefined) {
+        const entry: Entry = { messageId: next.messageId, slot: next, touched: now, prev: null, next: null };
+        entries.set(next.messageId, entry);
+        append(entry);
         size++;
-      } else if (!Array.isArray(slot)) {
-        if (matches(slot, provider, accountId, party)) young.set(messageId, next);
+      } else if (!Array.isArray(e.slot)) {
+        if (same(e.slot, next.provider, next.participantId)) e.slot = next;
         else {
-          young.set(messageId, [slot, next]);
+          e.slot = [e.slot, next];
           size++;
         }
       } else {
-        const i = slot.findIndex((s) => matches(s, provider, accountId, party));
-        if (i >= 0) slot[i] = next;
+        const i = e.slot.findIndex((s) => same(s, next.provider, next.participantId));
+        if (i >= 0) e.slot[i] = next;
         else {
-          slot.push(next);
+          e.slot.push(next);
           size++;
         }
       }
-      while (size > maxEntries) evictOne();
+      // Never evict the message just written: the caller's result must stay readable.
+      while (size > maxEntries && head !== null && head !== tail) evicted += drop(head);
     },
     byMessage(messageId, now) {
-      const slot = slotOf(messageId, now);
-      if (slot === undefined) return [];
-      return Array.isArray(slot) ? slot.slice() : [slot];
+      const e = entryOf(messageId, now);
+      if (e === undefined) return [];
+      return Array.isArray(e.slot) ? e.slot.slice() : [e.slot];
     },
-    forEach(fn) {
-      for (const gen of [young, old]) {
-        for (const slot of gen.values()) {
-          if (Array.isArray(slot)) {
-            for (const s of slot) if (fn(s) === false) return;
-          } else if (fn(slot) === false) return;
-        }
+    all(now) {
+      expire(now);
+      const out: DeliveryState[] = [];
+      for (let e = head; e !== null; e = e.next) {
+        if (Array.isArray(e.slot)) out.push(...e.slot);
+        else out.push(e.slot);
       }
+      return out;
     },
     stats: () => ({ states: size, evictedStates: evicted, expiredStates: expired }),
     clear() {
-      young = new Map();
-      old = new Map();
+      entries.clear();
+      head = tail = null;
       size = 0;
     },
   };

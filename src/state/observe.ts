@@ -1,10 +1,18 @@
+/**
+ * From a status event to the lattice element it stands for (an "observation").
+ */
 import type { Conversation, Pricing, ProviderError, StatusEvent } from '../event/types.js';
-import { MAX_ERRORS, rankOf, type DeliveryState } from './state.js';
-import { isoToMs } from './time.js';
+import { isoToMs } from '../event/iso-ms.js';
+import { MAX_ERRORS, rankOf, TIME_FIELDS, type DeliveryState } from './state.js';
 
 /**
  * Normalizes a provider error to exactly the fields the lattice compares, dropping empty strings,
  * so two errors that print alike are alike (the tie-break in merge relies on it).
+ *
+ * @example
+ * ```ts
+ * cleanError({ code: 131026, class: 'permanent', title: '' } as never); // { code: '131026', class: 'permanent' }
+ * ```
  */
 export function cleanError(e: ProviderError): ProviderError {
   const out: ProviderError = { code: String(e.code), class: e.class };
@@ -34,20 +42,6 @@ function cleanConversation(c: Conversation | undefined): Conversation | null {
   return Object.keys(out).length === 0 ? null : out;
 }
 
-function errorMap(errors: readonly ProviderError[]): Record<string, ProviderError> | null {
-  if (errors.length === 0) return null;
-  const codes = errors.map((e) => String(e.code)).sort();
-  const keep = new Set(codes.slice(0, MAX_ERRORS));
-  const out: Record<string, ProviderError> = {};
-  for (const raw of errors) {
-    const e = cleanError(raw);
-    if (!keep.has(e.code)) continue;
-    const prev = out[e.code];
-    out[e.code] = prev === undefined || compareErrors(e, prev) > 0 ? e : prev;
-  }
-  return out;
-}
-
 /** Code-unit order of two strings, absent before present. */
 function cmp(a: string | undefined, b: string | undefined): number {
   if (a === b) return 0;
@@ -59,24 +53,56 @@ function cmp(a: string | undefined, b: string | undefined): number {
 /**
  * Total order on two cleaned errors of the same code: title, message, details, href, class, each
  * absent < present, then code-unit order. The merge keeps the greater one.
+ *
+ * @example
+ * ```ts
+ * compareErrors({ code: '1', class: 'unknown' }, { code: '1', class: 'unknown', title: 'x' }); // -1
+ * ```
  */
 export function compareErrors(a: ProviderError, b: ProviderError): number {
   return cmp(a.title, b.title) || cmp(a.message, b.message) || cmp(a.details, b.details) || cmp(a.href, b.href) || cmp(a.class, b.class);
 }
 
+function errorMap(errors: readonly ProviderError[]): Record<string, ProviderError> | null {
+  if (errors.length === 0) return null;
+  const codes = errors.map((e) => String(e.code)).sort();
+  const keep = new Set(codes.slice(0, MAX_ERRORS));
+  // A prototype-free map: error codes are provider text ("constructor", "__proto__" are codes too).
+  const out = Object.create(null) as Record<string, ProviderError>;
+  for (const raw of errors) {
+    const e = cleanError(raw);
+    if (!keep.has(e.code)) continue;
+    const prev = out[e.code];
+    out[e.code] = prev === undefined || compareErrors(e, prev) > 0 ? e : prev;
+  }
+  return out;
+}
+
 /**
- * Epoch ms of an event's provider time: `occurredAt`, else `receivedAt`, else now (only for
- * hand-built events with no usable time; the normalizers always give one).
+ * Epoch ms of an event's time and whether it is only an estimate: `occurredAt` (estimated when
+ * the event says so), else `receivedAt`, else now (only for hand-built events with no usable
+ * time; the normalizers always give one).
  */
-function eventTime(event: StatusEvent): number {
-  let t = isoToMs(event.occurredAt);
-  if (!(t > 0)) t = typeof event.receivedAt === 'string' ? isoToMs(event.receivedAt) : Number.NaN;
-  return t > 0 ? t : Date.now();
+function eventTime(event: StatusEvent): { t: number; estimated: boolean } {
+  const t = isoToMs(event.occurredAt);
+  if (t > 0) return { t, estimated: event.occurredAtEstimated === true };
+  const received = typeof event.receivedAt === 'string' ? isoToMs(event.receivedAt) : Number.NaN;
+  return { t: received > 0 ? received : Date.now(), estimated: true };
+}
+
+/** The timestamp field a status writes (none for `unknown`). */
+function timeFieldOf(status: string, rank: number): number {
+  if (rank > 0) return rank - 1;
+  if (status === 'failed') return 5;
+  if (status === 'deleted') return 6;
+  if (status === 'warning') return 7;
+  return -1;
 }
 
 /**
  * The lattice element one status event stands for: its rank, its one timestamp, its errors,
  * pricing, conversation and annotations. `applyEvent(state, e)` is `merge(state, observe(e))`.
+ * `messageId` overrides the event's (a resolved WASender alias).
  *
  * @example
  * ```ts
@@ -86,28 +112,30 @@ function eventTime(event: StatusEvent): number {
 export function observe(event: StatusEvent, messageId: string = event.messageId): DeliveryState {
   const status = event.status;
   const rank = rankOf(status);
-  const t = eventTime(event);
+  const { t, estimated } = eventTime(event);
+  const field = timeFieldOf(status, rank);
   const pricing = cleanPricing(event.pricing);
   const conversation = cleanConversation(event.conversation);
   const hasBilling = pricing !== null || conversation !== null;
   let annotations: string[] | null = null;
   if (status === 'deleted' || status === 'warning') annotations = [status];
   else if (status === 'unknown') annotations = [event.providerStatus || 'unknown'];
-  return {
+  const state: DeliveryState = {
     provider: event.provider,
-    accountId: event.accountId ?? null,
     messageId,
-    recipientId: event.recipientId ?? null,
     participantId: event.participantId ?? null,
+    accountId: event.accountId ?? null,
+    recipientId: event.recipientId ?? null,
     rank,
-    pendingAt: rank === 1 ? t : 0,
-    sentAt: rank === 2 ? t : 0,
-    deliveredAt: rank === 3 ? t : 0,
-    readAt: rank === 4 ? t : 0,
-    playedAt: rank === 5 ? t : 0,
-    failedAt: status === 'failed' ? t : 0,
-    deletedAt: status === 'deleted' ? t : 0,
-    warningAt: status === 'warning' ? t : 0,
+    pendingAt: 0,
+    sentAt: 0,
+    deliveredAt: 0,
+    readAt: 0,
+    playedAt: 0,
+    failedAt: 0,
+    deletedAt: 0,
+    warningAt: 0,
+    estimated: field >= 0 && estimated ? 1 << field : 0,
     errors: event.errors && event.errors.length > 0 ? errorMap(event.errors) : null,
     billingRank: hasBilling ? rank : -1,
     pricing,
@@ -117,4 +145,6 @@ export function observe(event: StatusEvent, messageId: string = event.messageId)
     tracked: false,
     meta: null,
   };
+  if (field >= 0) state[TIME_FIELDS[field] as (typeof TIME_FIELDS)[number]] = t;
+  return state;
 }

@@ -1,19 +1,12 @@
 /**
  * The lattice join. `merge` is commutative, associative and idempotent (as values), so every
  * permutation and duplication of the same observations folds to the same state. It returns `a`
- * itself when `b` adds nothing, which is how callers detect "no change" without a deep compare.
+ * itself when `b` adds nothing, which lets stores skip writes without a deep compare.
  * The field-by-field rules are specified in docs/delivery-state.md for the SQL and Lua ports.
  */
 import type { Conversation, Pricing, ProviderError, StatusEvent } from '../event/types.js';
 import { compareErrors, observe } from './observe.js';
-import { MAX_ANNOTATIONS, MAX_ERRORS, MAX_TAGS, type DeliveryState, type TrackMeta } from './state.js';
-
-/** Earliest non-zero timestamp (0 = never seen). */
-function minTs(x: number, y: number): number {
-  if (x === 0) return y;
-  if (y === 0) return x;
-  return x < y ? x : y;
-}
+import { MAX_ANNOTATIONS, MAX_ERRORS, MAX_TAGS, TIME_FIELDS, type DeliveryState, type TrackMeta } from './state.js';
 
 /** Greater of two optional strings (null/undefined below any string). */
 function maxStr<T extends string | null | undefined>(x: T, y: T): T {
@@ -48,15 +41,12 @@ function unionSorted(a: string[] | null, b: string[] | null, limit: number): str
   return out;
 }
 
-function mergeErrors(
-  a: Record<string, ProviderError> | null,
-  b: Record<string, ProviderError> | null,
-): Record<string, ProviderError> | null {
+function mergeErrors(a: Record<string, ProviderError> | null, b: Record<string, ProviderError> | null): Record<string, ProviderError> | null {
   if (b === null || b === a) return a;
   if (a === null) return b;
-  const all: Record<string, ProviderError> = { ...a };
+  const all = Object.assign(Object.create(null) as Record<string, ProviderError>, a);
   let changed = false;
-  for (const code in b) {
+  for (const code of Object.keys(b)) {
     const e = b[code] as ProviderError;
     const prev = all[code];
     if (prev === undefined || compareErrors(e, prev) > 0) {
@@ -68,7 +58,7 @@ function mergeErrors(
   const codes = Object.keys(all);
   if (codes.length <= MAX_ERRORS) return all;
   codes.sort();
-  const out: Record<string, ProviderError> = {};
+  const out = Object.create(null) as Record<string, ProviderError>;
   for (const code of codes.slice(0, MAX_ERRORS)) out[code] = all[code] as ProviderError;
   // The new codes may all have fallen past the bound: then nothing changed after all.
   const keys = Object.keys(a);
@@ -86,6 +76,11 @@ function cmp(a: string | boolean | undefined, b: string | boolean | undefined): 
 /**
  * Total order on (pricing, conversation) pairs, used only to break a tie at equal billing rank:
  * each field in a fixed order, absent < present, `false < true`, strings in code-unit order.
+ *
+ * @example
+ * ```ts
+ * compareBilling({ billable: true }, null, { billable: false }, null); // 1
+ * ```
  */
 export function compareBilling(pa: Pricing | null, ca: Conversation | null, pb: Pricing | null, cb: Conversation | null): number {
   const p = pa ?? {};
@@ -105,23 +100,48 @@ export function compareBilling(pa: Pricing | null, ca: Conversation | null, pb: 
   );
 }
 
+/** The string fields of {@link TrackMeta}, each joined by "greater wins". */
+const META_STRINGS = ['campaign', 'wasenderMsgId', 'accountId', 'recipientId'] as const;
+
 function mergeMeta(a: TrackMeta | null, b: TrackMeta | null): TrackMeta | null {
   if (b === null || b === a) return a;
   if (a === null) return b;
-  const campaign = maxStr(a.campaign, b.campaign);
-  const wasenderMsgId = maxStr(a.wasenderMsgId, b.wasenderMsgId);
   const tags = unionSorted(a.tags ?? null, b.tags ?? null, MAX_TAGS);
-  if (campaign === a.campaign && wasenderMsgId === a.wasenderMsgId && tags === (a.tags ?? null)) return a;
+  let changed = tags !== (a.tags ?? null);
   const out: TrackMeta = {};
-  if (campaign !== undefined) out.campaign = campaign;
+  for (const f of META_STRINGS) {
+    const v = maxStr(a[f], b[f]);
+    if (v !== a[f]) changed = true;
+    if (v !== undefined) out[f] = v;
+  }
+  if (!changed) return a;
   if (tags !== null) out.tags = tags;
-  if (wasenderMsgId !== undefined) out.wasenderMsgId = wasenderMsgId;
   return out;
 }
 
 /**
- * Joins two states of the same tracking key. Pure; returns `a` (the same object) when `b` adds
- * nothing to it.
+ * Joins one timestamp (and its estimate bit) of two states into `out`: an observed time beats an
+ * estimated one, otherwise the earliest non-zero time wins (0 = never seen).
+ */
+function joinTime(a: DeliveryState, b: DeliveryState, i: number, out: DeliveryState): void {
+  const f = TIME_FIELDS[i] as (typeof TIME_FIELDS)[number];
+  const bit = 1 << i;
+  const ta = a[f];
+  const tb = b[f];
+  const ea = a.estimated & bit;
+  const eb = b.estimated & bit;
+  let t = ta;
+  let e = ea;
+  if (ta === 0 || (tb !== 0 && (ea !== eb ? ea !== 0 : tb < ta))) {
+    t = tb;
+    e = eb;
+  }
+  out[f] = t;
+  out.estimated = (out.estimated & ~bit) | e;
+}
+
+/**
+ * Joins two states of the same key. Pure; returns `a` (the same object) when `b` adds nothing.
  *
  * @example
  * ```ts
@@ -142,19 +162,20 @@ export function merge(a: DeliveryState, b: DeliveryState): DeliveryState {
   }
   const out: DeliveryState = {
     provider: a.provider,
-    accountId: maxStr(a.accountId, b.accountId),
     messageId: a.messageId,
+    participantId: a.participantId,
+    accountId: maxStr(a.accountId, b.accountId),
     recipientId: maxStr(a.recipientId, b.recipientId),
-    participantId: maxStr(a.participantId, b.participantId),
     rank: a.rank >= b.rank ? a.rank : b.rank,
-    pendingAt: minTs(a.pendingAt, b.pendingAt),
-    sentAt: minTs(a.sentAt, b.sentAt),
-    deliveredAt: minTs(a.deliveredAt, b.deliveredAt),
-    readAt: minTs(a.readAt, b.readAt),
-    playedAt: minTs(a.playedAt, b.playedAt),
-    failedAt: minTs(a.failedAt, b.failedAt),
-    deletedAt: minTs(a.deletedAt, b.deletedAt),
-    warningAt: minTs(a.warningAt, b.warningAt),
+    pendingAt: 0,
+    sentAt: 0,
+    deliveredAt: 0,
+    readAt: 0,
+    playedAt: 0,
+    failedAt: 0,
+    deletedAt: 0,
+    warningAt: 0,
+    estimated: 0,
     errors: mergeErrors(a.errors, b.errors),
     billingRank,
     pricing,
@@ -164,21 +185,16 @@ export function merge(a: DeliveryState, b: DeliveryState): DeliveryState {
     tracked: a.tracked || b.tracked,
     meta: mergeMeta(a.meta, b.meta),
   };
-  return sameState(a, out) ? a : out;
+  for (let i = 0; i < TIME_FIELDS.length; i++) joinTime(a, b, i, out);
+  return unchanged(a, out) ? a : out;
 }
 
 /** True when `out` (built from `a` by merge) changed nothing: every field is the same value or object. */
-function sameState(a: DeliveryState, out: DeliveryState): boolean {
+function unchanged(a: DeliveryState, out: DeliveryState): boolean {
+  for (const f of TIME_FIELDS) if (a[f] !== out[f]) return false;
   return (
     a.rank === out.rank &&
-    a.pendingAt === out.pendingAt &&
-    a.sentAt === out.sentAt &&
-    a.deliveredAt === out.deliveredAt &&
-    a.readAt === out.readAt &&
-    a.playedAt === out.playedAt &&
-    a.failedAt === out.failedAt &&
-    a.deletedAt === out.deletedAt &&
-    a.warningAt === out.warningAt &&
+    a.estimated === out.estimated &&
     a.errors === out.errors &&
     a.billingRank === out.billingRank &&
     a.pricing === out.pricing &&
@@ -188,8 +204,7 @@ function sameState(a: DeliveryState, out: DeliveryState): boolean {
     a.tracked === out.tracked &&
     a.meta === out.meta &&
     a.accountId === out.accountId &&
-    a.recipientId === out.recipientId &&
-    a.participantId === out.participantId
+    a.recipientId === out.recipientId
   );
 }
 
