@@ -26,9 +26,13 @@ export interface OutboxRecord {
   id: string;
   consumer: string;
   event: CanonicalEvent;
-  /** For a status event: the stored state before its merge (null: it created the state). */
+  /**
+   * For a status event: the stored state before its merge (null: it created the state). Always in
+   * what `ingest` returns; in what `lease` returns at least for {@link LISTENERS_CONSUMER} (the
+   * listeners need it to tell transitions from changes; sinks only get events).
+   */
   before?: DeliveryState | null;
-  /** For a status event: the stored state after its merge. */
+  /** For a status event: the stored state after its merge (same rule as `before`). */
   after?: DeliveryState;
   /** Leases taken before this one (0 on the first delivery attempt of the record). */
   attempts: number;

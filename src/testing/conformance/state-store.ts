@@ -8,6 +8,7 @@ import { stateKey } from '../../state/key.js';
 import { merge } from '../../state/merge.js';
 import { trackedObservation } from '../../state/track.js';
 import type { DeliveryState } from '../../state/state.js';
+import { LISTENERS_CONSUMER } from '../../storage/outbox.js';
 import type { StateStore } from '../../storage/state-store.js';
 import { foldItems, observation, observationSet, seeded, shuffle, stepOf, type StepItem } from '../observations.js';
 import { registerOutboxTests } from './outbox.js';
@@ -199,14 +200,17 @@ export function runStateStoreConformance(target: ConformanceTarget<StateStore>, 
         errors: [{ code: '131026', class: 'permanent', title: text, details: 'a/b\\c' }],
         bizOpaqueCallbackData: text,
       });
-      const consumer = `${prefix}-fidelity`;
+      // The listeners' consumer: the one whose leased records must keep their merge.
+      const consumer = LISTENERS_CONSUMER;
       const { merged, records } = await store.ingest(stepOf([item], { consumers: [consumer], leaseMs: 1 }));
       expect(merged[0]?.after).toEqual(item.observation);
       expect(await store.get(item.key)).toEqual(item.observation);
       const [listed] = await store.findByMessage({ messageId: item.event.messageId });
       expect(listed).toEqual(item.observation);
-      await sleep(20);
-      const [again] = await store.outbox.lease(consumer, 10, 60_000);
+      await sleep(1_100);
+      const leased = await store.outbox.lease(consumer, 1000, 60_000);
+      const again = leased.find((r) => r.event.id === item.event.id);
+      await store.outbox.ack(consumer, leased.map((r) => r.id));
       expect(again?.event).toEqual(records[0]?.event);
       expect(again?.after).toEqual(item.observation);
     });
