@@ -1,0 +1,64 @@
+/**
+ * The one way bluetick makes text storable: U+0000 (NUL) and lone UTF-16 surrogates, which
+ * PostgreSQL's `text`/`jsonb` and Redis's cjson refuse or mangle, become U+FFFD. The tracker
+ * applies it to every event and observation before the store step, so every store, every sink
+ * and every listener sees the same value, and one bad string never blocks the rest of a batch.
+ */
+
+// NUL, a high surrogate not followed by a low one, or a low surrogate not preceded by a high one.
+const POISON = /\u0000|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g;
+// A cheap first test: any NUL or surrogate at all (valid pairs included, checked precisely after).
+const SUSPECT = /[\u0000\uD800-\uDFFF]/;
+
+/**
+ * The text with NUL and lone surrogates replaced by U+FFFD (the same string when it has none).
+ *
+ * @example
+ * ```ts
+ * sanitizeText('a\u0000b'); // 'a\uFFFDb'
+ * sanitizeText('😀'); // '😀' (a valid pair is kept)
+ * ```
+ */
+export function sanitizeText(text: string): string {
+  return SUSPECT.test(text) ? text.replace(POISON, '\uFFFD') : text;
+}
+
+/**
+ * A deep copy of `value` with every string (keys included) sanitized, or `value` itself when no
+ * string needed it (the common case allocates nothing).
+ *
+ * @example
+ * ```ts
+ * sanitizeValue({ title: 'x\u0000' }); // { title: 'x\uFFFD' }
+ * ```
+ */
+export function sanitizeValue<T>(value: T): T {
+  return (walk(value, 0) ?? value) as T;
+}
+
+/** The sanitized copy, or undefined when nothing changed. Depth-bounded: deeper parts are left as they are. */
+function walk(value: unknown, depth: number): unknown {
+  if (typeof value === 'string') {
+    const clean = sanitizeText(value);
+    return clean === value ? undefined : clean;
+  }
+  if (value === null || typeof value !== 'object' || depth > 64) return undefined;
+  if (Array.isArray(value)) {
+    let out: unknown[] | undefined;
+    for (let i = 0; i < value.length; i++) {
+      const v = walk(value[i], depth + 1);
+      if (v !== undefined) (out ??= value.slice())[i] = v;
+    }
+    return out;
+  }
+  let out: Record<string, unknown> | undefined;
+  for (const key of Object.keys(value)) {
+    const v = walk((value as Record<string, unknown>)[key], depth + 1);
+    const k = sanitizeText(key);
+    if (v === undefined && k === key) continue;
+    if (out === undefined) out = { ...(value as Record<string, unknown>) };
+    if (k !== key) delete out[key];
+    out[k] = v === undefined ? (value as Record<string, unknown>)[key] : v;
+  }
+  return out;
+}
