@@ -58,7 +58,8 @@ function walk(value: unknown, depth: number): unknown {
     if (v === undefined && k === key) continue;
     if (out === undefined) out = { ...(value as Record<string, unknown>) };
     if (k !== key) delete out[key];
-    out[k] = v === undefined ? (value as Record<string, unknown>)[key] : v;
+    // defineProperty, not assignment: a provider key may be "__proto__".
+    Object.defineProperty(out, k, { value: v === undefined ? (value as Record<string, unknown>)[key] : v, enumerable: true, writable: true, configurable: true });
   }
   return out;
 }
