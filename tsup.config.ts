@@ -13,6 +13,7 @@ export const entries: Record<string, string> = {
   web: 'src/http/web.ts',
   lambda: 'src/http/lambda.ts',
   testing: 'src/testing/index.ts',
+  state: 'src/state/index.ts',
   metrics: 'src/metrics/index.ts',
   postgres: 'src/storage/postgres/index.ts',
   redis: 'src/storage/redis/index.ts',

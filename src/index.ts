@@ -1,13 +1,16 @@
 /**
  * bluetick: WhatsApp webhook normalization and delivery tracking for the Cloud API, the
- * On-Premises API and WASenderApi.
+ * On-Premises API and WASenderApi. This entry is the everyday API:
  *
  * - {@link normalize}: any webhook body → canonical events (pure, synchronous).
- * - {@link createTracker}: canonical events → a convergent delivery state per message and
- *   recipient, typed events on real transitions, sinks.
+ * - {@link createTracker}: canonical events → one convergent delivery state per message, typed
+ *   events after each atomic store step, sinks fed from the store's outbox.
  * - {@link createWebhookHandler}: the framework-agnostic HTTP core (adapters live in
  *   `bluetick/express`, `bluetick/fastify`, `bluetick/node`, `bluetick/web`, `bluetick/lambda`).
  * - {@link verifyMetaSignature}, {@link verifyWasenderSignature}, {@link handleVerificationChallenge}.
+ *
+ * The lattice's building blocks, for those who write stores, are in `bluetick/state`; store
+ * adapters, sinks, metrics and the conformance suites each have their own subpath.
  *
  * @packageDocumentation
  */
@@ -21,15 +24,12 @@ export { classifyErrorCode } from './event/error-classes.js';
 export type * from './event/types.js';
 
 // Verifying
-export { verifyMetaSignature, assertMetaSignature, signMetaPayload } from './verify/meta.js';
-export { verifyWasenderSignature, assertWasenderSignature, verifySharedToken } from './verify/shared-secret.js';
+export { verifyMetaSignature, signMetaPayload } from './verify/meta.js';
+export { verifyWasenderSignature, verifySharedToken } from './verify/shared-secret.js';
 export type { TokenInput } from './verify/shared-secret.js';
 export type { RawBody } from './verify/body-bytes.js';
 export { handleVerificationChallenge } from './verify/challenge.js';
 export type { ChallengeQuery, ChallengeResult, ChallengeFailureReason } from './verify/challenge.js';
-export { escapeNonAscii } from './verify/escape.js';
-export { diagnoseMetaSignature } from './verify/diagnose-node.js';
-export type { SignatureDiagnostic, SignatureDiagnosticCode } from './verify/diagnose.js';
 export { SignatureError } from './verify/errors.js';
 export type { SignatureErrorCode } from './verify/errors.js';
 export type {
@@ -50,47 +50,38 @@ export { createWebhookHandler } from './http/handler.js';
 export type * from './http/types.js';
 
 // Tracking
-export {
-  createTracker,
-  applyEvent,
-  merge,
-  observe,
-  present,
-  presentedEquals,
-  presentedStatus,
-  samePresentation,
-  trackingKey,
-  parseTrackingKey,
-  rankOf,
-  RANK,
-  RANK_STATUS,
-  MAX_ERRORS,
-  MAX_ANNOTATIONS,
-  MAX_TAGS,
-  TrackingError,
-} from './tracking/index.js';
+export { createTracker } from './tracking/tracker.js';
+export type { Tracker } from './tracking/tracker.js';
+export { TrackingError } from './tracking/errors.js';
+export type { TrackingErrorCode } from './tracking/errors.js';
+export type { ListenerFailure } from './tracking/listeners.js';
+export type { GroupCommitOptions } from './tracking/group-commit.js';
 export type {
-  Tracker,
-  TrackerEvents,
-  TrackerOptions,
+  ChangeOrigin,
+  GroupSummary,
   IngestInput,
   IngestReport,
-  Transition,
+  MessageState,
+  ParticipantSummary,
+  StaleCheckOptions,
   StaleMessage,
   StaleOptions,
-  StaleCheckOptions,
   StateQuery,
+  TrackerEvents,
+  TrackerOptions,
   TrackInput,
-  GroupSummary,
-  DeliveryState,
-  PresentedState,
-  PresentOptions,
-  FailedPolicy,
-  TrackMeta,
-  ListenerFailure,
-  TrackingErrorCode,
-  TrackingKeyParts,
-} from './tracking/index.js';
+  Transition,
+} from './tracking/tracker-types.js';
+export type { DeliveryState, TrackMeta, ProgressStatus, TimeField } from './state/state.js';
+export type { FailedPolicy, PresentedState } from './state/present.js';
+
+// Storage
+export { memoryStore } from './storage/memory-store.js';
+export type { MemoryStore, MemoryStoreOptions, MemoryStoreStats } from './storage/memory-store.js';
+export type { StateStore, IngestStep, IngestResult, MergeItem, MergeResult, StaleQuery, MessageRef, StatePage } from './storage/state-store.js';
+export type { AnalyticsStore } from './storage/analytics-store.js';
+export type { Outbox, OutboxRecord, OutboxStats, DeadLetterRecord, DeadLetterItem, DeadLetterReason } from './storage/outbox.js';
+export { StorageError } from './errors.js';
 
 // Analytics and metrics
 export type {
@@ -111,29 +102,22 @@ export type {
 } from './analytics/types.js';
 export { AnalyticsError } from './analytics/errors.js';
 export type { AnalyticsErrorCode } from './analytics/errors.js';
-export { computeFunnel } from './analytics/memory-funnel.js';
 export type { MetricsHook, WebhookOutcome } from './metrics/hook.js';
-
-// Storage
-export { memoryStore } from './storage/memory-store.js';
-export type { MemoryStore, MemoryStoreOptions, MemoryStoreStats } from './storage/memory-store.js';
-export type { StorageAdapter, MergeItem, MergeResult, StaleQuery, MessageRef } from './storage/adapter.js';
 
 // Sinks (built-in sinks with optional peers are subpaths: bluetick/sinks/*)
 export { createDispatcher } from './sinks/dispatcher.js';
 export type { Dispatcher, DispatcherOptions, DispatcherErrorPhase } from './sinks/dispatcher.js';
 export type { RetryPolicy } from './sinks/deliver.js';
 export { SinkError, PartialBatchError, isRetryableSinkError } from './sinks/errors.js';
-export type { Sink, WriteContext, DeadLetterSink, DeadLetterInfo, DeadLetterDetails, DeadLetterReason } from './sinks/types.js';
+export type { Sink, WriteContext, DeadLetterSink, DeadLetterInfo, DeadLetterDetails } from './sinks/types.js';
 export type { SinkStats, DispatcherStats } from './sinks/stats.js';
 export { callbackSink } from './sinks/callback.js';
-export { verifyHttpSinkSignature } from './sinks/http-signature.js';
 
 // Privacy
-export { createRedactor, maskId } from './privacy/redact.js';
+export { createRedactor } from './privacy/redact.js';
 export type { RedactionPolicy, Redactor } from './privacy/redact.js';
 export { redactedSink } from './privacy/redacted-sink.js';
 
 // Errors
-export { BluetickError, NormalizeError, ConfigError, StorageError } from './errors.js';
+export { BluetickError, NormalizeError, ConfigError } from './errors.js';
 export type { NormalizeErrorCode } from './errors.js';

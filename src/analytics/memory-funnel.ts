@@ -79,6 +79,7 @@ export function inWindow(s: DeliveryState, q: StoreFunnelQuery): boolean {
   if (q.accountId !== undefined && accountOf(s) !== q.accountId) return false;
   if (q.provider !== undefined && s.provider !== q.provider) return false;
   if (q.campaign !== undefined && s.meta?.campaign !== q.campaign) return false;
+  if (q.tracked !== undefined && s.tracked !== q.tracked) return false;
   return true;
 }
 

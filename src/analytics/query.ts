@@ -31,6 +31,7 @@ export function resolveFunnelQuery(q: FunnelQuery, failedPolicy: FailedPolicy): 
   if (q.accountId !== undefined) out.accountId = q.accountId;
   if (q.campaign !== undefined) out.campaign = q.campaign;
   if (q.provider !== undefined) out.provider = q.provider;
+  if (q.tracked !== undefined) out.tracked = q.tracked === true;
   if (q.groupBy !== undefined) out.groupBy = q.groupBy;
   return out;
 }

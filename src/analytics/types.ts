@@ -30,6 +30,8 @@ export interface FunnelQuery {
   campaign?: string;
   /** Only states of this provider. */
   provider?: Provider;
+  /** Only states the host declared with `track()` (true), or only states seen in webhooks alone (false). */
+  tracked?: boolean;
   /** Also split the window into UTC days or hours. */
   groupBy?: 'day' | 'hour';
 }
@@ -41,6 +43,7 @@ export interface StoreFunnelQuery {
   accountId?: string | null;
   campaign?: string;
   provider?: Provider;
+  tracked?: boolean;
   groupBy?: 'day' | 'hour';
   failedPolicy: FailedPolicy;
 }

@@ -10,7 +10,7 @@ import { ingestWithTimeout, runIngest } from './ingest.js';
 import { resolveOptions, type ResolvedOptions } from './options.js';
 import { bodyParsedResponse, errorResponse, textResponse, tooLargeResponse } from './responses.js';
 import { queryOf, selectProvider } from './select-provider.js';
-import type { WebhookHandler, WebhookHandlerOptions, WebhookRequest, WebhookResponse } from './types.js';
+import type { MountedWebhookHandler, WebhookHandlerOptions, WebhookRequest, WebhookResponse } from './types.js';
 import { verifyRequest } from './verify-request.js';
 
 const decoder = new TextDecoder();
@@ -129,7 +129,7 @@ async function measuredPost(request: WebhookRequest, options: ResolvedOptions, c
  * Builds the framework-agnostic handler over an injected crypto implementation. Runtime-agnostic:
  * this module imports nothing from `node:*`.
  */
-export function createHandlerCore(options: WebhookHandlerOptions, crypto: HandlerCrypto): WebhookHandler & { maxBodyBytes: number } {
+export function createHandlerCore(options: WebhookHandlerOptions, crypto: HandlerCrypto): MountedWebhookHandler {
   const resolved = resolveOptions(options);
   const handler = async (request: WebhookRequest): Promise<WebhookResponse> => {
     const method = request.method.toUpperCase();
@@ -138,5 +138,5 @@ export function createHandlerCore(options: WebhookHandlerOptions, crypto: Handle
     const allow = resolved.cloud?.verifyTokens ? 'GET, POST' : 'POST';
     return errorResponse(405, 'method_not_allowed', `Method ${method} is not allowed.`, undefined, { allow });
   };
-  return Object.assign(handler, { maxBodyBytes: resolved.maxBodyBytes });
+  return Object.assign(handler, { maxBodyBytes: resolved.maxBodyBytes, ready: () => resolved.ready() });
 }

@@ -1,4 +1,5 @@
 import type { FastifyInstance, FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
+import { ConfigError } from '../errors.js';
 import { createWebhookHandler } from './handler.js';
 import { errorResponse, tooLargeResponse } from './responses.js';
 import type { WebhookHandlerOptions, WebhookResponse } from './types.js';
@@ -36,6 +37,11 @@ export const bluetickFastify: FastifyPluginAsync<BluetickFastifyOptions> = async
   delete handlerOptions.logLevel;
   const handle = createWebhookHandler(handlerOptions);
   const limit = handle.maxBodyBytes;
+  // A configuration mistake (a missing package) stops the app from starting; an outage does not
+  // (the route answers 503 until the store is back).
+  await handle.ready().catch((err: unknown) => {
+    if (err instanceof ConfigError) throw err;
+  });
 
   const keepBytes = (_req: FastifyRequest, body: Buffer | string, done: (err: Error | null, body?: unknown) => void) => done(null, body);
   instance.removeAllContentTypeParsers();

@@ -1,6 +1,6 @@
 import { createHandlerCore } from './core.js';
 import { nodeCrypto } from './crypto-node.js';
-import type { WebhookHandler, WebhookHandlerOptions } from './types.js';
+import type { MountedWebhookHandler, WebhookHandlerOptions } from './types.js';
 
 /**
  * The framework-agnostic webhook handler: `{ method, url, headers, rawBody }` in,
@@ -21,6 +21,6 @@ import type { WebhookHandler, WebhookHandlerOptions } from './types.js';
  * const { status, headers, body } = await handle({ method: 'POST', url: '/webhook', headers: req.headers, rawBody });
  * ```
  */
-export function createWebhookHandler(options: WebhookHandlerOptions): WebhookHandler & { maxBodyBytes: number } {
+export function createWebhookHandler(options: WebhookHandlerOptions): MountedWebhookHandler {
   return createHandlerCore(options, nodeCrypto);
 }

@@ -1,4 +1,4 @@
-import { BluetickError } from '../errors.js';
+import { BluetickError, ConfigError } from '../errors.js';
 import type { NormalizeResult } from '../event/types.js';
 import type { ResolvedOptions } from './options.js';
 import { errorResponse } from './responses.js';
@@ -6,9 +6,12 @@ import type { WebhookResponse } from './types.js';
 
 class IngestTimeout extends Error {}
 
-/** Runs the tracker and then `onEvents` for one batch. */
+/** Runs the tracker (once it is ready) and then `onEvents` for one batch. */
 export async function runIngest(result: NormalizeResult, options: ResolvedOptions): Promise<void> {
-  if (options.tracker !== undefined) await options.tracker.ingest(result);
+  if (options.tracker !== undefined) {
+    await options.ready();
+    await options.tracker.ingest(result);
+  }
   if (options.onEvents !== undefined) await options.onEvents(result);
 }
 
@@ -27,6 +30,10 @@ export async function ingestWithTimeout(result: NormalizeResult, options: Resolv
     await Promise.race([work, timeout]);
     return null;
   } catch (error) {
+    if (error instanceof ConfigError) {
+      options.warnOnce(`config:${error.code}`, `The tracker is misconfigured (${error.code}): ${error.message}`);
+      return errorResponse(500, 'config_error', 'The webhook receiver is misconfigured; see its logs.');
+    }
     if (error instanceof IngestTimeout) {
       work.catch(options.onError);
       return errorResponse(503, 'ingest_timeout', `Ingestion did not finish within ${options.ingestTimeoutMs} ms; retry later.`, undefined, { 'retry-after': '5' });

@@ -21,6 +21,8 @@ export interface ResolvedOptions {
   metrics?: MetricsHook;
   /** Logs a warning once per code for the lifetime of the handler. */
   warnOnce(code: string, message: string): void;
+  /** The tracker's readiness, asked once at creation and again after a failure. */
+  ready(): Promise<void>;
 }
 
 /** Default body limit: 4 MiB, above the 3 MB Meta documents as its maximum. */
@@ -63,11 +65,29 @@ export function resolveOptions(options: WebhookHandlerOptions): ResolvedOptions 
     keepRaw: options.keepRaw === true,
     logger,
     warnOnce,
+    ready: () => Promise.resolve(),
   };
   if (options.ack !== undefined && options.ack !== 'stored' && options.ack !== 'immediate') {
     throw new ConfigError('invalid_option', `ack must be 'stored' or 'immediate'.`);
   }
-  if (options.tracker !== undefined) resolved.tracker = options.tracker;
+  if (options.tracker !== undefined) {
+    const tracker = options.tracker;
+    resolved.tracker = tracker;
+    if (typeof tracker.ready === 'function') {
+      let readiness: Promise<void> | null = null;
+      resolved.ready = () => {
+        readiness ??= (tracker.ready as () => Promise<void>)().catch((err: unknown) => {
+          readiness = null; // an outage may end (a ConfigError will fail again, and be reported again)
+          throw err;
+        });
+        return readiness;
+      };
+      // Asked now, so a missing package shows in the logs at startup, not at the first webhook.
+      resolved.ready().catch((err: unknown) => {
+        if (err instanceof ConfigError) warnOnce(`config:${err.code}`, `The tracker is misconfigured (${err.code}): ${err.message}`);
+      });
+    }
+  }
   if (options.onEvents !== undefined) resolved.onEvents = options.onEvents;
   if (options.metrics !== undefined) resolved.metrics = options.metrics;
   if (cloud !== undefined) {

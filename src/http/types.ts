@@ -29,9 +29,24 @@ export interface WebhookResponse {
 /** The webhook function returned by `createWebhookHandler`. */
 export type WebhookHandler = (request: WebhookRequest) => Promise<WebhookResponse>;
 
+/** What `createWebhookHandler` returns: the handler, its body limit, and readiness for adapters that can wait at mount. */
+export interface MountedWebhookHandler extends WebhookHandler {
+  /** Largest body accepted, in bytes. */
+  maxBodyBytes: number;
+  /** Resolves when the tracker is ready; rejects with the `ConfigError` of a configuration mistake. */
+  ready(): Promise<void>;
+}
+
 /** The part of the tracker the handler needs (the real `createTracker()` satisfies it). */
 export interface TrackerLike {
   ingest(input: NormalizeResult): Promise<unknown>;
+  /**
+   * Resolves when the tracker can store (peers loaded, schema migrated). The handler asks at
+   * creation and before its first ingest: a `ConfigError` (a missing package) answers 500
+   * `config_error` and is logged, never a 503 that would make the provider retry a
+   * configuration mistake for days.
+   */
+  ready?(): Promise<void>;
 }
 
 /** Where the handler reports warnings (once per cause) and background errors. Defaults to `console`. */

@@ -4,7 +4,7 @@ import { createTracker } from '../../tracking/tracker.js';
 import type { Transition } from '../../tracking/tracker-types.js';
 import { flag, numberOpt, parseCommandArgs, stringOpt } from '../args.js';
 import type { Command } from '../command.js';
-import { EXIT, printHelp, println, usageError, type CliIo } from '../io.js';
+import { CliError, EXIT, printHelp, println, usageError, type CliIo } from '../io.js';
 import { startReceiver } from '../receiver.js';
 import { createReportCollector } from '../report/collector.js';
 import { formatReport } from '../report/format.js';
@@ -25,7 +25,8 @@ SIGTERM).
   --onprem-token T       On-Premises shared token (?token=T)
   --insecure             accept unsigned requests (local experiments only)
   --store S              memory (default), pglite:<dir>, postgres://… or redis://…
-  --json                 print NDJSON lines: {"type":"event"|"transition"|"report", …}
+  --json                 print NDJSON lines: {"type": "event" | "duplicate" | "transition" |
+                         "change" | "report", …}
 `;
 
 function eventLine(e: CanonicalEvent): string {
@@ -41,6 +42,11 @@ function eventLine(e: CanonicalEvent): string {
 
 function transitionLine(t: Transition): string {
   return `transition  ${t.after.messageId} → ${t.after.participantId ?? t.after.recipientId ?? '?'}  ${t.before?.status ?? '(new)'} → ${t.after.status}`;
+}
+
+function changeLine(t: Transition): string {
+  const flags = (['sentImplied', 'deliveredImplied', 'readImplied', 'failedAfterDelivery'] as const).filter((f) => t.after[f]);
+  return `change      ${t.after.messageId} → ${t.after.participantId ?? t.after.recipientId ?? '?'}  still ${t.after.status}${flags.length > 0 ? `  (${flags.join(', ')})` : ''}`;
 }
 
 function handlerOptions(parsed: Parameters<typeof stringOpt>[0]): WebhookHandlerOptions {
@@ -93,11 +99,12 @@ export const listenCommand: Command = {
     const options = handlerOptions(parsed);
     const spec = parseStoreSpec('listen', stringOpt(parsed, 'store'));
     const json = flag(parsed, 'json');
-    const opened = await openStore(spec);
+    const opened = await openStore('listen', spec);
     const tracker = createTracker(opened.store ? { store: opened.store } : {});
     const collector = createReportCollector(tracker);
     const out = (line: string) => println(io.stdout, line);
     tracker.on('transition', (t) => out(json ? JSON.stringify({ type: 'transition', key: t.key, before: t.before, after: t.after }) : transitionLine(t)));
+    tracker.on('change', (t) => out(json ? JSON.stringify({ type: 'change', key: t.key, before: t.before, after: t.after }) : changeLine(t)));
     const receiver = await startReceiver({
       host: stringOpt(parsed, 'host') ?? '127.0.0.1',
       port,
@@ -110,21 +117,23 @@ export const listenCommand: Command = {
       onResponse: (status) => collector.recordHttp(status),
     }).catch(async (error: Error) => {
       await tracker.close();
-      await opened.close();
-      throw usageError(`listen: cannot listen on port ${port}: ${error.message}`);
+      // Not a usage mistake: the port is taken or not ours to bind (exit 1).
+      throw new CliError('listen_failed', `listen: cannot listen on port ${port}: ${error.message}`);
     });
     // Events are printed from the tracker's view: new events in full, duplicates as one line.
     const print = (e: CanonicalEvent) => out(json ? JSON.stringify({ type: 'event', event: e }) : eventLine(e));
     tracker.on('message', print).on('status', print).on('providerError', print).on('notification', print);
     tracker.on('duplicate', (e) => out(json ? JSON.stringify({ type: 'duplicate', id: e.id }) : `duplicate   ${e.id}`));
-    println(io.stderr, `bluetick listening on ${receiver.url} (store: ${spec.kind}). Stop with Ctrl-C for the report.`);
+    println(io.stderr, `bluetick listening on ${receiver.url} (store: ${opened.label}). Stop with Ctrl-C for the report.`);
     await stopped(io);
     await receiver.close();
-    const report = collector.report();
-    if (json) out(JSON.stringify({ type: 'report', report }));
-    else io.stdout.write(formatReport(report, 'Delivery report (this session)'));
-    await tracker.close();
-    await opened.close();
+    try {
+      const report = await collector.report();
+      if (json) out(JSON.stringify({ type: 'report', report }));
+      else io.stdout.write(formatReport(report, `Delivery report (this session; states in ${opened.label})`));
+    } finally {
+      await tracker.close();
+    }
     return EXIT.ok;
   },
 };

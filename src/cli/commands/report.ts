@@ -1,4 +1,4 @@
-import { present } from '../../tracking/present.js';
+import { createTracker } from '../../tracking/tracker.js';
 import { flag, parseCommandArgs, stringOpt } from '../args.js';
 import type { Command } from '../command.js';
 import { CliError, EXIT, printHelp, println } from '../io.js';
@@ -8,8 +8,9 @@ import { openStore, parseStoreSpec } from '../store-option.js';
 
 const help = `Usage: bluetick report --store S [--json]
 
-The delivery report (funnel, latency percentiles, failures by error code, campaigns) of every
-delivery state a store holds.
+The delivery report of every delivery state a store holds: the funnel over all states and over
+the messages the host tracked, latency percentiles by provider timestamps, failures by error
+code, replies to buttons and lists, revenue.
 
   --store S   pglite:<dir>, postgres://… or redis://host:6379[?prefix=bluetick:] (memory
               keeps nothing between processes: use bluetick listen, which prints the report
@@ -17,7 +18,7 @@ delivery state a store holds.
   --json      print the report as JSON
 `;
 
-/** `bluetick report`: the delivery report of a persistent store. */
+/** `bluetick report`: the delivery report of a persistent store, through the public API. */
 export const reportCommand: Command = {
   name: 'report',
   summary: 'print the delivery report of the states a store holds',
@@ -32,18 +33,16 @@ export const reportCommand: Command = {
         'report: the memory store keeps nothing once its process exits, so there is nothing to report: run bluetick listen (it prints the report on exit), or use --store pglite:<dir> / postgres://… / redis://…',
       );
     }
-    const opened = await openStore(spec);
+    const opened = await openStore('report', spec);
+    // A reader, not a receiver: no listeners, so it never takes outbox records meant for them.
+    const tracker = createTracker({ store: opened.store, durableListeners: false });
     try {
-      if (opened.listStates === undefined) {
-        throw new CliError('unsupported_store', `report: reading every state back is not supported for ${spec.kind} stores yet; bluetick listen --store ${spec.kind === 'redis' ? spec.url : '…'} prints the report of its session on exit`);
-      }
-      const states = (await opened.listStates()).map((s) => present(s));
-      const report = buildReport({ states });
+      const report = await buildReport(tracker);
       if (flag(parsed, 'json')) println(io.stdout, JSON.stringify(report));
-      else io.stdout.write(formatReport(report, `Delivery report (${states.length} states in ${spec.kind})`));
+      else io.stdout.write(formatReport(report, `Delivery report of ${opened.label}`));
       return EXIT.ok;
     } finally {
-      await opened.close();
+      await tracker.close();
     }
   },
 };

@@ -1,9 +1,10 @@
-import type { DeliveryReport, Percentiles } from './model.js';
+import type { FunnelReport, LatencyStats } from '../../analytics/types.js';
+import type { DeliveryReport } from './model.js';
 import { count, duration, heading, percent, table } from './table.js';
 
-function latencyRow(label: string, p: Percentiles | null): Array<string | number> {
-  if (p === null) return [label, '—', '', '', ''];
-  return [label, p.n, duration(p.p50), duration(p.p90), duration(p.p99)];
+function latencyRow(label: string, l: LatencyStats): Array<string | number> {
+  if (l.count === 0 || l.p50 === null) return [label, 0, '—', '—', '—'];
+  return [label, l.count, duration(l.p50), duration(l.p90 ?? 0), duration(l.p99 ?? 0)];
 }
 
 /** The HTTP status code section (shared with `bluetick replay`). */
@@ -16,12 +17,26 @@ export function formatHttp(byStatus: Record<string, number>): string[] {
   return table(rows, ['l', 'r', 'r']);
 }
 
+function funnelLines(f: FunnelReport): string[] {
+  return table(
+    [
+      ['stage', 'states', 'of all'],
+      ['sent', f.sent, percent(f.sent, f.total)],
+      ['delivered', f.delivered, percent(f.delivered, f.total)],
+      ['read', f.read, percent(f.read, f.total)],
+      ['failed', f.failed, percent(f.failed, f.total)],
+      ['not (yet) sent', f.total - f.sent, percent(f.total - f.sent, f.total)],
+    ],
+    ['l', 'r', 'r'],
+  );
+}
+
 /**
  * Renders a {@link DeliveryReport} as aligned plain text.
  *
  * @example
  * ```ts
- * process.stdout.write(formatReport(buildReport({ states })));
+ * process.stdout.write(formatReport(await buildReport(tracker)));
  * ```
  */
 export function formatReport(report: DeliveryReport, title = 'Delivery report'): string {
@@ -30,54 +45,46 @@ export function formatReport(report: DeliveryReport, title = 'Delivery report'):
   const e = report.events;
   if (e !== null) {
     out.push(
-      'Events',
+      'Events in the webhooks received',
       ...table(
         [
+          ['', 'events', '', 'accepted'],
           ['received', e.received, 'messages', e.byKind.message],
-          ['accepted', e.accepted, 'statuses', e.byKind.status],
-          ['duplicates dropped', e.duplicates, 'errors', e.byKind.error],
-          ['state transitions', e.transitions, 'notifications', e.byKind.notification],
+          ['accepted (new)', e.accepted, 'statuses', e.byKind.status],
+          ['duplicates (same event id again)', e.duplicates, 'errors', e.byKind.error],
+          ['', '', 'notifications', e.byKind.notification],
         ],
         ['l', 'r', 'l', 'r'],
       ),
+      `  ${count(e.transitions)} status transitions and ${count(e.changes)} other state changes were emitted.`,
+      '  Duplicates are provider retries and replays of events already accepted: nothing is emitted for them.',
       '',
     );
   }
-  const f = report.funnel;
-  out.push(`Funnel (${count(f.total)} ${f.scope === 'tracked' ? 'tracked messages' : 'message states, none tracked'})`);
+  const all = report.all;
+  const tracked = report.tracked?.total ?? 0;
+  out.push(`Every delivery state (${count(all.total)}: ${count(tracked)} tracked by the host with track(), ${count(report.webhookOnly)} seen only in webhooks)`);
+  out.push(...funnelLines(all), '');
+  if (report.tracked !== null) out.push(`Tracked messages only (${count(report.tracked.total)})`, ...funnelLines(report.tracked), '');
   out.push(
-    ...table(
-      [
-        ['stage', 'messages', 'rate'],
-        ['sent', f.sent, percent(f.sent, f.total)],
-        ['delivered', f.delivered, percent(f.delivered, f.total)],
-        ['read', f.read, percent(f.read, f.total)],
-        ['failed', f.failed, percent(f.failed, f.total)],
-        ['still pending', f.pending, percent(f.pending, f.total)],
-      ],
-      ['l', 'r', 'r'],
-    ),
+    'Latency from sent, by the provider\u2019s own timestamps (states with estimated times left out)',
+    ...table([['', 'states', 'p50', 'p90', 'p99'], latencyRow('to delivered', all.latency.sentToDelivered), latencyRow('to read', all.latency.sentToRead)], ['l', 'r', 'r', 'r', 'r']),
     '',
   );
-  out.push(
-    'Latency (from sent)',
-    ...table([['', 'n', 'p50', 'p90', 'p99'], latencyRow('to delivered', report.latency.toDelivered), latencyRow('to read', report.latency.toRead)], ['l', 'r', 'r', 'r', 'r']),
-    '',
-  );
-  if (report.failures.length > 0) {
-    const rows: Array<Array<string | number>> = [['code', 'class', 'messages', 'title']];
-    for (const r of report.failures) rows.push([r.code, r.class, r.count, r.title.length > 60 ? `${r.title.slice(0, 57)}...` : r.title]);
-    out.push('Failures by error code', ...table(rows, ['l', 'l', 'r', 'l']), '');
+  if (all.failures.byCode.length > 0) {
+    const rows: Array<Array<string | number>> = [['code', 'class', 'failed states']];
+    for (const r of all.failures.byCode) rows.push([r.code, r.class, r.count]);
+    out.push('Failures by error code (every state)', ...table(rows, ['l', 'l', 'r']), '');
   }
-  if (report.buttons.length > 0) {
-    const rows: Array<Array<string | number>> = [['button', 'clicks', 'on tracked messages']];
-    for (const b of report.buttons) rows.push([b.title, b.clicks, b.onTracked]);
-    out.push('Button replies', ...table(rows, ['l', 'r', 'r']), '');
+  if (all.interactions.length > 0) {
+    const rows: Array<Array<string | number>> = [['reply', 'kind', 'replies', 'messages answered', 'click-through']];
+    for (const i of all.interactions) rows.push([i.title ?? i.replyId ?? '(untitled)', i.kind, i.replies, i.messages, i.clickThroughRate === null ? '—' : `${(i.clickThroughRate * 100).toFixed(1)}%`]);
+    out.push('Replies to buttons and lists', ...table(rows, ['l', 'l', 'r', 'r', 'r']), '');
   }
-  if (report.campaigns.length > 0) {
-    const rows: Array<Array<string | number>> = [['campaign', 'messages', 'delivered', 'read', 'failed']];
-    for (const c of report.campaigns) rows.push([c.campaign, c.total, percent(c.delivered, c.total), percent(c.read, c.total), percent(c.failed, c.total)]);
-    out.push('Campaigns', ...table(rows, ['l', 'r', 'r', 'r', 'r']), '');
+  if (all.revenue.length > 0) {
+    const rows: Array<Array<string | number>> = [['campaign', 'currency', 'revenue', 'conversions']];
+    for (const r of all.revenue) rows.push([r.campaign ?? '(none)', r.currency, r.value.toFixed(2), r.conversions]);
+    out.push('Revenue', ...table(rows, ['l', 'l', 'r', 'r']), '');
   }
   return out.join('\n') + '\n';
 }
