@@ -203,10 +203,10 @@ export function createDispatcher(options: DispatcherOptions): Dispatcher {
   });
   const named: [string, Sink][] = [];
   options.sinks.forEach((sink, index) => {
-    const name = sink.name ?? `sink-${index}`;
-    if (lanes.has(name) || name === LISTENERS_CONSUMER) {
-      throw new ConfigError('invalid_dispatcher_option', `createDispatcher: two sinks are named "${name}": give each a distinct, stable name (it names its share of the outbox).`);
-    }
+    let name = sink.name ?? `sink-${index}`;
+    // Names must be unique (each names its share of the outbox): a repeated one gets its position.
+    if (lanes.has(name)) name = `${name}-${index}`;
+    if (name === LISTENERS_CONSUMER) throw new ConfigError('invalid_dispatcher_option', `createDispatcher: the sink name "${name}" is reserved for the tracker's listeners.`);
     named.push([name, sink]);
     lanes.set(
       name,

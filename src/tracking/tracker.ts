@@ -17,6 +17,7 @@ import { trackedObservation } from '../state/track.js';
 import { isAnalyticsStore } from '../storage/analytics-store.js';
 import { memoryStore } from '../storage/memory-store.js';
 import { LISTENERS_CONSUMER, type OutboxRecord } from '../storage/outbox.js';
+import { sanitizeValue } from '../storage/sanitize.js';
 import type { MergeItem, StateStore } from '../storage/state-store.js';
 import { createTrackerAnalytics } from './analytics.js';
 import { emitAccepted, emitChange, type EmitContext } from './emit.js';
@@ -234,7 +235,8 @@ export function createTracker(options: TrackerOptions = {}): Tracker {
 
   async function ingest(input: IngestInput): Promise<IngestReport> {
     if (closed) throw new TrackingError('closed', 'ingest() after tracker.close().');
-    const events = eventsOf(input);
+    // The one storable form of text (src/storage/sanitize.ts), before anything is stored or emitted.
+    const events = eventsOf(input).map(sanitizeValue);
     inFlight++;
     try {
       return await commitAndEmit(events);
@@ -277,7 +279,7 @@ export function createTracker(options: TrackerOptions = {}): Tracker {
       if (typeof input.messageId !== 'string' || input.messageId === '') throw new TrackingError('invalid_input', 'track(): give the messageId the provider returned.');
       const t = now();
       const accountId = input.accountId !== undefined ? input.accountId : (options.accountId ?? null);
-      const observation = trackedObservation({
+      const observation = trackedObservation(sanitizeValue({
         provider,
         messageId: input.messageId,
         sentAt: toMs(input.sentAt, t),
@@ -287,7 +289,7 @@ export function createTracker(options: TrackerOptions = {}): Tracker {
         ...(input.tags === undefined ? {} : { tags: input.tags }),
         ...(input.wasenderMsgId === undefined ? {} : { wasenderMsgId: String(input.wasenderMsgId) }),
         ...(input.bizOpaqueCallbackData === undefined ? {} : { bizOpaqueCallbackData: input.bizOpaqueCallbackData }),
-      });
+      }));
       inFlight++;
       try {
         const result = await committer.submit({ events: [], merges: [{ key: stateKey(observation), observation, event: -1 }], interactions: [], consumers: [] });
