@@ -1,13 +1,14 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import type { DeliveryStatus, StatusEvent } from '../../src/event/types.js';
-import { trackingKey } from '../../src/tracking/key.js';
-import { merge } from '../../src/tracking/merge.js';
-import { observe } from '../../src/tracking/observe.js';
-import { present, presentedStatus, samePresentation, presentedEquals, type FailedPolicy } from '../../src/tracking/present.js';
-import type { DeliveryState } from '../../src/tracking/state.js';
+import { classifyChange, samePresentation } from '../../src/state/change.js';
+import { stateKey } from '../../src/state/key.js';
+import { merge } from '../../src/state/merge.js';
+import { observe } from '../../src/state/observe.js';
+import { present, presentedStatus, type FailedPolicy } from '../../src/state/present.js';
+import type { DeliveryState } from '../../src/state/state.js';
 import { createTracker } from '../../src/tracking/tracker.js';
-import { statusEvent } from './make-event.js';
+import { statusEvent } from '../tracking/make-event.js';
 
 const STATUSES: DeliveryStatus[] = ['pending', 'sent', 'delivered', 'read', 'played', 'failed', 'deleted', 'warning', 'unknown'];
 const POLICIES: FailedPolicy[] = ['delivery-wins', 'absorbing'];
@@ -22,6 +23,8 @@ const statusArb: fc.Arbitrary<StatusEvent> = fc
     errorTitle: fc.constantFrom('a', 'b'),
     pricing: fc.option(fc.record({ model: fc.constantFrom('CBP', 'PMP'), category: fc.constantFrom('marketing', 'utility') }), { nil: undefined }),
     unknownValue: fc.constantFrom('in_orbit', 'weird'),
+    estimated: fc.boolean(),
+    account: fc.constantFrom('waba1', 'waba2', null),
   })
   .map((r) =>
     statusEvent({
@@ -31,7 +34,9 @@ const statusArb: fc.Arbitrary<StatusEvent> = fc
       ...(r.participant === undefined ? {} : { participantId: r.participant, recipientId: 'group@g.us' }),
       errors: r.errorCode === undefined ? [] : [{ code: r.errorCode, class: 'policy', title: r.errorTitle }],
       ...(r.pricing === undefined ? {} : { pricing: r.pricing }),
-      id: `e:${r.status}:${r.at}:${r.participant ?? ''}:${r.errorCode ?? ''}:${r.errorTitle}:${JSON.stringify(r.pricing ?? null)}:${r.unknownValue}`,
+      ...(r.estimated ? { occurredAtEstimated: true as const } : {}),
+      accountId: r.account,
+      id: `e:${r.status}:${r.at}:${r.participant ?? ''}:${r.errorCode ?? ''}:${r.errorTitle}:${JSON.stringify(r.pricing ?? null)}:${r.unknownValue}:${r.estimated}:${r.account}`,
     }),
   );
 
@@ -53,9 +58,9 @@ const scenarioArb = fc.array(statusArb, { minLength: 1, maxLength: 12 }).chain((
 function foldByKey(events: readonly StatusEvent[]): Map<string, DeliveryState> {
   const out = new Map<string, DeliveryState>();
   for (const e of events) {
-    const key = trackingKey(e);
-    const prev = out.get(key);
     const obs = observe(e);
+    const key = stateKey(obs);
+    const prev = out.get(key);
     out.set(key, prev === undefined ? obs : merge(prev, obs));
   }
   return out;
@@ -101,14 +106,34 @@ describe('delivery state lattice (properties)', () => {
     );
   });
 
-  it('samePresentation agrees with presentedEquals(present(a), present(b))', () => {
+  it('classifyChange is the one rule: transition iff the presented status changed, change iff anything else presented did', () => {
     fc.assert(
       fc.property(obsArb, obsArb, fc.constantFrom(...POLICIES), (x, y, policy) => {
         const xy = merge(x, y);
-        const expected = presentedEquals(present(x, { failedPolicy: policy }), present(xy, { failedPolicy: policy }));
-        expect(samePresentation(x, xy, policy)).toBe(expected);
+        const before = present(x, { failedPolicy: policy });
+        const after = present(xy, { failedPolicy: policy });
+        const { kind } = classifyChange(x, xy, policy);
+        expect(kind).toBe(before.status !== after.status ? 'transition' : samePresentation(before, after) ? 'none' : 'change');
+        if (xy === x) expect(kind).toBe('none');
       }),
       { numRuns: 500 },
+    );
+  });
+
+  it('an observed provider time always replaces an estimated one, whatever the order', () => {
+    fc.assert(
+      fc.property(fc.integer({ min: 1, max: 1000 }), fc.integer({ min: 1, max: 1000 }), (observed, estimated) => {
+        const real = observe(statusEvent({ status: 'delivered', at: 1_700_000_000 + observed }));
+        const guess = observe(statusEvent({ status: 'delivered', at: 1_700_000_000 + estimated, occurredAtEstimated: true }));
+        for (const s of [merge(real, guess), merge(guess, real)]) {
+          expect(s.deliveredAt).toBe(real.deliveredAt);
+          expect(s.estimated).toBe(0);
+          expect(present(s).estimatedTimes).toEqual([]);
+        }
+        // The implied sentAt comes from the estimated deliveredAt: estimated too.
+        expect(present(guess).estimatedTimes).toEqual(['sentAt', 'deliveredAt']);
+      }),
+      { numRuns: 200 },
     );
   });
 
@@ -118,7 +143,7 @@ describe('delivery state lattice (properties)', () => {
         const states = new Map<string, DeliveryState>();
         const levels = new Map<string, number>();
         for (const e of replay) {
-          const key = trackingKey(e);
+          const key = stateKey(observe(e));
           const prev = states.get(key);
           const next = prev === undefined ? observe(e) : merge(prev, observe(e));
           states.set(key, next);
@@ -132,22 +157,23 @@ describe('delivery state lattice (properties)', () => {
     );
   });
 
-  it('the tracker emits no more transitions than distinct presented states, and converges', async () => {
+  it('the tracker emits each status reached at most once per state, in presented order, and converges', async () => {
     await fc.assert(
       fc.asyncProperty(scenarioArb, fc.constantFrom(...POLICIES), fc.integer({ min: 1, max: 5 }), async ({ events, replay }, policy, batch) => {
         const tracker = createTracker({ failedPolicy: policy });
-        const seen = new Map<string, Set<string>>();
-        let transitions = 0;
+        const reached = new Map<string, string[]>();
         tracker.on('transition', (t) => {
-          transitions++;
-          const set = seen.get(t.key) ?? new Set<string>();
-          set.add(JSON.stringify(t.after));
-          seen.set(t.key, set);
+          const list = reached.get(t.key) ?? [];
+          expect(t.before?.status ?? null).toBe(list.at(-1) ?? null);
+          list.push(t.after.status);
+          reached.set(t.key, list);
         });
+        tracker.on('change', (c) => expect(c.before?.status).toBe(c.after.status));
         for (let i = 0; i < replay.length; i += batch) await tracker.ingest(replay.slice(i, i + batch));
-        let distinct = 0;
-        for (const s of seen.values()) distinct += s.size;
-        expect(transitions).toBeLessThanOrEqual(distinct);
+        for (const list of reached.values()) {
+          expect(new Set(list).size).toBe(list.length);
+          for (let i = 1; i < list.length; i++) expect(level(list[i] as DeliveryStatus, policy)).toBeGreaterThan(level(list[i - 1] as DeliveryStatus, policy));
+        }
         const expected = foldByKey(events);
         for (const [key, state] of expected) expect(await tracker.store.get(key)).toEqual(state);
         await tracker.close();

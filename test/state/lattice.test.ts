@@ -1,10 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { applyEvent, merge } from '../../src/tracking/merge.js';
-import { observe } from '../../src/tracking/observe.js';
-import { present, presentedStatus, samePresentation } from '../../src/tracking/present.js';
-import { parseTrackingKey, trackingKey } from '../../src/tracking/key.js';
-import type { DeliveryState } from '../../src/tracking/state.js';
-import { statusEvent, type StatusInit } from './make-event.js';
+import { applyEvent, merge } from '../../src/state/merge.js';
+import { observe } from '../../src/state/observe.js';
+import { present, presentedStatus } from '../../src/state/present.js';
+import { classifyChange } from '../../src/state/change.js';
+import { parseStateKey, stateKey } from '../../src/state/key.js';
+import type { DeliveryState } from '../../src/state/state.js';
+import { statusEvent, type StatusInit } from '../tracking/make-event.js';
 
 function fold(inits: StatusInit[]): DeliveryState {
   let s: DeliveryState | null = null;
@@ -97,34 +98,38 @@ describe('lattice merge and presentation', () => {
     expect(merge(s, s)).toBe(s);
   });
 
-  it('samePresentation agrees with present() on a flip of an implied flag', () => {
+  it('an implied time becoming observed, at the same instant, is a change, not a transition', () => {
     const a = fold([{ status: 'read', at: 3 }]);
     const b = merge(a, observe(statusEvent({ status: 'delivered', at: 3 })));
     expect(present(a).deliveredAt).toBe(present(b).deliveredAt);
-    expect(samePresentation(a, b)).toBe(false);
+    expect(classifyChange(a, b).kind).toBe('change');
+    expect(classifyChange(a, a).kind).toBe('none');
+    expect(classifyChange(null, a).kind).toBe('transition');
   });
 
-  it('tracking keys separate participants and round-trip through parseTrackingKey', () => {
-    const e = statusEvent({ status: 'read', recipientId: 'g1@g.us', participantId: '155:5' });
-    const key = trackingKey(e);
-    expect(key).toBe('cloud:waba1:wamid.M1:155%3A5');
-    expect(parseTrackingKey(key)).toEqual({ provider: 'cloud', accountId: 'waba1', messageId: 'wamid.M1', party: '155:5' });
-    expect(trackingKey(statusEvent({ status: 'read', accountId: null, recipientId: null }))).toBe('cloud::wamid.M1:');
-    expect(parseTrackingKey('nope')).toBeNull();
+  it('state keys: provider, message and participant; account and recipient are not identity', () => {
+    const e = observe(statusEvent({ status: 'read', recipientId: 'g1@g.us', participantId: '155:5' }));
+    expect(stateKey(e)).toBe('cloud:wamid.M1:155%3A5');
+    expect(parseStateKey(stateKey(e))).toEqual({ provider: 'cloud', messageId: 'wamid.M1', participantId: '155:5' });
+    const other = observe(statusEvent({ status: 'read', accountId: null, recipientId: null }));
+    const same = observe(statusEvent({ status: 'sent', accountId: 'waba9', recipientId: '1999' }));
+    expect(stateKey(other)).toBe('cloud:wamid.M1:');
+    expect(stateKey(same)).toBe(stateKey(other));
+    expect(parseStateKey('nope')).toBeNull();
+    expect(parseStateKey('cloud::')).toBeNull();
   });
 });
 
-describe('trackingKey', () => {
-  it('equals joinId of its parts, escapes included', async () => {
+describe('stateKey', () => {
+  it('equals joinId of its parts, escapes included, and round-trips', async () => {
     const { joinId } = await import('../../src/event/ids.js');
-    for (const [accountId, messageId, party] of [
-      ['a', 'm', 'r'],
-      [null, 'm:1', '50%:x'],
-      ['a%b', 'm', null],
+    for (const [messageId, participantId] of [
+      ['m', 'r'],
+      ['m:1', '50%:x'],
+      ['a%b', null],
     ] as const) {
-      const e = statusEvent({ status: 'sent', accountId, messageId, recipientId: party });
-      expect(trackingKey(e)).toBe(joinId(['cloud', accountId, messageId, party]));
-      expect(parseTrackingKey(trackingKey(e))).toEqual({ provider: 'cloud', accountId, messageId, party });
+      expect(stateKey({ provider: 'cloud', messageId, participantId })).toBe(joinId(['cloud', messageId, participantId]));
+      expect(parseStateKey(stateKey({ provider: 'cloud', messageId, participantId }))).toEqual({ provider: 'cloud', messageId, participantId });
     }
   });
 });
