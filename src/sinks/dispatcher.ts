@@ -79,6 +79,8 @@ export interface DispatcherOptions {
 export interface Dispatcher {
   /** The outbox consumer names of its sinks. */
   readonly consumers: readonly string[];
+  /** The outbox it drains: pending counts, dead letters, replay. */
+  readonly outbox: Outbox;
   /**
    * Appends events to the dispatcher's own memory outbox and delivers them; `false` when a lane
    * holds `maxQueue` records already (they wait in the outbox). Throws after `close()`, and with an
@@ -279,6 +281,7 @@ export function createDispatcher(options: DispatcherOptions): Dispatcher {
 
   const dispatcher: Dispatcher = {
     consumers: [...lanes.keys()],
+    outbox,
     enqueue(events) {
       if (closing) throw new SinkError('dispatcher_closed', 'enqueue after dispatcher.close()', { retryable: false });
       if (own === null) throw new ConfigError('invalid_dispatcher_option', 'enqueue() feeds the dispatcher’s own outbox; with a store’s outbox, events enter through tracker.ingest().');
@@ -290,7 +293,7 @@ export function createDispatcher(options: DispatcherOptions): Dispatcher {
       own.append(records, leaseMs, now);
       dispatcher.deliver(records);
       let room = true;
-      for (const lane of lanes.values()) room = lane.stats().queued < maxQueue && room;
+      for (const lane of lanes.values()) room = lane.hasRoom() && room;
       return room;
     },
     deliver(records) {

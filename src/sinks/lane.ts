@@ -43,6 +43,8 @@ export interface Lane {
   drain(): Promise<void>;
   /** Resolves when fewer than `maxQueue` records wait. */
   capacity(): Promise<void>;
+  /** Whether fewer than `maxQueue` records wait (in-flight ones not counted). */
+  hasRoom(): boolean;
   /** Leases orphaned records of this sink (expired leases) into the lane. */
   recover(): Promise<void>;
   /** Stops: after `drain` or at `stop`, hands back what is left (releasing leases). */
@@ -230,6 +232,7 @@ export function createLane(o: LaneOptions): Lane {
         urgent--;
       }
     },
+    hasRoom: () => pendingCount() < o.maxQueue,
     capacity() {
       if (pendingCount() < o.maxQueue) return Promise.resolve();
       return new Promise<void>((resolve) => capacityWaiters.push(resolve));
@@ -250,11 +253,9 @@ export function createLane(o: LaneOptions): Lane {
       const onStop = () => stop.abort(deadline.reason);
       if (deadline.aborted) onStop();
       else deadline.addEventListener('abort', onStop, { once: true });
-      try {
-        await lane.drain();
-      } catch {
-        // drain never rejects; the abort path below hands back what is left
-      }
+      // Deliver what is held until the deadline; then stop and hand the rest back.
+      const cut = new Promise<void>((resolve) => (stop.signal.aborted ? resolve() : stop.signal.addEventListener('abort', () => resolve(), { once: true })));
+      await Promise.race([lane.drain(), cut]);
       stop.abort();
       if (timer) clearTimeout(timer);
       handBack(takeFront(pendingCount()), 'released');

@@ -9,7 +9,7 @@ import { redactedSink } from '../../src/privacy/redacted-sink.js';
 import { httpSink } from '../../src/sinks/http.js';
 import { ndjsonSink } from '../../src/sinks/ndjson.js';
 import type { Sink } from '../../src/sinks/types.js';
-import { createTracker } from '../../src/tracking/index.js';
+import { createTracker } from '../../src/tracking/tracker.js';
 import { hasSharedFixtures, sharedFixtures } from '../helpers/fixtures.js';
 
 const PERSON = /"(?:from|wa_id|recipient_id|recipient_participant_id|cleanedSenderPn|cleanedParticipantPn|senderPn|remoteJid|participant)"\s*:\s*"\+?(\d{8,15})/g;

@@ -123,7 +123,9 @@ describe('createDispatcher: retries and failures', () => {
     expect(healthy.batches.flat()).toHaveLength(3);
     expect(d.stats().sinks.down).toMatchObject({ delivered: 0, inFlight: 3, queued: 3 });
     await d.close({ timeoutMs: 10 });
-    expect(d.stats().sinks.down).toMatchObject({ failed: 3, discarded: 3, queued: 0 });
+    // Nothing acknowledged is thrown away: the down sink's records go back to the outbox.
+    expect(d.stats().sinks.down).toMatchObject({ failed: 0, released: 3, queued: 0 });
+    expect((await d.outbox.stats()).pending).toEqual({ down: 3 });
   });
 
   it('reports dead-letter failures via onError and counts them, without throwing or unhandled rejections', async () => {
@@ -144,7 +146,9 @@ describe('createDispatcher: retries and failures', () => {
       await new Promise((r) => setTimeout(r, 20));
       expect(errors.filter((e) => e.phase === 'dead-letter')).toEqual([{ phase: 'dead-letter', sink: 'bad' }]);
       expect(d.stats().deadLetter).toEqual({ written: 0, failed: 2, errors: 1 });
-      expect(d.stats().sinks.bad).toMatchObject({ failed: 2, deadLettered: 0, discarded: 2, queued: 0 });
+      // The outbox recorded them: the dead-letter sink is only a copy.
+      expect(d.stats().sinks.bad).toMatchObject({ failed: 2, deadLettered: 2, queued: 0 });
+      expect((await d.outbox.deadLetters()).map((r) => r.event.id)).toEqual(['e:0', 'e:1']);
       await d.close();
       expect(unhandled).toEqual([]);
     } finally {
@@ -152,14 +156,24 @@ describe('createDispatcher: retries and failures', () => {
     }
   });
 
-  it('calls onDeadLetter with the reason and whether the dead-letter sink stored them', async () => {
-    const notices: { reason: string; stored: boolean; n: number }[] = [];
-    const sink = scriptedSink('nope', () => { throw new SinkError('x', 'x', { retryable: false }); });
-    const d = createDispatcher({ sinks: [sink], onDeadLetter: (events, info) => notices.push({ reason: info.reason, stored: info.stored, n: events.length }), onError: () => {} });
+  it('calls onDeadLetter with the reason, and the outbox lists and replays the dead letters', async () => {
+    const notices: { reason: string; n: number }[] = [];
+    let healthy = false;
+    const sink = scriptedSink('nope', () => {
+      if (!healthy) throw new SinkError('x', 'x', { retryable: false });
+    });
+    const d = createDispatcher({ sinks: [sink], recoverEveryMs: 10, onDeadLetter: (events, info) => notices.push({ reason: info.reason, n: events.length }), onError: () => {} });
     d.enqueue(makeEvents(2));
     await d.flush();
-    expect(notices).toEqual([{ reason: 'non_retryable', stored: false, n: 2 }]);
-    expect(d.stats().sinks.nope).toMatchObject({ discarded: 2 });
+    expect(notices).toEqual([{ reason: 'non_retryable', n: 2 }]);
+    expect(d.stats().sinks.nope).toMatchObject({ deadLettered: 2 });
+    expect((await d.outbox.stats()).deadLetters).toEqual({ nope: 2 });
+    healthy = true;
+    expect(await d.outbox.replay({ consumer: 'nope' })).toBe(2);
+    for (let i = 0; i < 100 && sink.batches.flat().length < 2; i++) await new Promise((r) => setTimeout(r, 10));
+    await d.flush();
+    expect(sink.batches.flat().map((e) => e.id).sort()).toEqual(['e:0', 'e:1']);
+    expect(d.stats().sinks.nope).toMatchObject({ recovered: 2, delivered: 2 });
     await d.close();
   });
 });
@@ -179,7 +193,7 @@ describe('createDispatcher: lifecycle', () => {
     expect(() => d.enqueue(makeEvents(1))).toThrow(SinkError);
   });
 
-  it('close({ timeoutMs }) dead-letters what is still undelivered with reason shutdown', async () => {
+  it('close({ timeoutMs }) hands what is still undelivered back to the outbox, never to the dead letters', async () => {
     const sink = scriptedSink('stuck', (_b, ctx) => hangUntilAborted(ctx));
     const dlq = collectingDeadLetter();
     const d = createDispatcher({ sinks: [sink], deadLetter: dlq, batchSize: 2, writeTimeoutMs: 0, onError: () => {} });
@@ -187,9 +201,10 @@ describe('createDispatcher: lifecycle', () => {
     const started = Date.now();
     await d.close({ timeoutMs: 50 });
     expect(Date.now() - started).toBeLessThan(2_000);
-    expect(dlq.ids().sort()).toEqual(['e:0', 'e:1', 'e:2', 'e:3', 'e:4']);
-    expect(new Set(dlq.records.map((r) => r.info.reason))).toEqual(new Set(['shutdown']));
-    expect(d.stats().sinks.stuck).toMatchObject({ enqueued: 5, deadLettered: 5, queued: 0 });
+    expect(dlq.ids()).toEqual([]);
+    expect(d.stats().sinks.stuck).toMatchObject({ enqueued: 5, released: 5, deadLettered: 0, queued: 0 });
+    // Released, not leased: whoever drains this outbox next takes them at once.
+    expect((await d.outbox.lease('stuck', 10, 1000)).map((r) => r.event.id)).toEqual(['e:0', 'e:1', 'e:2', 'e:3', 'e:4']);
   });
 
   it('rejects invalid options with a ConfigError', () => {

@@ -13,48 +13,35 @@ function gatedSink(name: string) {
 }
 
 const ids = (events: readonly CanonicalEvent[]) => events.map((e) => e.id);
+const until = async (ok: () => boolean) => {
+  for (let i = 0; i < 300 && !ok(); i++) await new Promise((r) => setTimeout(r, 10));
+};
 
-describe('dispatcher overflow policies', () => {
-  it('drop-oldest drops, counts, reports via onDrop and dead-letters with reason overflow', async () => {
+describe('dispatcher backpressure: a full lane sheds to the outbox, nothing is dropped', () => {
+  it('holds at most maxQueue records, hands the rest back to the outbox and recovers them when there is room', async () => {
     const { sink, open } = gatedSink('gated');
     const dlq = collectingDeadLetter();
-    const dropped: { ids: string[]; policy: string }[] = [];
-    const d = createDispatcher({ sinks: [sink], deadLetter: dlq, batchSize: 1, maxQueue: 5, overflow: 'drop-oldest', onDrop: (events, info) => dropped.push({ ids: ids(events), policy: info.policy }) });
+    const d = createDispatcher({ sinks: [sink], deadLetter: dlq, batchSize: 1, maxQueue: 5, recoverEveryMs: 10 });
     const events = makeEvents(11);
-    d.enqueue(events[0]!); // goes in flight at once (batchSize 1) and blocks on the gate
+    d.enqueue(events[0]!); // in flight at once (batchSize 1), blocked on the gate
     expect(d.enqueue(events.slice(1))).toBe(false);
-    expect(dropped).toEqual([{ ids: ['e:1', 'e:2', 'e:3', 'e:4', 'e:5'], policy: 'drop-oldest' }]);
-    expect(d.stats().sinks.gated).toMatchObject({ enqueued: 11, dropped: 5, inFlight: 1 });
+    expect(d.stats().sinks.gated).toMatchObject({ enqueued: 11, shed: 5, queued: 6, inFlight: 1 });
+    expect((await d.outbox.stats()).pending).toEqual({ gated: 11 });
     open();
+    await until(() => sink.batches.flat().length === 11);
     await d.close();
-    expect(ids(sink.batches.flat())).toEqual(['e:0', 'e:6', 'e:7', 'e:8', 'e:9', 'e:10']);
-    expect(dlq.ids()).toEqual(['e:1', 'e:2', 'e:3', 'e:4', 'e:5']);
-    expect(dlq.records[0]!.info).toMatchObject({ reason: 'overflow', sink: 'gated', attempts: 0 });
-    const s = d.stats().sinks.gated!;
-    expect(s).toMatchObject({ delivered: 6, dropped: 5, deadLettered: 5, queued: 0 });
-    expect(s.enqueued).toBe(s.delivered + s.deadLettered + s.discarded + s.queued);
+    expect(ids(sink.batches.flat()).sort()).toEqual(ids(events).sort());
+    expect(dlq.ids()).toEqual([]);
+    expect(d.stats().sinks.gated).toMatchObject({ delivered: 11, recovered: 5, deadLettered: 0, queued: 0 });
+    expect((await d.outbox.stats()).pending).toEqual({});
   });
 
-  it('drop-newest keeps the queue and drops the incoming events; without a DLQ they count as discarded', async () => {
+  it('waitForCapacity resolves once the lane drains below maxQueue', async () => {
     const { sink, open } = gatedSink('gated');
-    const dropped: string[] = [];
-    const d = createDispatcher({ sinks: [sink], batchSize: 1, maxQueue: 5, overflow: 'drop-newest', onDrop: (events) => dropped.push(...ids(events)) });
-    const events = makeEvents(11);
-    d.enqueue(events[0]!);
-    d.enqueue(events.slice(1));
-    expect(dropped).toEqual(['e:6', 'e:7', 'e:8', 'e:9', 'e:10']);
-    open();
-    await d.close();
-    expect(ids(sink.batches.flat())).toEqual(['e:0', 'e:1', 'e:2', 'e:3', 'e:4', 'e:5']);
-    expect(d.stats().sinks.gated).toMatchObject({ enqueued: 11, delivered: 6, dropped: 5, discarded: 5, deadLettered: 0, queued: 0 });
-  });
-
-  it('block drops nothing: enqueue returns false and waitForCapacity resolves once the queue drains', async () => {
-    const { sink, open } = gatedSink('gated');
-    const d = createDispatcher({ sinks: [sink], batchSize: 1, maxQueue: 3, overflow: 'block' });
+    const d = createDispatcher({ sinks: [sink], batchSize: 1, maxQueue: 3 });
     const events = makeEvents(6);
     expect(d.enqueue(events.slice(0, 3))).toBe(true); // one in flight, two waiting
-    expect(d.enqueue(events.slice(3))).toBe(false); // five waiting > maxQueue
+    expect(d.enqueue(events.slice(3))).toBe(false); // three waiting: full
     let hasRoom = false;
     const wait = d.waitForCapacity().then(() => (hasRoom = true));
     await new Promise((r) => setTimeout(r, 20));
@@ -62,13 +49,11 @@ describe('dispatcher overflow policies', () => {
     open();
     await wait;
     await d.close();
-    expect(ids(sink.batches.flat())).toEqual(ids(events));
-    expect(d.stats().sinks.gated).toMatchObject({ dropped: 0, delivered: 6 });
   });
 });
 
 describe('dispatcher TTL', () => {
-  it('events that wait longer than eventTtlMs in the queue are dead-lettered as expired', async () => {
+  it('records older than eventTtlMs are dead-lettered as expired', async () => {
     const { sink, open } = gatedSink('gated');
     const dlq = collectingDeadLetter();
     const d = createDispatcher({ sinks: [sink], deadLetter: dlq, batchSize: 1, eventTtlMs: 40, writeTimeoutMs: 0 });
@@ -81,12 +66,16 @@ describe('dispatcher TTL', () => {
     expect(dlq.records[0]!.info).toMatchObject({ reason: 'expired', sink: 'gated' });
     open();
     await d.close();
-    // e:0 was already in its first attempt, e:4 is fresh: both delivered.
     expect(ids(sink.batches.flat())).toEqual(['e:0', 'e:4']);
     expect(d.stats().sinks.gated).toMatchObject({ expired: 3, deadLettered: 3, delivered: 2, queued: 0 });
+    expect((await d.outbox.deadLetters()).map((r) => [r.event.id, r.reason])).toEqual([
+      ['e:1', 'expired'],
+      ['e:2', 'expired'],
+      ['e:3', 'expired'],
+    ]);
   });
 
-  it('events that expire between retries stop being retried and go to the DLQ as expired', async () => {
+  it('records that expire between retries stop being retried and are dead-lettered as expired', async () => {
     const sink = scriptedSink('down', () => {
       throw new SinkError('down', 'down', { retryable: true });
     });

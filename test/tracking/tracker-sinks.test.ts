@@ -3,7 +3,7 @@ import type { CanonicalEvent } from '../../src/event/types.js';
 import { normalize } from '../../src/normalize.js';
 import { redactedSink } from '../../src/privacy/redacted-sink.js';
 import { callbackSink } from '../../src/sinks/callback.js';
-import { createTracker } from '../../src/tracking/index.js';
+import { createTracker } from '../../src/tracking/tracker.js';
 
 const body = {
   object: 'whatsapp_business_account',

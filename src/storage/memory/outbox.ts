@@ -14,11 +14,9 @@ interface Held {
   leases: number;
 }
 
-/** Per consumer: records by id in append order, and the queue of available ids (stale ids skipped). */
+/** Per consumer: records by id, in append order. */
 interface Lane {
   records: Map<string, Held>;
-  available: string[];
-  head: number;
 }
 
 /** The memory outbox plus what the store's step needs. */
@@ -38,7 +36,7 @@ export function createMemoryOutbox(options: { maxRecords: number; maxDeadLetters
 
   const laneOf = (consumer: string): Lane => {
     let lane = lanes.get(consumer);
-    if (lane === undefined) lanes.set(consumer, (lane = { records: new Map(), available: [], head: 0 }));
+    if (lane === undefined) lanes.set(consumer, (lane = { records: new Map() }));
     return lane;
   };
 
@@ -67,12 +65,6 @@ export function createMemoryOutbox(options: { maxRecords: number; maxDeadLetters
     return held.record;
   }
 
-  function makeAvailable(lane: Lane, id: string): void {
-    const held = lane.records.get(id);
-    if (held === undefined || held.until === 0) return;
-    held.until = 0;
-    lane.available.push(id);
-  }
 
   const outbox: MemoryOutbox = {
     append(records, leaseMs, now) {
@@ -92,20 +84,10 @@ export function createMemoryOutbox(options: { maxRecords: number; maxDeadLetters
       const now = options.now();
       const lane = laneOf(consumer);
       const out: OutboxRecord[] = [];
-      // Expired leases first: they are the oldest records (a crashed or slow holder).
+      // Oldest first: a scan in append order (acked records are gone, held ones skipped).
       for (const held of lane.records.values()) {
         if (out.length >= limit) break;
-        if (held.until !== 0 && held.until <= now) out.push(take(held, now + leaseMs));
-      }
-      while (out.length < limit && lane.head < lane.available.length) {
-        const id = lane.available[lane.head++] as string;
-        const held = lane.records.get(id);
-        if (held === undefined || held.until !== 0) continue; // acked or leased since
-        out.push(take(held, now + leaseMs));
-      }
-      if (lane.head > 1024 && lane.head * 2 > lane.available.length) {
-        lane.available = lane.available.slice(lane.head);
-        lane.head = 0;
+        if (held.until === 0 || held.until <= now) out.push(take(held, now + leaseMs));
       }
       return out;
     },
@@ -117,7 +99,10 @@ export function createMemoryOutbox(options: { maxRecords: number; maxDeadLetters
     async release(consumer, ids) {
       options.open();
       const lane = laneOf(consumer);
-      for (const id of ids) makeAvailable(lane, id);
+      for (const id of ids) {
+        const held = lane.records.get(id);
+        if (held !== undefined) held.until = 0;
+      }
     },
     async deadLetter(consumer, items: readonly DeadLetterItem[]) {
       options.open();
@@ -148,7 +133,6 @@ export function createMemoryOutbox(options: { maxRecords: number; maxDeadLetters
         }
         const lane = laneOf(d.consumer);
         lane.records.set(d.id, { record: { id: d.id, consumer: d.consumer, event: d.event, attempts: 0, appendedAt: now }, until: 0, leases: 0 });
-        lane.available.push(d.id);
         size++;
         moved++;
       }
