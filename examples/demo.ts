@@ -121,7 +121,7 @@ say(`  done in ${duration(sent.durationMs)} (${count(Math.round((sent.sent / sen
 for (const line of formatHttp(sent.byStatus)) say(line);
 
 // 4. The report, and the checks against the truth.
-const report = collector.report();
+const report = await collector.report();
 process.stdout.write(formatReport(report, 'Delivery report (the whole run)'));
 const checks = await checkInvariants({ campaign, traffic, tracker, sent, report, duplicatesDropped: collector.counters.duplicates - duplicatesBefore });
 checks.unshift({ ok: handshakeOk, label: 'GET challenge answered, wrong verify token refused' });

@@ -25,6 +25,7 @@ export type * from './event/types.js';
 
 // Verifying
 export { verifyMetaSignature, signMetaPayload } from './verify/meta.js';
+export { escapeNonAscii } from './verify/escape.js';
 export { verifyWasenderSignature, verifySharedToken } from './verify/shared-secret.js';
 export type { TokenInput } from './verify/shared-secret.js';
 export type { RawBody } from './verify/body-bytes.js';

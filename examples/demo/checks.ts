@@ -38,12 +38,7 @@ export async function checkInvariants(input: CheckInput): Promise<Check[]> {
   let impliedOk = 0;
   const failedByCode = new Map<string, number>();
   for (const m of campaign.messages) {
-    const state = await tracker.getState({
-      messageId: m.messageId,
-      provider: m.provider,
-      accountId: m.provider === 'cloud' ? campaign.wabaId : campaign.wasenderSession,
-      recipientId: m.recipientId,
-    });
+    const state = await tracker.getState({ messageId: m.messageId, provider: m.provider });
     if (state?.status !== m.expected) mismatches.push(`${m.messageId}: expected ${m.expected}, got ${state?.status ?? 'no state'}`);
     const hasRead = m.statuses.some((s) => s.status === 'read');
     if (hasRead && !m.statuses.some((s) => s.status === 'delivered')) {
@@ -61,16 +56,21 @@ export async function checkInvariants(input: CheckInput): Promise<Check[]> {
   checks.push({ ok: impliedOk === implied, label: `read without a delivered receipt → delivered implied (${impliedOk}/${implied})` });
   checks.push({
     ok: input.duplicatesDropped === traffic.duplicates,
-    label: `duplicates dropped = duplicates sent (${input.duplicatesDropped} / ${traffic.duplicates})`,
+    label: `campaign duplicates dropped = duplicates the campaign sent (${input.duplicatesDropped} / ${traffic.duplicates}; the Events block also counts the real fixtures' repeated events)`,
   });
-  const reported = new Map(report.failures.map((f) => [f.code, f.count]));
-  const codesOk = [...failedByCode].every(([code, n]) => reported.get(code) === n);
+  const tracked = report.tracked;
+  const reported = new Map((tracked?.failures.byCode ?? []).map((f) => [f.code, f.count]));
+  const codesOk = [...failedByCode].every(([code, n]) => reported.get(code) === n) && reported.size === failedByCode.size;
   checks.push({
     ok: codesOk,
-    label: `failures by error code match (${[...failedByCode].map(([c, n]) => `${c}×${n}`).join(', ')})`,
-    detail: JSON.stringify(report.failures.map((f) => [f.code, f.count])),
+    label: `failures by error code of the tracked messages match (${[...failedByCode].map(([c, n]) => `${c}×${n}`).join(', ')})`,
+    detail: JSON.stringify([...reported]),
   });
-  const onTracked = report.buttons.reduce((n, b) => n + b.onTracked, 0);
+  checks.push({
+    ok: tracked?.total === campaign.messages.length,
+    label: `the report counts every tracked message once (${tracked?.total ?? 0} / ${campaign.messages.length})`,
+  });
+  const onTracked = (tracked?.interactions ?? []).reduce((n, i) => n + i.replies, 0);
   checks.push({ ok: onTracked === traffic.replies, label: `button replies counted once each, on campaign messages (${onTracked} / ${traffic.replies})` });
   return checks;
 }

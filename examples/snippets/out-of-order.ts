@@ -18,9 +18,10 @@ function statusWebhook(status: string, timestamp: number, errors?: unknown[]): o
   return { object: 'whatsapp_business_account', entry: [{ id: WABA, changes: [{ field: 'messages', value }] }] };
 }
 
-/** One line per delivery: what arrived, and the transition it caused (or none). */
+/** One line per delivery: what arrived, and what it caused: a `transition`, a `change`, or nothing. */
 export interface Step {
   arrived: string;
+  emitted: 'transition' | 'change' | null;
   status: string | null;
   flags: string[];
 }
@@ -30,11 +31,15 @@ export async function replayOutOfOrder(): Promise<Step[]> {
   const tracker = createTracker({ provider: 'cloud', accountId: WABA });
   const t0 = Date.UTC(2026, 0, 1, 10, 0, 0) / 1000; // 10:00:00 UTC, send time
   let last: Step | null = null;
-  tracker.on('transition', ({ after }) => {
-    const flags = (['sentImplied', 'deliveredImplied', 'failedAfterDelivery'] as const).filter((f) => after[f]);
-    if (last !== null) last.status = after.status;
-    if (last !== null) last.flags = flags;
-  });
+  const record = (emitted: 'transition' | 'change') => ({ after }: { after: { status: string; sentImplied: boolean; deliveredImplied: boolean; failedAfterDelivery: boolean } }) => {
+    if (last === null) return;
+    last.emitted = emitted;
+    last.status = after.status;
+    last.flags = (['sentImplied', 'deliveredImplied', 'failedAfterDelivery'] as const).filter((f) => after[f]);
+  };
+  // `transition`: the status changed. `change`: something else you can see changed (a time, a flag).
+  tracker.on('transition', record('transition'));
+  tracker.on('change', record('change'));
   const deliveries: [string, () => Promise<unknown>][] = [
     ['track() at 10:00:00', () => tracker.track({ messageId: MESSAGE, recipientId: USER, sentAt: t0 * 1000 })],
     ['read (10:00:09)', () => tracker.ingest(normalize(statusWebhook('read', t0 + 9)))],
@@ -45,18 +50,18 @@ export async function replayOutOfOrder(): Promise<Step[]> {
   ];
   const steps: Step[] = [];
   for (const [arrived, deliver] of deliveries) {
-    last = { arrived, status: null, flags: [] };
+    last = { arrived, emitted: null, status: null, flags: [] };
     await deliver();
     steps.push(last);
   }
   const final = await tracker.getState(MESSAGE);
   await tracker.close();
-  steps.push({ arrived: 'final getState()', status: final?.status ?? null, flags: final?.failedAfterDelivery ? ['failedAfterDelivery'] : [] });
+  steps.push({ arrived: 'final getState()', emitted: null, status: final?.status ?? null, flags: final?.failedAfterDelivery ? ['failedAfterDelivery'] : [] });
   return steps;
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) {
   for (const step of await replayOutOfOrder()) {
-    console.log(step.arrived.padEnd(26), step.status === null ? '(no transition)' : `→ ${step.status} ${step.flags.join(' ')}`);
+    console.log(step.arrived.padEnd(26), step.status === null ? '(nothing emitted)' : `${step.emitted ?? 'state'}: ${step.status} ${step.flags.join(' ')}`);
   }
 }

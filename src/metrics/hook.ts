@@ -43,12 +43,10 @@ export interface MetricsHook {
   sinkFailure?(sink: string): void;
   /** Events re-sent to a sink by a retry attempt. */
   retry?(sink: string, n: number): void;
-  /** Undelivered events the dead-letter sink kept. */
+  /** Records moved to the outbox's dead-letter list (retries exhausted, non-retryable, expired). */
   deadLettered?(sink: string, n: number): void;
-  /** Undelivered events no dead-letter sink kept: lost. */
-  discarded?(sink: string, n: number): void;
-  /** Events dropped by the overflow policy. */
-  dropped?(sink: string, n: number): void;
+  /** Records a full lane handed back to the outbox, to be delivered later (nothing is lost). */
+  shed?(sink: string, n: number): void;
   /** Events waiting or in flight for a sink, after each change. */
   queueDepth?(sink: string, n: number): void;
 }

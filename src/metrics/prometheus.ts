@@ -60,8 +60,8 @@ const DEFAULT_BUCKETS = [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5
  * default prefix: `bluetick_webhooks_total{provider,outcome}`, `bluetick_signature_failures_total{provider,reason}`,
  * `bluetick_events_total{kind}`, `bluetick_duplicates_total`, `bluetick_transitions_total{status}`,
  * `bluetick_prevented_downgrades_total`, `bluetick_sink_failures_total{sink}`,
- * `bluetick_sink_retries_total{sink}`, `bluetick_dead_lettered_total{sink}`, `bluetick_discarded_total{sink}`,
- * `bluetick_dropped_total{sink}`, `bluetick_queue_depth{sink}`, `bluetick_webhook_duration_seconds{provider,outcome}`.
+ * `bluetick_sink_retries_total{sink}`, `bluetick_dead_lettered_total{sink}`, `bluetick_shed_total{sink}`,
+ * `bluetick_queue_depth{sink}`, `bluetick_webhook_duration_seconds{provider,outcome}`.
  *
  * @example
  * ```ts
@@ -95,9 +95,8 @@ export function prometheusMetrics(options: PrometheusMetricsOptions): MetricsHoo
   const downgrades = counter('prevented_downgrades_total', 'Status observations below the current rank that the merge absorbed.');
   const sinkFailures = counter('sink_failures_total', 'Failed sink write attempts.', ['sink']);
   const retries = counter('sink_retries_total', 'Events re-sent to a sink by retry attempts.', ['sink']);
-  const deadLettered = counter('dead_lettered_total', 'Undelivered events kept by the dead-letter sink.', ['sink']);
-  const discarded = counter('discarded_total', 'Undelivered events no dead-letter sink kept (lost).', ['sink']);
-  const dropped = counter('dropped_total', 'Events dropped by the overflow policy.', ['sink']);
+  const deadLettered = counter('dead_lettered_total', 'Records moved to the outbox dead-letter list.', ['sink']);
+  const shed = counter('shed_total', 'Records a full sink lane handed back to the outbox for later delivery.', ['sink']);
   const depth = new client.Gauge({ name: `${prefix}queue_depth`, help: 'Events waiting or in flight, per sink.', labelNames: ['sink'], registers } satisfies MetricConfig);
   const latency = new client.Histogram({
     name: `${prefix}webhook_duration_seconds`,
@@ -119,8 +118,7 @@ export function prometheusMetrics(options: PrometheusMetricsOptions): MetricsHoo
     sinkFailure: (sink) => sinkFailures.inc({ sink }),
     retry: (sink, n) => retries.inc({ sink }, n),
     deadLettered: (sink, n) => deadLettered.inc({ sink }, n),
-    discarded: (sink, n) => discarded.inc({ sink }, n),
-    dropped: (sink, n) => dropped.inc({ sink }, n),
+    shed: (sink, n) => shed.inc({ sink }, n),
     queueDepth: (sink, n) => depth.set({ sink }, n),
   };
 }

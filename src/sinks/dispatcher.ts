@@ -230,6 +230,7 @@ export function createDispatcher(options: DispatcherOptions): Dispatcher {
           report(error, { phase: 'write', sink: laneName, attempt });
         },
         outboxFailed: (error, laneName) => report(error, { phase: 'outbox', sink: laneName }),
+        shed: (n) => emit(metrics, 'shed', name, n),
       }),
     );
   });

@@ -31,6 +31,8 @@ export interface LaneOptions {
   /** Called with what is dead-lettered, after the outbox recorded it (the dead-letter sink, hooks, metrics). */
   deadLettered(records: OutboxRecord[], details: { reason: DeadLetterReason; attempts: number; error?: unknown; message: string }): Promise<void>;
   writeFailed(error: unknown, name: string, attempt: number): void;
+  /** Records handed back to the outbox because the lane was full. */
+  shed(n: number): void;
   /** Outbox operations that failed (the records stay leased and come back after the lease). */
   outboxFailed(error: unknown, name: string): void;
 }
@@ -89,6 +91,7 @@ export function createLane(o: LaneOptions): Lane {
     if (records.length === 0) return;
     forget(records);
     counters[counter] += records.length;
+    if (counter === 'shed') o.shed(records.length);
     track(o.outbox.release(o.name, records.map((r) => r.id)));
   }
 
