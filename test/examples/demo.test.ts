@@ -21,8 +21,9 @@ describe('the demo (npm run demo)', () => {
     expect(r.stdout).toMatch(/^ALL INVARIANTS OK/m);
     expect(r.stdout).not.toMatch(/MISMATCH/);
     expect(r.stdout).toMatch(/^ {2}OK {8}305\/305 tracked messages ended in the state their statuses imply$/m);
-    expect(r.stdout).toMatch(/Funnel \(305 tracked messages\)/);
-    for (const section of ['HTTP responses', 'Latency (from sent)', 'Failures by error code', 'Button replies']) expect(r.stdout).toContain(section);
+    expect(r.stdout).toMatch(/Tracked messages only \(305\)/);
+    expect(r.stdout).toMatch(/Every delivery state \(\d[\d,]*: 305 tracked by the host with track\(\), \d+ seen only in webhooks\)/);
+    for (const section of ['HTTP responses', 'Events in the webhooks received', 'Latency from sent, by the provider', 'Failures by error code', 'Replies to buttons and lists']) expect(r.stdout).toContain(section);
   });
 
   it('is deterministic for a seed', async () => {
@@ -30,7 +31,7 @@ describe('the demo (npm run demo)', () => {
     const [a, b] = await Promise.all([runDemo(['--messages', '120', '--seed', '9', '--fixtures', '/nonexistent']), runDemo(['--messages', '120', '--seed', '9', '--fixtures', '/nonexistent'])]);
     expect(a.code).toBe(0);
     expect(a.stdout).toMatch(/Real fixtures: \/nonexistent is absent, skipping that part\./);
-    const report = (s: string) => strip(s.slice(s.indexOf('Funnel'), s.indexOf('Invariants')));
+    const report = (s: string) => strip(s.slice(s.indexOf('Every delivery state'), s.indexOf('Invariants')));
     expect(report(a.stdout)).toBe(report(b.stdout));
   });
 
