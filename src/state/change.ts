@@ -1,10 +1,13 @@
 /**
  * What a merge did to a state, as hosts see it. This is bluetick's ONE rule for "did the state
- * change?": presented states are compared, never stored ones, so a change nobody can see (a
- * billing rank behind equal pricing, a later duplicate time) is no change.
+ * change?": two states are the same when everything `present()` shows of them is the same, so a
+ * change nobody can see (a billing rank behind equal pricing, a later duplicate time) is no
+ * change. It is computed on the states directly, with the same monotone-time walk `present()`
+ * uses (no ISO strings are built on the ingest path); a property test holds it equal to comparing
+ * `present(a)` with `present(b)` field by field.
  */
-import { present, type FailedPolicy, type PresentedState } from './present.js';
-import type { DeliveryState } from './state.js';
+import { hasFailure, monotone, present, presentedStatus, type FailedPolicy, type PresentedState } from './present.js';
+import { accountOf, DELIVERED_RANK, recipientOf, type DeliveryState } from './state.js';
 
 function deepEqual(a: unknown, b: unknown): boolean {
   if (a === b) return true;
@@ -20,16 +23,52 @@ function deepEqual(a: unknown, b: unknown): boolean {
   return true;
 }
 
+/** Bits of `estimated` shown as they are (failedAt, deletedAt, warningAt); progress ones go through `monotone`. */
+const OTHER_ESTIMATES = 0b11100000;
+
 /**
- * Whether two presented states are the same (deep, key-order-insensitive).
+ * Whether two states of one key present alike (under any policy: the status is compared apart).
  *
  * @example
  * ```ts
- * samePresentation(present(a), present(merge(a, a))); // true
+ * samePresentation(state, merge(state, observe(lateSentEvent))); // false when sentAt moved
  * ```
  */
-export function samePresentation(a: PresentedState | null, b: PresentedState | null): boolean {
-  return deepEqual(a, b);
+export function samePresentation(a: DeliveryState, b: DeliveryState): boolean {
+  if (a === b) return true;
+  if (
+    a.provider !== b.provider ||
+    a.messageId !== b.messageId ||
+    a.participantId !== b.participantId ||
+    accountOf(a) !== accountOf(b) ||
+    recipientOf(a) !== recipientOf(b) ||
+    a.failedAt !== b.failedAt ||
+    a.deletedAt !== b.deletedAt ||
+    a.warningAt !== b.warningAt ||
+    (a.estimated & OTHER_ESTIMATES) !== (b.estimated & OTHER_ESTIMATES) ||
+    (hasFailure(a) && a.rank >= DELIVERED_RANK) !== (hasFailure(b) && b.rank >= DELIVERED_RANK) ||
+    a.bizOpaqueCallbackData !== b.bizOpaqueCallbackData ||
+    a.tracked !== b.tracked
+  ) {
+    return false;
+  }
+  // Same rank, progress times and estimates give the same monotone walk: only walk when they differ.
+  if (a.rank !== b.rank || a.pendingAt !== b.pendingAt || a.sentAt !== b.sentAt || a.deliveredAt !== b.deliveredAt || a.readAt !== b.readAt || a.playedAt !== b.playedAt || a.estimated !== b.estimated) {
+    const ma = monotone(a);
+    const mb = monotone(b);
+    for (let i = 0; i < ma.length; i++) {
+      const x = ma[i];
+      const y = mb[i];
+      if (x?.t !== y?.t || x?.implied !== y?.implied || x?.estimated !== y?.estimated) return false;
+    }
+  }
+  return (
+    deepEqual(a.errors ?? {}, b.errors ?? {}) &&
+    deepEqual(a.pricing, b.pricing) &&
+    deepEqual(a.conversation, b.conversation) &&
+    deepEqual(a.annotations ?? [], b.annotations ?? []) &&
+    deepEqual(a.meta, b.meta)
+  );
 }
 
 /**
@@ -38,6 +77,22 @@ export function samePresentation(a: PresentedState | null, b: PresentedState | n
  * observed), `none` otherwise.
  */
 export type ChangeKind = 'transition' | 'change' | 'none';
+
+/**
+ * The kind of a merge's change under a failure policy. Because the presented status only moves
+ * up (docs/delivery-state.md), a `transition` happens at most once per status reached, per state.
+ *
+ * @example
+ * ```ts
+ * if (changeKind(before, after, 'delivery-wins') === 'transition') notify(after);
+ * ```
+ */
+export function changeKind(before: DeliveryState | null, after: DeliveryState, policy: FailedPolicy = 'delivery-wins'): ChangeKind {
+  if (before === null) return 'transition';
+  if (before === after) return 'none';
+  if (presentedStatus(before, policy) !== presentedStatus(after, policy)) return 'transition';
+  return samePresentation(before, after) ? 'none' : 'change';
+}
 
 /** A merge's effect as hosts see it. */
 export interface StateChange {
@@ -48,19 +103,13 @@ export interface StateChange {
 }
 
 /**
- * Classifies a merge's before/after under a failure policy. Because presented status only moves
- * up (docs/delivery-state.md), a `transition` happens at most once per status reached, per state.
+ * {@link changeKind} with both presented states.
  *
  * @example
  * ```ts
- * const { kind } = classifyChange(before, after, 'delivery-wins');
- * if (kind === 'transition') notify(after);
+ * const { kind, before, after } = classifyChange(r.before, r.after, 'delivery-wins');
  * ```
  */
 export function classifyChange(before: DeliveryState | null, after: DeliveryState, policy: FailedPolicy = 'delivery-wins'): StateChange {
-  const shown = present(after, { failedPolicy: policy });
-  if (before === null) return { kind: 'transition', before: null, after: shown };
-  const was = before === after ? shown : present(before, { failedPolicy: policy });
-  if (was.status !== shown.status) return { kind: 'transition', before: was, after: shown };
-  return { kind: samePresentation(was, shown) ? 'none' : 'change', before: was, after: shown };
+  return { kind: changeKind(before, after, policy), before: before === null ? null : present(before, { failedPolicy: policy }), after: present(after, { failedPolicy: policy }) };
 }

@@ -23,7 +23,7 @@ export { observe, cleanError, compareErrors } from './observe.js';
 export { merge, applyEvent, compareBilling } from './merge.js';
 export { present, presentedStatus, hasFailure } from './present.js';
 export type { FailedPolicy, PresentedState, PresentOptions } from './present.js';
-export { classifyChange, samePresentation } from './change.js';
+export { changeKind, classifyChange, samePresentation } from './change.js';
 export type { ChangeKind, StateChange } from './change.js';
 export { stateKey, parseStateKey } from './key.js';
 export type { StateIdentity } from './key.js';

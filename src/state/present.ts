@@ -97,7 +97,7 @@ export function presentedStatus(state: DeliveryState, policy: FailedPolicy = 'de
 }
 
 /** One presented progress time: its epoch ms, whether it was filled from a higher one, whether it is an estimate. */
-interface Shown {
+export interface Shown {
   t: number;
   implied: boolean;
   estimated: boolean;
@@ -108,7 +108,7 @@ interface Shown {
  * to sent; `upper` is the presented time of the next higher status reached. A missing time is
  * filled from `upper` (implied), a later one clamped to it; `pendingAt` is clamped, never filled.
  */
-function monotone(state: DeliveryState): Shown[] {
+export function monotone(state: DeliveryState): Shown[] {
   const out: Shown[] = [];
   let upper: Shown | null = null;
   for (let rank = 5; rank >= 1; rank--) {

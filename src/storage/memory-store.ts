@@ -102,10 +102,8 @@ export function memoryStore(options: MemoryStoreOptions = {}): MemoryStore {
   const aliases = new Map<string, string>();
 
   function mergeOne(observation: DeliveryState, t: number): MergeResult {
-    const before = states.get(observation.provider, observation.messageId, observation.participantId, t);
-    const after = before === null ? observation : join(before, observation);
+    const { before, after } = states.upsert(observation, t, join);
     if (after !== before) {
-      states.put(after, t);
       const alias = after.meta?.wasenderMsgId;
       if (alias !== undefined && alias !== after.messageId) {
         if (aliases.size >= maxEntries) aliases.clear(); // a bound; misses fall back to the raw id

@@ -52,7 +52,9 @@ function walk(value: unknown, depth: number): unknown {
     return out;
   }
   let out: Record<string, unknown> | undefined;
-  for (const key of Object.keys(value)) {
+  // for…in, not Object.keys: no array per object on the ingest path (events are plain objects).
+  for (const key in value) {
+    if (!Object.prototype.hasOwnProperty.call(value, key)) continue;
     const v = walk((value as Record<string, unknown>)[key], depth + 1);
     const k = sanitizeText(key);
     if (v === undefined && k === key) continue;

@@ -2,7 +2,6 @@
  * Pieces of the ingest step every store shares: the outbox records of a step, and its checks.
  */
 import { ConfigError } from '../errors.js';
-import type { CanonicalEvent } from '../event/types.js';
 import type { OutboxRecord } from './outbox.js';
 import type { IngestStep, MergeResult } from './state-store.js';
 
@@ -39,22 +38,12 @@ export function stepRecords(step: IngestStep, claimed: readonly boolean[], merge
 }
 
 /**
- * Rejects a malformed step before any store work: every event needs a non-empty string id, every
- * merge a key, an observation and an event index within the step.
+ * Rejects a malformed step before any store work. The tracker checks every event it is given
+ * (src/tracking/input.ts); this guards the shape for callers that use a store directly.
  */
 export function checkStep(step: IngestStep): void {
-  if (step === null || typeof step !== 'object' || !Array.isArray(step.events) || !Array.isArray(step.merges)) {
+  if (step === null || typeof step !== 'object' || !Array.isArray(step.events) || !Array.isArray(step.merges) || typeof step.outbox !== 'object') {
     throw new ConfigError('invalid_step', 'store.ingest(): give { events, merges, claimTtlMs, outbox }.');
   }
   if (!(step.claimTtlMs > 0)) throw new ConfigError('invalid_step', 'store.ingest(): claimTtlMs must be positive.');
-  step.events.forEach((e: CanonicalEvent, i) => {
-    if (e === null || typeof e !== 'object' || typeof e.id !== 'string' || e.id === '') {
-      throw new ConfigError('invalid_step', `store.ingest(): event ${i} has no id: pass canonical events (normalize() output).`);
-    }
-  });
-  for (const m of step.merges) {
-    if (typeof m.key !== 'string' || m.observation === null || typeof m.observation !== 'object' || !(m.event < step.events.length)) {
-      throw new ConfigError('invalid_step', 'store.ingest(): every merge needs { key, observation, event }.');
-    }
-  }
 }

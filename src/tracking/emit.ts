@@ -5,9 +5,9 @@
  */
 import type { CanonicalEvent, StatusEvent } from '../event/types.js';
 import { emit as emitMetric, type MetricsHook } from '../metrics/hook.js';
-import { classifyChange } from '../state/change.js';
+import { changeKind, classifyChange } from '../state/change.js';
 import { stateKey } from '../state/key.js';
-import { present, type FailedPolicy } from '../state/present.js';
+import { present, presentedStatus, type FailedPolicy } from '../state/present.js';
 import { rankOf, type DeliveryState } from '../state/state.js';
 import type { Collector, ListenerHub } from './listeners.js';
 import type { ChangeOrigin, Transition, TrackerEvents } from './tracker-types.js';
@@ -45,16 +45,17 @@ export function emitChange(
   origin: ChangeOrigin,
   recovered = false,
 ): 'transition' | 'change' | 'none' {
-  const c = classifyChange(before, after, ctx.policy);
-  if (c.kind === 'none') return 'none';
-  if (c.kind === 'transition') emitMetric(ctx.metrics, 'transition', c.after.status);
-  const name = c.kind === 'transition' ? 'transition' : 'change';
-  if (ctx.hub.has(name)) {
+  const kind = changeKind(before, after, ctx.policy);
+  if (kind === 'none') return 'none';
+  if (kind === 'transition' && ctx.metrics?.transition) emitMetric(ctx.metrics, 'transition', presentedStatus(after, ctx.policy));
+  // Presented views are built only for listeners that will read them.
+  if (ctx.hub.has(kind)) {
+    const c = classifyChange(before, after, ctx.policy);
     const t: Transition = { key: stateKey(after), before: c.before, after: c.after, event, state: after, origin };
     if (recovered) t.recovered = true;
-    ctx.hub.emit(collector, name, t);
+    ctx.hub.emit(collector, kind, t);
   }
-  return c.kind;
+  return kind;
 }
 
 /** Emits one accepted event to its listeners; adds transitions and changes to `counts`. */

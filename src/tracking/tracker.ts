@@ -47,8 +47,12 @@ export interface Tracker {
   ingest(input: IngestInput): Promise<IngestReport>;
   /** Declares a message the host sent: seeds its `pending` state with the host's metadata. */
   track(input: TrackInput): Promise<PresentedState>;
-  /** A message's presented state (with its participants' summary for a group message), or one participant's; null when unknown. */
-  getState(query: string | StateQuery): Promise<MessageState | null>;
+  /**
+   * A message's presented state (with its participants' summary for a group message), or one
+   * participant's (`getState(messageId, participantId)` or `getState({ messageId, participantId })`);
+   * null when unknown.
+   */
+  getState(query: string | StateQuery, participantId?: string): Promise<MessageState | null>;
   /** Per-participant states and counts of a group message. */
   getGroupSummary(query: string | StateQuery): Promise<GroupSummary>;
   /** Messages stuck at `status` for longer than `olderThanMs`. */
@@ -320,8 +324,9 @@ export function createTracker(options: TrackerOptions = {}): Tracker {
         if (--inFlight === 0 && drained !== undefined) drained();
       }
     },
-    async getState(query) {
-      const q: StateQuery = typeof query === 'string' ? { messageId: query } : query;
+    async getState(query, participantId) {
+      const q: StateQuery = typeof query === 'string' ? { messageId: query } : { ...query };
+      if (participantId !== undefined) q.participantId = participantId;
       if (NUMERIC.test(q.messageId) && (q.provider === undefined || q.provider === 'wasender')) {
         const hit = (await store.resolveAliases('wasender', [q.messageId]))[q.messageId];
         if (hit !== undefined) return queries.getState({ ...q, messageId: hit, provider: 'wasender' });

@@ -105,7 +105,7 @@ describe('prometheusMetrics', () => {
     const s = dispatcher.stats().sinks.flaky;
     expect(s?.shed).toBeGreaterThan(0);
     expect(s?.retried).toBeGreaterThan(0);
-    expect(s?.delivered + (s?.deadLettered ?? 0)).toBe(60);
+    expect((s?.delivered ?? 0) + (s?.deadLettered ?? 0)).toBe(60);
     expect(await value(registry, 'bluetick_sink_retries_total', { sink: 'flaky' })).toBe(s?.retried);
     expect(await value(registry, 'bluetick_shed_total', { sink: 'flaky' })).toBe(s?.shed);
     expect(await value(registry, 'bluetick_dead_lettered_total', { sink: 'flaky' })).toBe(s?.deadLettered);

@@ -37,6 +37,11 @@ export interface StateTable {
   get(provider: string, messageId: string, participantId: string | null, now: number): DeliveryState | null;
   /** Stores `next`, replacing the state of the same identity. */
   put(next: DeliveryState, now: number): void;
+  /**
+   * Joins `observation` into the state of its identity with `join` (one lookup), stores the result
+   * when it changed, and returns before and after.
+   */
+  upsert(observation: DeliveryState, now: number, join: (a: DeliveryState, b: DeliveryState) => DeliveryState): { before: DeliveryState | null; after: DeliveryState };
   byMessage(messageId: string, now: number): DeliveryState[];
   /** Every live state, least recently touched first. */
   all(now: number): DeliveryState[];
@@ -124,6 +129,24 @@ export function createStateTable(maxEntries: number, ttlMs: number): StateTable 
       }
       // Never evict the message just written: the caller's result must stay readable.
       while (size > maxEntries && head !== null && head !== tail) evicted += drop(head);
+    },
+    upsert(observation, now, join) {
+      const e = entryOf(observation.messageId, now);
+      if (e !== undefined) {
+        const slot = e.slot;
+        const i = Array.isArray(slot) ? slot.findIndex((s) => same(s, observation.provider, observation.participantId)) : same(slot, observation.provider, observation.participantId) ? -2 : -1;
+        if (i !== -1) {
+          const before = i === -2 ? (slot as DeliveryState) : ((slot as DeliveryState[])[i] as DeliveryState);
+          const after = join(before, observation);
+          if (after !== before) {
+            if (i === -2) e.slot = after;
+            else (slot as DeliveryState[])[i] = after;
+          }
+          return { before, after };
+        }
+      }
+      this.put(observation, now);
+      return { before: null, after: observation };
     },
     byMessage(messageId, now) {
       const e = entryOf(messageId, now);
