@@ -1,0 +1,105 @@
+/**
+ * Receivers under production-like load, side by side in one run (issue "Durable ingest"): each
+ * receiver runs in its own process (bench/receiver/server.ts) and autocannon drives it from this
+ * one with 32 connections, every request a FRESH, freshly signed Cloud statuses webhook (new
+ * message ids each time: no dedupe shortcut), single statuses and 50-status batches.
+ *
+ * Ratios printed (targets of the issue):
+ *   bluetick on PostgreSQL / hand-written multi-row upsert handler, same pool size  (≥ 1.0)
+ *   bluetick on Redis      / the same hand-written PostgreSQL handler               (≥ the PostgreSQL ratio)
+ *   bluetick on memory     / the verify+parse limit   (≥ 0.6 single, ≥ 0.5 batches; p99 < 20 ms)
+ *   node listener, no tracker / the verify+parse limit (the adapter's own cost)
+ *
+ *   node --import tsx bench/receiver.ts [--seconds 5] [--only memory,postgres,redis,adapter] [--batch 1,50]
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { createHmac } from 'node:crypto';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+import autocannon from 'autocannon';
+
+const { values } = parseArgs({ options: { seconds: { type: 'string', default: '5' }, only: { type: 'string', default: 'adapter,memory,postgres,redis' }, batch: { type: 'string', default: '1,50' }, connections: { type: 'string', default: '32' } } });
+const seconds = Number(values.seconds);
+const connections = Number(values.connections);
+const only = new Set(values.only.split(','));
+const batches = values.batch.split(',').map(Number);
+const SECRET = 'bench-app-secret';
+const here = dirname(fileURLToPath(import.meta.url));
+const run = `${process.pid.toString(36)}${Date.now().toString(36)}`;
+let seq = 0;
+
+/** A fresh Cloud statuses webhook of `n` statuses (new message ids), signed. */
+function request(n: number): { body: string; headers: Record<string, string> } {
+  const statuses = [];
+  for (let i = 0; i < n; i++) {
+    const id = ++seq;
+    statuses.push({ id: `wamid.bench${run}${id}`, status: 'delivered', timestamp: String(1750030073 + (id % 1000)), recipient_id: `1650555${String(id % 10_000).padStart(4, '0')}`, pricing: { billable: true, pricing_model: 'PMP', type: 'regular', category: 'marketing' } });
+  }
+  const body = JSON.stringify({ object: 'whatsapp_business_account', entry: [{ id: '102290129340398', changes: [{ field: 'messages', value: { messaging_product: 'whatsapp', metadata: { display_phone_number: '15550783881', phone_number_id: '106540352242922' }, statuses } }] }] });
+  return { body, headers: { 'content-type': 'application/json', 'x-hub-signature-256': `sha256=${createHmac('sha256', SECRET).update(body).digest('hex')}` } };
+}
+
+async function start(kind: string): Promise<{ url: string; stop: () => Promise<void> }> {
+  const dir = mkdtempSync(join(tmpdir(), 'bluetick-bench-'));
+  const portFile = join(dir, 'port.json');
+  const child: ChildProcess = spawn(process.execPath, ['--import', 'tsx', join(here, 'receiver', 'server.ts'), kind, portFile], { stdio: ['ignore', 'inherit', 'inherit'] });
+  for (let i = 0; i < 600 && !existsSync(portFile); i++) await new Promise((r) => setTimeout(r, 50));
+  if (!existsSync(portFile)) throw new Error(`${kind}: the receiver did not start`);
+  await new Promise((r) => setTimeout(r, 100));
+  const { port } = JSON.parse(readFileSync(portFile, 'utf8')) as { port: number };
+  return {
+    url: `http://127.0.0.1:${port}/`,
+    stop: async () => {
+      child.kill('SIGTERM');
+      await new Promise((r) => child.once('exit', r));
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+interface Result {
+  rps: number;
+  p99: number;
+}
+
+async function load(url: string, n: number, durationS: number): Promise<Result> {
+  const result = await autocannon({
+    url,
+    method: 'POST',
+    connections,
+    duration: durationS,
+    requests: [{ setupRequest: (req) => ({ ...req, ...request(n) }) }],
+  });
+  if (result.non2xx > 0 || result.errors > 0) throw new Error(`${url}: ${result.non2xx} non-2xx, ${result.errors} errors`);
+  return { rps: result.requests.average, p99: result.latency.p99 };
+}
+
+async function measure(kind: string, n: number): Promise<Result> {
+  const server = await start(kind);
+  try {
+    await load(server.url, n, 1); // warm-up: JIT, pools, prepared caches
+    return await load(server.url, n, seconds);
+  } finally {
+    await server.stop();
+  }
+}
+
+const line = (name: string, r: Result, base?: Result) => console.log(`  ${name.padEnd(34)} ${Math.round(r.rps).toString().padStart(7)} req/s  p99 ${String(r.p99).padStart(4)} ms${base ? `   ×${(r.rps / base.rps).toFixed(2)}` : ''}`);
+
+console.log(`Node ${process.version}; ${connections} connections, ${seconds} s per receiver, fresh signed message ids in every request`);
+for (const n of batches) {
+  console.log(`\n${n === 1 ? 'single status' : `${n}-status batches`} per request`);
+  const limit = await measure('limit', n);
+  line('verify + parse limit', limit);
+  if (only.has('adapter')) line('node listener, no tracker', await measure('node-listener', n), limit);
+  if (only.has('memory')) line('bluetick, memory store', await measure('bluetick-memory', n), limit);
+  if (only.has('postgres') || only.has('redis')) {
+    const hand = await measure('handwritten-pg', n);
+    line('hand-written PostgreSQL upsert', hand);
+    if (only.has('postgres')) line('bluetick, postgresStore (vs hand-written)', await measure('bluetick-postgres', n), hand);
+    if (only.has('redis')) line('bluetick, redisStore (vs hand-written pg)', await measure('bluetick-redis', n), hand);
+  }
+}

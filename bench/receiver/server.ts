@@ -1,0 +1,124 @@
+/**
+ * One receiver of bench/receiver.ts, in its own process (so the load generator gets the other
+ * core). argv: <kind> <port-file>. Kinds:
+ *
+ * - `limit`: what every receiver must do at least: read the body, verify Meta's HMAC
+ *   (`createHmac` + `timingSafeEqual`), `JSON.parse`, answer 200.
+ * - `handwritten-pg`: `limit` plus what a user would otherwise write on PostgreSQL: ONE multi-row
+ *   `INSERT … ON CONFLICT (message_id) DO UPDATE` of (message id, status, time) per request, on a
+ *   pool of the same size as bluetick's.
+ * - `node-listener`: bluetick's `createNodeListener` verifying and normalizing, no tracker
+ *   (`onEvents` does nothing): the adapter's own cost.
+ * - `bluetick-memory` / `bluetick-postgres` / `bluetick-redis`: the receiver a user mounts:
+ *   `createNodeListener` + `createTracker` over that store, with a `transition` listener.
+ *
+ * Writes `{ port }` to the port file once listening; exits on SIGTERM.
+ */
+import { createHmac, timingSafeEqual } from 'node:crypto';
+import { writeFileSync } from 'node:fs';
+import { createServer, type IncomingMessage, type RequestListener } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import pg from 'pg';
+import { createTracker, type StateStore } from '../../src/index.js';
+import { createNodeListener } from '../../src/http/node.js';
+
+export const SECRET = 'bench-app-secret';
+export const POOL = 10;
+const POSTGRES_URL = process.env.BLUETICK_POSTGRES_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
+const REDIS_URL = process.env.BLUETICK_REDIS_URL ?? 'redis://127.0.0.1:6379';
+
+function body(req: IncomingMessage): Promise<Buffer> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    req.on('data', (c: Buffer) => chunks.push(c));
+    req.on('end', () => resolve(Buffer.concat(chunks)));
+    req.on('error', reject);
+  });
+}
+
+/** Verify + parse, or null after answering 401. */
+async function verified(req: IncomingMessage, res: Parameters<RequestListener>[1]): Promise<{ entry: Array<{ changes: Array<{ value: { statuses?: Array<{ id: string; status: string; timestamp: string }> } }> }> } | null> {
+  const raw = await body(req);
+  const header = String(req.headers['x-hub-signature-256'] ?? '');
+  const expected = Buffer.from(`sha256=${createHmac('sha256', SECRET).update(raw).digest('hex')}`);
+  const given = Buffer.from(header);
+  if (given.length !== expected.length || !timingSafeEqual(given, expected)) {
+    res.writeHead(401).end();
+    return null;
+  }
+  return JSON.parse(raw.toString('utf8'));
+}
+
+async function listener(kind: string): Promise<{ handle: RequestListener; close: () => Promise<void> }> {
+  if (kind === 'limit') {
+    return {
+      handle: (req, res) => void verified(req, res).then((b) => b && res.writeHead(200, { 'content-type': 'application/json' }).end('{"ok":true}')),
+      close: async () => undefined,
+    };
+  }
+  if (kind === 'handwritten-pg') {
+    const pool = new pg.Pool({ connectionString: POSTGRES_URL, max: POOL });
+    await pool.query('CREATE TABLE IF NOT EXISTS bench_handwritten (message_id text PRIMARY KEY, status text NOT NULL, at bigint NOT NULL)');
+    return {
+      handle: (req, res) =>
+        void verified(req, res).then(async (b) => {
+          if (b === null) return;
+          const ids: string[] = [];
+          const statuses: string[] = [];
+          const ats: number[] = [];
+          for (const e of b.entry) for (const c of e.changes) for (const s of c.value.statuses ?? []) {
+            ids.push(s.id);
+            statuses.push(s.status);
+            ats.push(Number(s.timestamp));
+          }
+          try {
+            await pool.query(
+              'INSERT INTO bench_handwritten (message_id, status, at) SELECT * FROM unnest($1::text[], $2::text[], $3::bigint[]) ON CONFLICT (message_id) DO UPDATE SET status = excluded.status, at = excluded.at',
+              [ids, statuses, ats],
+            );
+            res.writeHead(200, { 'content-type': 'application/json' }).end('{"ok":true}');
+          } catch {
+            res.writeHead(503).end();
+          }
+        }),
+      close: () => pool.end(),
+    };
+  }
+  const logger = { warn: () => undefined, error: (m: string, e?: unknown) => console.error(m, e) };
+  if (kind === 'node-listener') {
+    return { handle: createNodeListener({ cloud: { appSecret: SECRET }, onEvents: () => undefined, logger }), close: async () => undefined };
+  }
+  let store: StateStore | undefined;
+  if (kind === 'bluetick-postgres') {
+    const { postgresStore } = await import('../../src/storage/postgres/index.js');
+    store = postgresStore({ connectionString: POSTGRES_URL, max: POOL, schema: `bench_${process.pid}` } as never);
+  } else if (kind === 'bluetick-redis') {
+    const { redisStore } = await import('../../src/storage/redis/index.js');
+    store = redisStore({ url: REDIS_URL, prefix: `bench:${process.pid}:` } as never);
+  } else if (kind !== 'bluetick-memory') {
+    throw new Error(`unknown receiver kind ${kind}`);
+  }
+  const tracker = createTracker(store === undefined ? {} : { store });
+  let transitions = 0;
+  tracker.on('transition', () => void transitions++);
+  await tracker.ready();
+  return {
+    handle: createNodeListener({ cloud: { appSecret: SECRET }, tracker, logger }),
+    close: async () => {
+      await tracker.close();
+      if (transitions === 0) console.error('no transition was emitted');
+    },
+  };
+}
+
+const [kind = 'limit', portFile] = process.argv.slice(2);
+const { handle, close } = await listener(kind);
+const server = createServer(handle);
+server.keepAliveTimeout = 60_000;
+await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+writeFileSync(portFile as string, JSON.stringify({ port: (server.address() as AddressInfo).port }));
+process.on('SIGTERM', () => {
+  server.closeAllConnections();
+  server.close();
+  void close().finally(() => process.exit(0));
+});
