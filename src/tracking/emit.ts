@@ -59,7 +59,7 @@ export function emitChange(
 }
 
 /** Emits one accepted event to its listeners; adds transitions and changes to `counts`. */
-export function emitAccepted(ctx: EmitContext, collector: Collector, item: Accepted, counts: EmitCounts, recovered = false): void {
+export function emitAccepted(ctx: EmitContext, collector: Collector, item: Accepted, counts: EmitCounts, origin: ChangeOrigin = 'ingest', recovered = false): void {
   const e = item.event;
   if (e.kind === 'status') {
     if (item.after === undefined) return; // a record without its merge (replayed dead letter): nothing to present
@@ -67,7 +67,7 @@ export function emitAccepted(ctx: EmitContext, collector: Collector, item: Accep
     const seen = rankOf(e.status);
     if (before !== null && seen > 0 && seen < before.rank) emitMetric(ctx.metrics, 'preventedDowngrade');
     if (ctx.hub.has('status')) ctx.hub.emit(collector, 'status', e, present(item.after, { failedPolicy: ctx.policy }));
-    const kind = emitChange(ctx, collector, e, before, item.after, 'ingest', recovered);
+    const kind = emitChange(ctx, collector, e, before, item.after, origin, recovered);
     if (kind === 'transition') counts.transitions++;
     else if (kind === 'change') counts.changes++;
     return;

@@ -43,8 +43,12 @@ import type { ConversionInput, FunnelQuery, FunnelReport } from '../analytics/ty
 
 /** A delivery tracker. Create one with {@link createTracker}. */
 export interface Tracker {
-  /** Commits a batch (claims, merges, outbox) in one store step, then emits; resolves once every listener settled. */
-  ingest(input: IngestInput): Promise<IngestReport>;
+  /**
+   * Commits a batch (claims, merges, outbox) in one store step, then emits; resolves once every
+   * listener settled. `origin: 'poll'` marks status events a reconciliation read from a provider's
+   * API: they merge like webhooks (the lattice decides) and their transitions and changes say so.
+   */
+  ingest(input: IngestInput, options?: { origin?: 'ingest' | 'poll' }): Promise<IngestReport>;
   /** Declares a message the host sent: seeds its `pending` state with the host's metadata. */
   track(input: TrackInput): Promise<PresentedState>;
   /**
@@ -182,7 +186,7 @@ export function createTracker(options: TrackerOptions = {}): Tracker {
     return numeric.size === 0 ? {} : store.resolveAliases('wasender', [...numeric]);
   }
 
-  async function commitAndEmit(events: readonly CanonicalEvent[]): Promise<IngestReport> {
+  async function commitAndEmit(events: readonly CanonicalEvent[], origin: 'ingest' | 'poll'): Promise<IngestReport> {
     const n = events.length;
     const byKind = { message: 0, status: 0, error: 0, notification: 0 };
     const report: IngestReport = { received: n, accepted: 0, duplicates: 0, transitions: 0, changes: 0, byKind, errors: [] };
@@ -221,7 +225,7 @@ export function createTracker(options: TrackerOptions = {}): Tracker {
       byKind[e.kind]++;
       const m = mergeOf[i] as number;
       const merged = m >= 0 ? result.merged[m] : undefined;
-      emitAccepted(ctx, collector, merged === undefined ? { event: e } : { event: e, before: merged.before, after: merged.after }, report);
+      emitAccepted(ctx, collector, merged === undefined ? { event: e } : { event: e, before: merged.before, after: merged.after }, report, origin);
     }
     report.accepted = accepted.length;
     for (const kind of ['message', 'status', 'error', 'notification'] as const) if (byKind[kind] > 0) emitMetric(metrics, 'events', kind, byKind[kind]);
@@ -237,13 +241,15 @@ export function createTracker(options: TrackerOptions = {}): Tracker {
     return report;
   }
 
-  async function ingest(input: IngestInput): Promise<IngestReport> {
+  async function ingest(input: IngestInput, opts: { origin?: 'ingest' | 'poll' } = {}): Promise<IngestReport> {
     if (closed) throw new TrackingError('closed', 'ingest() after tracker.close().');
+    const origin = opts.origin ?? 'ingest';
+    if (origin !== 'ingest' && origin !== 'poll') throw new TrackingError('invalid_input', `ingest(): origin must be 'ingest' or 'poll'.`);
     // The one storable form of text (src/storage/sanitize.ts), before anything is stored or emitted.
     const events = eventsOf(input).map(sanitizeValue);
     inFlight++;
     try {
-      return await commitAndEmit(events);
+      return await commitAndEmit(events, origin);
     } catch (err) {
       throw err instanceof TrackingError ? err : asStorageError(err);
     } finally {
@@ -259,7 +265,7 @@ export function createTracker(options: TrackerOptions = {}): Tracker {
       const counts = { transitions: 0, changes: 0 };
       for (const r of records) {
         const item = r.after === undefined ? { event: r.event } : { event: r.event, before: r.before ?? null, after: r.after };
-        emitAccepted(ctx, collector, item, counts, true);
+        emitAccepted(ctx, collector, item, counts, 'ingest', true);
       }
       forward(collector, records.map((r) => r.event));
       await finish(collector);
