@@ -5,7 +5,7 @@
  *
  * @packageDocumentation
  */
-import type { ConnectionOptions, JetStreamClient, NatsConnection, PubAck } from 'nats';
+import type { JetStreamClient, NatsConnection, PubAck } from 'nats';
 import type { CanonicalEvent } from '../event/types.js';
 import { ConfigError } from '../errors.js';
 import { importOptionalPeer } from '../internal/optional-peer.js';
@@ -16,6 +16,23 @@ import { eventRoute } from './event-route.js';
 import { createFormatter } from './format.js';
 import { mapLimit } from './map-limit.js';
 import type { Sink } from './types.js';
+
+/**
+ * The part of a `NatsConnection` (from `connect()` of the `nats` package) the sink uses. Declared
+ * here so bluetick's types do not pull in the peer's declarations.
+ *
+ * @example
+ * ```ts
+ * import { connect } from 'nats';
+ * const connection: NatsConnectionLike = await connect({ servers: '127.0.0.1:4222' });
+ * ```
+ */
+export interface NatsConnectionLike {
+  jetstream(...args: never[]): unknown;
+  isClosed(): boolean;
+  drain(): Promise<void>;
+  close(): Promise<void>;
+}
 
 /**
  * Options of {@link natsSink}: your own `connection` (left open by `close()`), or `servers` (the
@@ -38,7 +55,14 @@ export type NatsSinkOptions = SinkFormatOptions & {
   /** Messages awaiting their ack at once. Default 256. */
   maxInFlight?: number;
   name?: string;
-} & ({ connection: NatsConnection } | { servers: string | string[]; connectOptions?: Omit<ConnectionOptions, 'servers'> });
+} & (
+    | { connection: NatsConnectionLike }
+    | {
+        servers: string | string[];
+        /** Other `ConnectionOptions` of the `nats` package (`user`, `pass`, `token`, `tls`, `reconnectTimeWait`, …). */
+        connectOptions?: object;
+      }
+  );
 
 /** JetStream API errors retrying cannot fix: wrong expected stream, message too large for the stream. */
 const PERMANENT_API_CODES = new Set([10060, 10054]);
@@ -83,7 +107,7 @@ export function natsSink(options: NatsSinkOptions): Sink {
   const ackTimeoutMs = options.ackTimeoutMs ?? 5000;
   const maxInFlight = options.maxInFlight ?? 256;
   const owned = !('connection' in options);
-  let connection: NatsConnection | undefined = 'connection' in options ? options.connection : undefined;
+  let connection = 'connection' in options ? (options.connection as NatsConnection) : undefined;
   let jetstream: JetStreamClient | undefined;
   let opening: Promise<NatsConnection> | undefined;
   let closing = false;

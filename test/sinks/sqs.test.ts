@@ -146,7 +146,7 @@ describe('sqsSink with the real SQSClient against a local SQS JSON endpoint', ()
 
   it('FIFO: MessageDeduplicationId = event id, MessageGroupId = message id; a replayed batch is stored once', async () => {
     const sqs = await fakeSqs();
-    const events: CanonicalEvent[] = makeEvents(12);
+    const events = makeEvents(12);
     const notification: NotificationEvent = { ...events[0]!, id: 'cloud:notification:n1', kind: 'notification', topic: 'account_update', data: {} } as unknown as NotificationEvent;
     const long = { ...events[1]!, id: `cloud:status:${'x'.repeat(200)}` };
     const all = [...events, notification, long];
