@@ -141,7 +141,7 @@ describe.skipIf(!postgresUp)('examples/grafana: every SQL panel on real PostgreS
 
   it('every SQL panel runs and returns rows, with All and with one campaign selected', async () => {
     for (const p of sqlPanels) {
-      for (const vars of [{}, { campaign: ["spring"] }] as Record<string, string[]>[]) {
+      for (const vars of [{}, { campaign: ['spring'] }] as Record<string, string[]>[]) {
         for (const t of p.targets ?? []) {
           const sql = interpolate(t.rawSql!, { schema, prefix: 'bluetick_', ...all, ...vars }, range);
           const { rows } = await pool.query(sql);
