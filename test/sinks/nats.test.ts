@@ -120,6 +120,33 @@ describe.skipIf(!up)('natsSink on the real NATS JetStream at 127.0.0.1:4222', ()
     }
   });
 
+  it('backpressure: while JetStream does not answer, writes stay pending and the dispatcher stops taking events (overflow: block)', async () => {
+    const { name: streamName, prefix } = await stream();
+    const proxy = await tcpProxy(4222);
+    try {
+      const sink = natsSink({ servers: `127.0.0.1:${proxy.port}`, subjectPrefix: prefix, ackTimeoutMs: 20_000 });
+      const d = createDispatcher({ sinks: [sink], batchSize: 10, maxQueue: 20, overflow: 'block', flushIntervalMs: 1 });
+      d.enqueue(makeEvents(10, 'warm'));
+      await d.flush();
+      proxy.pause();
+      let enqueued = 0;
+      for (let i = 0; i < 200; i++) {
+        enqueued++;
+        if (!d.enqueue(makeEvents(1, `p${i}`))) break;
+      }
+      expect(enqueued).toBeLessThanOrEqual(31);
+      await new Promise((r) => setTimeout(r, 200));
+      expect(d.stats().sinks[`nats:${prefix}.>`]!.delivered).toBe(10); // no ack, no delivery
+      proxy.resume();
+      await d.waitForCapacity();
+      await d.close();
+      expect(d.stats().sinks[`nats:${prefix}.>`]).toMatchObject({ delivered: 10 + enqueued, dropped: 0 });
+      expect(await count(streamName)).toBe(10 + enqueued);
+    } finally {
+      await proxy.close();
+    }
+  });
+
   it("format: 'cloudevents': the structured CloudEvent, Content-Type application/cloudevents+json (NATS binding)", async () => {
     const { name, prefix } = await stream();
     const event = makeEvents(1)[0]!;

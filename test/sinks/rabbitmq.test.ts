@@ -192,6 +192,34 @@ describe.skipIf(!up)('rabbitmqSink on the real RabbitMQ at 127.0.0.1:5672', () =
     }
   });
 
+  it('backpressure: while the broker does not answer, writes stay pending and the dispatcher stops taking events (overflow: block)', async () => {
+    const { exchange, queues: q } = await topology({ all: '#' });
+    const proxy = await tcpProxy(5672);
+    try {
+      const name = `rabbitmq:${exchange}`;
+      const d = createDispatcher({ sinks: [rabbitmqSink({ url: `amqp://guest:guest@127.0.0.1:${proxy.port}`, exchange, assertExchange: false })], batchSize: 10, maxQueue: 20, overflow: 'block', flushIntervalMs: 1 });
+      d.enqueue(makeEvents(10, 'warm'));
+      await d.flush(); // connected and confirmed
+      proxy.pause();
+      let enqueued = 0;
+      for (let i = 0; i < 200; i++) {
+        enqueued++;
+        if (!d.enqueue(makeEvents(1, `p${i}`))) break;
+      }
+      expect(enqueued).toBeLessThanOrEqual(31); // 20 waiting + one batch of 10 in flight, then "stop"
+      await new Promise((r) => setTimeout(r, 200));
+      expect(d.stats().sinks[name]!.delivered).toBe(10); // nothing confirmed while the broker is silent
+      proxy.resume();
+      await d.waitForCapacity();
+      await d.close();
+      expect(d.stats().sinks[name]).toMatchObject({ delivered: 10 + enqueued, dropped: 0 });
+      expect((await channel.checkQueue(q.all!)).messageCount).toBe(10 + enqueued);
+      await drain(q.all!);
+    } finally {
+      await proxy.close();
+    }
+  });
+
   it("format: 'cloudevents': body the structured CloudEvent, content-type and cloudEvents_* headers per the AMQP binding", async () => {
     const { exchange, queues: q } = await topology({ all: '#' });
     const event = makeEvents(1)[0]!;

@@ -60,14 +60,15 @@ afterEach(async () => {
  * A local SQS endpoint; `stored` holds accepted messages (a FIFO queue keeps one per deduplication
  * id). `maxBytes` is the queue's limit: 256 KiB, or up to 1 MiB for a queue configured so.
  */
-async function fakeSqs(script: Script = () => ({ perEntry: () => undefined }), maxBytes: number = SQS_LIMITS.defaultBatchBytes) {
+async function fakeSqs(script: Script = () => ({ perEntry: () => undefined }), maxBytes: number = SQS_LIMITS.defaultBatchBytes, gate: { held?: Promise<void> } = {}) {
   const calls: Call[] = [];
   const stored: Entry[] = [];
   const seenDedupe = new Set<string>();
   const server: Server = createServer((req, res) => {
     const chunks: Buffer[] = [];
     req.on('data', (c: Buffer) => chunks.push(c));
-    req.on('end', () => {
+    req.on('end', async () => {
+      await gate.held; // a slow SQS: answers only once the test releases it
       const body = JSON.parse(Buffer.concat(chunks).toString('utf8')) as { QueueUrl: string; Entries: Entry[] };
       calls.push({ target: req.headers['x-amz-target'] as string | undefined, contentType: req.headers['content-type'], queueUrl: body.QueueUrl, entries: body.Entries });
       res.setHeader('content-type', 'application/x-amz-json-1.0');
@@ -211,6 +212,27 @@ describe('sqsSink with the real SQSClient against a local SQS JSON endpoint', ()
     expect(missing.calls).toHaveLength(1);
     expect(dlq.ids()).toEqual(['e:0', 'e:1', 'e:2']);
     expect(dlq.records[0]!.info.reason).toBe('non_retryable');
+  });
+
+  it('backpressure: while SQS does not answer, writes stay pending and the dispatcher stops taking events (overflow: block)', async () => {
+    let release!: () => void;
+    const gate: { held?: Promise<void> } = {};
+    const sqs = await fakeSqs(undefined, undefined, gate);
+    const d = createDispatcher({ sinks: [sqsSink({ client: sqs.client, queueUrl: sqs.queueUrl('q') })], batchSize: 10, maxQueue: 20, overflow: 'block', flushIntervalMs: 1 });
+    gate.held = new Promise<void>((r) => (release = r));
+    let enqueued = 0;
+    for (let i = 0; i < 200; i++) {
+      enqueued++;
+      if (!d.enqueue(makeEvents(1, `p${i}`))) break;
+    }
+    expect(enqueued).toBeLessThanOrEqual(31);
+    await new Promise((r) => setTimeout(r, 100));
+    expect(d.stats().sinks['sqs:q']!.delivered).toBe(0);
+    release();
+    await d.waitForCapacity();
+    await d.close();
+    expect(d.stats().sinks['sqs:q']).toMatchObject({ delivered: enqueued, dropped: 0 });
+    expect(sqs.stored).toHaveLength(enqueued);
   });
 
   it("format: 'cloudevents': each body is a structured CloudEvent", async () => {
