@@ -4,7 +4,7 @@
  * @packageDocumentation
  */
 import type { CanonicalEvent } from '../event/types.js';
-import type { CloudEvent, CloudEventsOptions } from './cloudevents.js';
+import type { CloudEvent, CloudEventsOptions, SinkFormat } from './cloudevents.js';
 import { PartialBatchError } from './errors.js';
 import { createFormatter } from './format.js';
 import type { Sink, WriteContext } from './types.js';
@@ -45,8 +45,15 @@ export function callbackSink(
   options: CallbackSinkOptions & { format: 'cloudevents' },
 ): Sink;
 export function callbackSink(
-  fn: ((batch: CanonicalEvent[], context: WriteContext) => void | Promise<void>) | ((batch: CloudEvent[], context: WriteContext) => void | Promise<void>),
-  options: CallbackSinkOptions & { format?: 'canonical' | 'cloudevents' } = {},
+  fn: (batch: Array<CanonicalEvent | CloudEvent>, context: WriteContext) => void | Promise<void>,
+  options: CallbackSinkOptions & { format?: SinkFormat },
+): Sink;
+export function callbackSink(
+  fn:
+    | ((batch: CanonicalEvent[], context: WriteContext) => void | Promise<void>)
+    | ((batch: CloudEvent[], context: WriteContext) => void | Promise<void>)
+    | ((batch: Array<CanonicalEvent | CloudEvent>, context: WriteContext) => void | Promise<void>),
+  options: CallbackSinkOptions & { format?: SinkFormat } = {},
 ): Sink {
   const formatter = createFormatter(options, 'callbackSink');
   const call = fn as (batch: unknown[], context: WriteContext) => void | Promise<void>;

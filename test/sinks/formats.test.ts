@@ -14,7 +14,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import type { CanonicalEvent } from '../../src/event/types.js';
 import { bullmqSink } from '../../src/sinks/bullmq.js';
 import { callbackSink } from '../../src/sinks/callback.js';
-import { toCloudEvent, type CloudEvent } from '../../src/sinks/cloudevents.js';
+import { toCloudEvent, type CloudEvent, type SinkFormat } from '../../src/sinks/cloudevents.js';
 import { createDispatcher } from '../../src/sinks/dispatcher.js';
 import { PartialBatchError } from '../../src/sinks/errors.js';
 import { firehoseSink } from '../../src/sinks/firehose.js';
@@ -66,6 +66,15 @@ describe("format: 'cloudevents' on the existing sinks", () => {
     expect(seen.map((b) => b.map((ce) => ce.id))).toEqual([['e:0', 'e:1', 'e:2'], ['e:1']]);
     expect(dlq.ids()).toEqual(['e:2']);
     expect(d.stats().sinks['callback']).toMatchObject({ delivered: 2, deadLettered: 1 });
+  });
+
+  it('callbackSink: a format chosen at run time is honoured', async () => {
+    for (const format of ['canonical', 'cloudevents'] as SinkFormat[]) {
+      const seen: Array<CanonicalEvent | CloudEvent> = [];
+      const events = makeEvents(1);
+      await callbackSink((batch) => void seen.push(...batch), { format }).write(events, { signal: new AbortController().signal, attempt: 1 });
+      expect('specversion' in seen[0]!).toBe(format === 'cloudevents');
+    }
   });
 
   it('callbackSink: a PartialBatchError built from the CloudEvents themselves is matched by id', async () => {
