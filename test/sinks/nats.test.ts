@@ -112,7 +112,7 @@ describe.skipIf(!up)('natsSink on the real NATS JetStream at 127.0.0.1:4222', ()
       setTimeout(() => proxy.cut(), 5);
       await d.close();
       expect(proxy.accepted()).toBeGreaterThanOrEqual(2);
-      expect(d.stats().sinks[`nats:${prefix}.>`]).toMatchObject({ delivered: 340, deadLettered: 0, discarded: 0 });
+      expect(d.stats().sinks[`nats:${prefix}.>`]).toMatchObject({ delivered: 340, deadLettered: 0 });
       // Re-sends after a lost ack carry the same Nats-Msg-Id: stored once.
       expect(await count(name)).toBe(340);
     } finally {
@@ -120,12 +120,12 @@ describe.skipIf(!up)('natsSink on the real NATS JetStream at 127.0.0.1:4222', ()
     }
   });
 
-  it('backpressure: while JetStream does not answer, writes stay pending and the dispatcher stops taking events (overflow: block)', async () => {
+  it('backpressure: while JetStream does not answer, writes stay pending and the dispatcher stops taking events', async () => {
     const { name: streamName, prefix } = await stream();
     const proxy = await tcpProxy(4222);
     try {
       const sink = natsSink({ servers: `127.0.0.1:${proxy.port}`, subjectPrefix: prefix, ackTimeoutMs: 20_000 });
-      const d = createDispatcher({ sinks: [sink], batchSize: 10, maxQueue: 20, overflow: 'block', flushIntervalMs: 1 });
+      const d = createDispatcher({ sinks: [sink], batchSize: 10, maxQueue: 20, flushIntervalMs: 1 });
       d.enqueue(makeEvents(10, 'warm'));
       await d.flush();
       proxy.pause();
@@ -140,7 +140,7 @@ describe.skipIf(!up)('natsSink on the real NATS JetStream at 127.0.0.1:4222', ()
       proxy.resume();
       await d.waitForCapacity();
       await d.close();
-      expect(d.stats().sinks[`nats:${prefix}.>`]).toMatchObject({ delivered: 10 + enqueued, dropped: 0 });
+      expect(d.stats().sinks[`nats:${prefix}.>`]).toMatchObject({ delivered: 10 + enqueued, deadLettered: 0, shed: 0 });
       expect(await count(streamName)).toBe(10 + enqueued);
     } finally {
       await proxy.close();

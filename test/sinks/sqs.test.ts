@@ -214,11 +214,11 @@ describe('sqsSink with the real SQSClient against a local SQS JSON endpoint', ()
     expect(dlq.records[0]!.info.reason).toBe('non_retryable');
   });
 
-  it('backpressure: while SQS does not answer, writes stay pending and the dispatcher stops taking events (overflow: block)', async () => {
+  it('backpressure: while SQS does not answer, writes stay pending and the dispatcher stops taking events', async () => {
     let release!: () => void;
     const gate: { held?: Promise<void> } = {};
     const sqs = await fakeSqs(undefined, undefined, gate);
-    const d = createDispatcher({ sinks: [sqsSink({ client: sqs.client, queueUrl: sqs.queueUrl('q') })], batchSize: 10, maxQueue: 20, overflow: 'block', flushIntervalMs: 1 });
+    const d = createDispatcher({ sinks: [sqsSink({ client: sqs.client, queueUrl: sqs.queueUrl('q') })], batchSize: 10, maxQueue: 20, flushIntervalMs: 1 });
     gate.held = new Promise<void>((r) => (release = r));
     let enqueued = 0;
     for (let i = 0; i < 200; i++) {
@@ -231,7 +231,7 @@ describe('sqsSink with the real SQSClient against a local SQS JSON endpoint', ()
     release();
     await d.waitForCapacity();
     await d.close();
-    expect(d.stats().sinks['sqs:q']).toMatchObject({ delivered: enqueued, dropped: 0 });
+    expect(d.stats().sinks['sqs:q']).toMatchObject({ delivered: enqueued, deadLettered: 0, shed: 0 });
     expect(sqs.stored).toHaveLength(enqueued);
   });
 
