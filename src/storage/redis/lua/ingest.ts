@@ -10,7 +10,13 @@
  *       consumer name × nC | (event JSON, merge index of the event or 0) × nE, only when nC > 0 |
  *       (observation JSON, index member, alias message id or '', stale rank, stale time) × nM
  * Reply: { now, claimed ('1'/'0' per event), first record sequence, (before, after) × nM }, where
- *        before is the stored JSON ('' none) and after the new JSON ('' unchanged or new).
+ *        before is the state's JSON before that merge ('' none: the observation created it) and
+ *        after its JSON after the merge ('' unchanged, or created).
+ *
+ * The script reads and joins everything first and writes only then (phase 1, phase 2): Redis does
+ * not undo the writes of a script that fails midway, so a corrupt state or a key of another type
+ * must fail the step before its first write. A key merged several times in one step is read
+ * once, joined in memory and written once.
  *
  * Outbox records (docs/redis.md): per consumer a sorted set of record ids scored by lease end
  * and a hash of payloads `[appendedAt, event, before?, after?]` (before/after only for the
@@ -35,6 +41,66 @@ local aName = 8
 local aEvent = aName + nC
 local aMerge = aEvent + (nC > 0 and 2 * nE or 0)
 
+-- Phase 1 reads, checks and joins; it writes nothing. Redis does not roll back a script that
+-- fails after writing, so everything that can fail (a corrupt state, a key of another type)
+-- fails here, and the step is applied whole or not at all.
+local function expectType(key, want)
+  local ty = redis.call('TYPE', key).ok
+  if ty ~= 'none' and ty ~= want then error('bluetick: ' .. key .. ' is a ' .. ty .. ', expected a ' .. want) end
+end
+for k = kStale + 1, kStale + STALE_MAX - STALE_MIN + 1 do expectType(KEYS[k], 'zset') end
+if nC > 0 then
+  expectType(KEYS[kSeq], 'string')
+  local seq = redis.call('GET', KEYS[kSeq])
+  if seq and not tonumber(seq) then error('bluetick: ' .. KEYS[kSeq] .. ' is not a number') end
+  expectType(KEYS[kConsumers], 'set')
+  for c = 1, nC do
+    expectType(KEYS[kOutbox + 2 * c - 1], 'zset')
+    expectType(KEYS[kOutbox + 2 * c], 'hash')
+  end
+end
+
+local reply = { t, '', 0 }
+-- per state key: raw = its JSON now, a = decoded (lazily), r0 = stale rank before the step
+local states, order = {}, {}
+local befores, afters = {}, {}
+for j = 1, nM do
+  local sk = KEYS[kMerge + 2 * j - 1]
+  local a0 = aMerge + 5 * (j - 1)
+  local obs = ARGV[a0 + 1]
+  local st = states[sk]
+  if not st then
+    local ix = KEYS[kMerge + 2 * j]
+    expectType(ix, 'set')
+    local raw = redis.call('GET', sk)
+    st = { raw = raw, ix = ix, member = ARGV[a0 + 2], r0 = 0, dirty = false }
+    if raw then
+      st.a = cjson.decode(raw)
+      st.r0 = staleRank(st.a)
+    end
+    states[sk] = st
+    order[#order + 1] = sk
+  end
+  local before = st.raw
+  befores[j] = before
+  if not before then
+    st.raw, st.dirty, st.obsRank, st.obsAt = obs, true, tonumber(ARGV[a0 + 4]), ARGV[a0 + 5]
+    reply[#reply + 1] = ''
+    reply[#reply + 1] = ''
+  else
+    if not st.a then st.a = cjson.decode(before) end
+    local after = ''
+    if join(st.a, cjson.decode(obs)) then
+      after = cjson.encode(st.a)
+      st.raw, st.dirty = after, true
+    end
+    reply[#reply + 1] = before
+    reply[#reply + 1] = after
+  end
+  afters[j] = st.raw
+end
+
+-- Phase 2 writes: claims, states with their indexes, aliases, then the outbox.
 local claimed, nClaimed = {}, 0
 for i = 1, nE do
   if redis.call('SET', KEYS[i], '1', 'PX', claimTtl, 'NX') then
@@ -44,48 +110,30 @@ for i = 1, nE do
     claimed[i] = '0'
   end
 end
+reply[2] = table.concat(claimed)
 
-local reply = { t, table.concat(claimed), 0 }
-local befores, afters = {}, {}
-for j = 1, nM do
-  local sk, ix = KEYS[kMerge + 2 * j - 1], KEYS[kMerge + 2 * j]
-  local a0 = aMerge + 5 * (j - 1)
-  local obs, member, alias = ARGV[a0 + 1], ARGV[a0 + 2], ARGV[a0 + 3]
-  local raw = redis.call('GET', sk)
-  local before, after = '', ''
-  if not raw then
-    redis.call('SET', sk, obs, 'PX', stateTtl)
-    local r = tonumber(ARGV[a0 + 4])
-    if r ~= 0 then redis.call('ZADD', KEYS[kStale + r - STALE_MIN + 1], ARGV[a0 + 5], sk) end
-    afters[j] = obs
-  else
-    before = raw
-    local a = cjson.decode(raw)
-    local r0 = staleRank(a)
-    if join(a, cjson.decode(obs)) then
-      after = cjson.encode(a)
-      redis.call('SET', sk, after, 'PX', stateTtl)
-      local r1 = staleRank(a)
-      if r0 ~= 0 and r0 ~= r1 then redis.call('ZREM', KEYS[kStale + r0 - STALE_MIN + 1], sk) end
-      if r1 ~= 0 then redis.call('ZADD', KEYS[kStale + r1 - STALE_MIN + 1], timeAt(a, r1), sk) end
-      afters[j] = after
-    else
-      redis.call('PEXPIRE', sk, stateTtl)
-      afters[j] = raw
-    end
+for _, sk in ipairs(order) do
+  local st = states[sk]
+  if st.dirty then redis.call('SET', sk, st.raw, 'PX', stateTtl) else redis.call('PEXPIRE', sk, stateTtl) end
+  redis.call('SADD', st.ix, st.member)
+  redis.call('PEXPIRE', st.ix, stateTtl)
+  local r1, at1 = st.obsRank, st.obsAt
+  if st.a then
+    r1 = staleRank(st.a)
+    if r1 ~= 0 then at1 = timeAt(st.a, r1) end
   end
-  befores[j] = raw
-  redis.call('SADD', ix, member)
-  redis.call('PEXPIRE', ix, stateTtl)
+  if st.r0 ~= 0 and st.r0 ~= r1 then redis.call('ZREM', KEYS[kStale + st.r0 - STALE_MIN + 1], sk) end
+  if r1 ~= 0 and st.dirty then redis.call('ZADD', KEYS[kStale + r1 - STALE_MIN + 1], at1, sk) end
+end
+if nM > 0 then
+  for k = kStale + 1, kStale + STALE_MAX - STALE_MIN + 1 do redis.call('PEXPIRE', k, stateTtl) end
+end
+for j = 1, nM do
+  local alias = ARGV[aMerge + 5 * (j - 1) + 3]
   if alias ~= '' then
     kAlias = kAlias + 1
     redis.call('SET', KEYS[kAlias], alias, 'PX', stateTtl)
   end
-  reply[#reply + 1] = before
-  reply[#reply + 1] = after
-end
-if nM > 0 then
-  for k = kStale + 1, kStale + STALE_MAX - STALE_MIN + 1 do redis.call('PEXPIRE', k, stateTtl) end
 end
 
 if nC > 0 and nClaimed > 0 then
