@@ -126,7 +126,7 @@ for _, sk in ipairs(order) do
   if r1 ~= 0 and st.dirty then redis.call('ZADD', KEYS[kStale + r1 - STALE_MIN + 1], at1, sk) end
 end
 if nM > 0 then
-  for k = kStale + 1, kStale + STALE_MAX - STALE_MIN + 1 do redis.call('PEXPIRE', k, stateTtl) end
+  for k = kStale + 1, kStale + STALE_MAX - STALE_MIN + 1 do redis.call('PEXPIRE', KEYS[k], stateTtl) end
 end
 for j = 1, nM do
   local alias = ARGV[aMerge + 5 * (j - 1) + 3]
