@@ -1,7 +1,7 @@
 /**
  * Redis down, cut mid-run, or black-holed, through a TCP proxy in front of the real server:
  * callers get typed StorageErrors quickly (never a hang), the store recovers when Redis returns,
- * and a step is applied entirely or not at all: state, message index, stale index, claims and
+ * and a step is applied entirely or not at all: states, stale index, claims and
  * outbox records always agree, and a step retried after a fault claims, merges and appends
  * exactly once in total.
  */
@@ -56,20 +56,21 @@ async function waitUntilUp(store: RedisStore, withinMs = 10_000): Promise<void> 
   }
 }
 
-/** Every state agrees with its message index entry and the stale index. */
+/** Every state sits in its message's hash under its own field, and in the right stale set. */
 async function checkIndexes(store: RedisStore): Promise<string[]> {
   const problems: string[] = [];
-  const stateKeys = (await keysUnder(direct, store.keys.prefix)).filter((k) => store.keys.isStateKey(k));
-  for (const key of stateKeys) {
-    const state = JSON.parse((await direct.get(key)) as string) as DeliveryState;
-    const { index, member, state: own } = store.keys.state(state);
-    if (own !== key) problems.push(`${key}: holds the state of ${own}`);
-    if ((await direct.sismember(index, member)) !== 1) problems.push(`${key}: not in its message index`);
-    const wanted = state.rank >= 1 && state.rank <= 4 && !hasFailure(state) ? state.rank : 0;
-    for (const r of [1, 2, 3, 4]) {
-      const score = await direct.zscore(store.keys.stale(r), key);
-      if (r === wanted && score !== String(atOfRank(state, r))) problems.push(`${key}: stale:${r} score ${score}, state ${atOfRank(state, r)}`);
-      if (r !== wanted && score !== null) problems.push(`${key}: wrongly in stale:${r}`);
+  const hashes = (await keysUnder(direct, store.keys.prefix)).filter((k) => store.keys.isMessageKey(k));
+  for (const hash of hashes) {
+    for (const [field, json] of Object.entries(await direct.hgetall(hash))) {
+      const state = JSON.parse(json) as DeliveryState;
+      const own = store.keys.state(state);
+      if (own.hash !== hash || own.field !== field) problems.push(`${hash} ${field}: holds the state of ${own.hash} ${own.field}`);
+      const wanted = state.rank >= 1 && state.rank <= 4 && !hasFailure(state) ? state.rank : 0;
+      for (const r of [1, 2, 3, 4]) {
+        const score = await direct.zscore(store.keys.stale(r), own.key);
+        if (r === wanted && score !== String(atOfRank(state, r))) problems.push(`${own.key}: stale:${r} score ${score}, state ${atOfRank(state, r)}`);
+        if (r !== wanted && score !== null) problems.push(`${own.key}: wrongly in stale:${r}`);
+      }
     }
   }
   return problems;

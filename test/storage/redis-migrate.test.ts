@@ -131,7 +131,7 @@ describe.skipIf(!up)('redisStore.migrate() from 0.1 (real Redis, the fixture 0.1
     expect(await client.get(`${prefix}version`)).toBe('2');
 
     // Every state key has the state TTL; the claims kept theirs.
-    for (const k of (await keysUnder(client, prefix)).filter((key) => key.includes('}:st:'))) expect(await client.pttl(k)).toBeGreaterThan(29 * 86_400_000);
+    for (const k of (await keysUnder(client, prefix)).filter((key) => key.endsWith('}:states'))) expect(await client.pttl(k)).toBeGreaterThan(29 * 86_400_000);
     expect(await client.pttl(`${prefix}c:wamid.IN1`)).toBeGreaterThan(0);
 
     // The stale index: found again, at the ranks the joined states now have.

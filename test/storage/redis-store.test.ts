@@ -55,7 +55,7 @@ describe.skipIf(!up)('redisStore (real Redis)', () => {
     await client.quit();
   });
 
-  it('writes the documented keys, each with a TTL (claims: the claim ttl; states, indexes, stale sets, aliases: stateTtlMs; outbox: outboxTtlMs), except the record counter', async () => {
+  it('writes the documented keys, each with a TTL (claims: the claim ttl; states, indexes, stale sets, aliases: stateTtlMs; outbox: outboxTtlMs), except the record counter and the consumer names', async () => {
     const p = `${prefix}ttl:`;
     const local = redisStore({ client, prefix: p, stateTtlMs: 3_600_000, outboxTtlMs: 7_200_000 });
     await local.ingest(mergeStep([trackedObservation({ provider: 'wasender', messageId: 'ttl-w', sentAt: 1_700_000_000_000, wasenderMsgId: '4242' })]));
@@ -74,10 +74,8 @@ describe.skipIf(!up)('redisStore (real Redis)', () => {
     const expected = [
       `${p}c:${sent.event.id}`,
       `${p}c:ttl-n`,
-      `${p}{ttl-w}:st:wasender:`,
-      `${p}{ttl-w}:ix`,
-      `${p}{ttl-m}:st:cloud:`,
-      `${p}{ttl-m}:ix`,
+      `${p}{ttl-w}:states`,
+      `${p}{ttl-m}:states`,
       `${p}stale:pending`,
       `${p}stale:sent`,
       `${p}alias:wasender:4242`,
@@ -96,8 +94,9 @@ describe.skipIf(!up)('redisStore (real Redis)', () => {
     expect(keys.sort()).toEqual(expected.sort());
     for (const k of keys) {
       const pttl = await client.pttl(k);
-      if (k === `${p}ob:seq`) {
-        expect(pttl).toBe(-1); // record ids must never repeat: the one key without a TTL
+      if (k === `${p}ob:seq` || k === `${p}ob:consumers`) {
+        // Record ids must never repeat; the consumer names are pruned by stats(). Two small keys.
+        expect([k, pttl]).toEqual([k, -1]);
         continue;
       }
       const want = k.includes(':c:') ? 8 * DAY : k.includes(':ob:') ? 7_200_000 : 3_600_000;
@@ -165,16 +164,20 @@ describe.skipIf(!up)('redisStore (real Redis)', () => {
     const good = observation('good', 'sent', 1_700_000_000);
     const bad = observation('bad', 'sent', 1_700_000_000);
     const step = stepOf([good, bad], { others: [notification('atomic-n')], consumers: ['sink'] });
-    const badKey = local.keys.state(bad.observation).state;
-    await client.set(badKey, '{not json');
+    const bad1 = local.keys.state(bad.observation);
+    await client.hset(bad1.hash, bad1.field, '{not json');
     const before = (await keysUnder(client, p)).sort();
     const err = await caught(local.ingest(step));
     expect(err).toBeInstanceOf(StorageError);
     expect((err as StorageError).code).toBe('script_failed');
     expect((await keysUnder(client, p)).sort()).toEqual(before); // nothing written: not even the claims
-    expect(await client.get(badKey)).toBe('{not json');
-    // A key of the wrong type is found before the first write too.
-    await client.del(badKey);
+    expect(await client.hgetall(bad1.hash)).toEqual({ [bad1.field]: '{not json' });
+    // A key of the wrong type is found before the first write too: a message hash, an outbox queue.
+    await client.del(bad1.hash);
+    await client.set(bad1.hash, 'not a hash');
+    expect(((await caught(local.ingest(step))) as StorageError).code).toBe('script_failed');
+    expect((await keysUnder(client, p)).sort()).toEqual([bad1.hash]);
+    await client.del(bad1.hash);
     await client.set(local.keys.outbox('sink').queue, 'not a zset');
     const err2 = await caught(local.ingest(step));
     expect((err2 as StorageError).code).toBe('script_failed');
@@ -192,8 +195,8 @@ describe.skipIf(!up)('redisStore (real Redis)', () => {
     await local.ingest(stepOf([m('s1', 'sent', 100), m('s1', 'delivered', 200), m('s2', 'sent', 100), m('s3', 'pending', 100), m('s4', 'played', 100)]));
     await local.ingest(stepOf([m('s2', 'failed', 150), m('s1', 'delivered', 190)]));
     expect(await client.zrange(local.keys.stale(2), 0, -1)).toEqual([]);
-    expect(await client.zrange(local.keys.stale(3), 0, -1, 'WITHSCORES')).toEqual([local.keys.state(m('s1', 'sent', 1).observation).state, '190000']);
-    expect(await client.zrange(local.keys.stale(1), 0, -1)).toEqual([local.keys.state(m('s3', 'sent', 1).observation).state]);
+    expect(await client.zrange(local.keys.stale(3), 0, -1, 'WITHSCORES')).toEqual(['cloud:s1:', '190000']);
+    expect(await client.zrange(local.keys.stale(1), 0, -1)).toEqual(['cloud:s3:']);
     expect(await client.zcard(local.keys.stale(4))).toBe(0);
     const stale = await local.findStale({ olderThan: 150_000, statuses: ['pending', 'delivered'] });
     expect(stale.map((s) => s.messageId)).toEqual(['s3']);
@@ -201,21 +204,25 @@ describe.skipIf(!up)('redisStore (real Redis)', () => {
     // The states expire (1 s); a sorted set keeps members until a search finds them gone.
     await client.pexpire(local.keys.stale(1), 60_000);
     await sleep(1_200);
-    await client.zadd(local.keys.stale(1), 1, `${p}{gone}:st:cloud:`);
+    await client.zadd(local.keys.stale(1), 1, 'cloud:gone:');
     expect(await local.findStale({ olderThan: 300_000, statuses: ['pending'] })).toEqual([]);
     expect(await client.zcard(local.keys.stale(1))).toBe(0);
   });
 
-  it('findByMessage filters by provider and drops index members whose state expired', async () => {
+  it('findByMessage reads the message’s hash: every participant, filtered by provider; the message expires whole', async () => {
     const p = `${prefix}bymsg:`;
-    const local = redisStore({ client, prefix: p });
-    const one = observation('g', 'read', 1, { participantId: 'p1' });
-    await local.ingest(stepOf([one, observation('g', 'sent', 1)]));
-    expect((await local.findByMessage({ messageId: 'g' })).length).toBe(2);
+    const local = redisStore({ client, prefix: p, stateTtlMs: 1_000 });
+    await local.ingest(stepOf([observation('g', 'read', 1, { participantId: 'p1' }), observation('g', 'sent', 1)]));
+    await sleep(600);
+    await local.ingest(stepOf([observation('g', 'read', 2, { participantId: 'p2' })])); // touches the whole message
+    expect((await local.findByMessage({ messageId: 'g' })).map((s) => s.participantId ?? '-').sort()).toEqual(['-', 'p1', 'p2']);
     expect((await local.findByMessage({ messageId: 'g', provider: 'wasender' })).length).toBe(0);
-    await client.del(local.keys.state(one.observation).state);
-    expect((await local.findByMessage({ messageId: 'g' })).map((s) => s.participantId)).toEqual([null]);
-    expect(await client.scard(local.keys.messageIndex('g'))).toBe(1);
+    expect(await client.hlen(local.keys.message('g'))).toBe(3);
+    await sleep(600);
+    expect((await local.findByMessage({ messageId: 'g' })).length).toBe(3); // 1.2 s after the first write
+    await sleep(600);
+    expect(await local.findByMessage({ messageId: 'g' })).toEqual([]);
+    expect(await local.get(observation('g', 'sent', 1).key)).toBeNull();
   });
 
   it('outbox: the listeners’ records keep their merge through a lease, other consumers’ carry the event only', async () => {
@@ -255,6 +262,12 @@ describe.skipIf(!up)('redisStore (real Redis)', () => {
     expect(await local.outbox.stats()).toEqual({ pending: { a: 1, b: 5 }, deadLetters: { a: 2 } });
     const back = await local.outbox.lease('a', 10, 60_000);
     expect(back.map((r) => [r.event.id, r.attempts])).toEqual([['dl-3', 0]]);
+    // A consumer with nothing left is dropped from the names stats() reads.
+    await local.outbox.ack('a', back.map((r) => r.id));
+    await local.outbox.replay({ consumer: 'a' });
+    await local.outbox.ack('a', (await local.outbox.lease('a', 10, 60_000)).map((r) => r.id));
+    expect((await local.outbox.stats()).pending.a).toBeUndefined();
+    expect(await client.smembers(local.keys.consumers)).toEqual(['b']);
   });
 
   it('scanStates: a cursor continues on another store instance; every state once', async () => {

@@ -57,12 +57,12 @@ export async function ingestStep(client: Redis, ctx: IngestContext, step: Ingest
     const { json, value } = encodeJson(m.observation);
     observations.push(value);
     const k = keys.state(value);
-    mergeKeys.push(k.state, k.index);
+    mergeKeys.push(k.hash);
     const alias = value.meta?.wasenderMsgId;
     const aliased = alias !== undefined && alias !== '' && alias !== value.messageId;
     if (aliased) aliasKeys.push(keys.alias(value.provider, alias));
     const rank = staleRankOf(value);
-    mergeArgs.push(json, k.member, aliased ? value.messageId : '', String(rank), String(rank === 0 ? 0 : atOfRank(value, rank)));
+    mergeArgs.push(json, k.field, k.key, aliased ? value.messageId : '', String(rank), String(rank === 0 ? 0 : atOfRank(value, rank)));
     if (m.event >= 0) eventMerge.set(m.event, j + 1);
   });
   const outboxKeys: string[] = [];

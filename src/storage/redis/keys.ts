@@ -3,9 +3,8 @@
  *
  * ```
  * <prefix>c:<eventId>                          claim: SET NX PX <claim ttl> (same as 0.1)
- * <prefix>{<messageId>}:st:<provider>:<party>  state: JSON, PX stateTtlMs (party: participant or empty)
- * <prefix>{<messageId>}:ix                     set of the message's `<provider>:<party>` members
- * <prefix>stale:<status>                       sorted set per progress status (pending … read): state key → time at that rank
+ * <prefix>{<messageId>}:states                 hash, one field per state of the message: `<provider>:<participant or empty>` → JSON; PX stateTtlMs
+ * <prefix>stale:<status>                       sorted set per progress status (pending … read): stateKey() → time at that rank
  * <prefix>alias:<provider>:<alias>             WASender numeric send id → message id, PX stateTtlMs
  * <prefix>ob:<consumer>:q | :p | :n            outbox of one consumer: lease zset, payload hash, lease-count hash
  * <prefix>ob:<consumer>:dz | :dp | :dm         its dead letters: zset by time, payload hash, reason hash
@@ -14,35 +13,36 @@
  * <prefix>version                              layout version, written by migrate() (no TTL)
  * ```
  *
- * The per-message keys keep the `{<messageId>}` hash tag of 0.1 (the message id escapes `%`,
- * `{` and `}` inside it), so a message's state and index always share a slot. The store does not
- * run on Redis Cluster (one ingest step spans many messages, see store.ts), but the tag costs
- * nothing and keeps a message's keys together on any future sharding.
+ * One hash per message holds all its states (the message itself and each group participant), so
+ * `findByMessage` is one HGETALL, no index set is needed, and a merge costs an HGET, an HSET and a
+ * PEXPIRE. A message untouched for `stateTtlMs` expires whole. The key keeps the `{<messageId>}`
+ * hash tag of 0.1 (the message id escapes `%`, `{` and `}` inside it); the store does not run on
+ * Redis Cluster (one ingest step spans many messages, see store.ts), but the tag costs nothing.
  */
 import { idPart, joinId } from '../../event/ids.js';
 import type { Provider } from '../../event/types.js';
 import { ConfigError } from '../../errors.js';
-import type { StateIdentity } from '../../state/key.js';
+import { stateKey, type StateIdentity } from '../../state/key.js';
 import { RANK, RANK_STATUS } from '../../state/state.js';
 
 /** The ranks the stale index covers: pending … read (a `played` message is done). */
 export const STALE_RANKS: readonly number[] = RANK_STATUS.map((_, rank) => rank).filter((r) => r >= RANK.pending && r <= RANK.read);
 
 /**
- * The keys of one state.
+ * Where one state lives.
  *
  * @example
  * ```ts
- * const { state, index, member }: StateKeys = store.keys.state({ provider: 'cloud', messageId: 'wamid.X' });
+ * const { hash, field }: StateKeys = store.keys.state({ provider: 'cloud', messageId: 'wamid.X' });
  * ```
  */
 export interface StateKeys {
-  /** The state's own key. */
-  state: string;
-  /** The message's index set. */
-  index: string;
-  /** The member naming this state in `index`: `<provider>:<participant or empty>`. */
-  member: string;
+  /** The message's hash. */
+  hash: string;
+  /** The state's field in it: `<provider>:<participant or empty>`. */
+  field: string;
+  /** `stateKey()` of the state: its member in the stale sets. */
+  key: string;
 }
 
 /**
@@ -81,10 +81,8 @@ export interface KeyLayout {
   readonly prefix: string;
   claim(eventId: string): string;
   state(id: StateIdentity): StateKeys;
-  /** Key of a state from its message id and its index member. */
-  stateOfMember(messageId: string, member: string): string;
-  /** Index key of a message id. */
-  messageIndex(messageId: string): string;
+  /** The hash holding every state of a message. */
+  message(messageId: string): string;
   /** The stale sorted set of a progress rank (1 pending … 4 read). */
   stale(rank: number): string;
   alias(provider: Provider, alias: string): string;
@@ -92,10 +90,10 @@ export interface KeyLayout {
   readonly consumers: string;
   readonly sequence: string;
   readonly version: string;
-  /** SCAN MATCH pattern of the state keys (filter the answers with {@link KeyLayout.isStateKey}). */
-  readonly statePattern: string;
-  /** True for a state key of this layout (a glob `*` may also match other keys). */
-  isStateKey(key: string): boolean;
+  /** SCAN MATCH pattern of the message hashes (filter the answers with {@link KeyLayout.isMessageKey}). */
+  readonly messagePattern: string;
+  /** True for a message hash of this layout (a glob `*` may also match other keys). */
+  isMessageKey(key: string): boolean;
 }
 
 /**
@@ -122,30 +120,25 @@ export function globEscape(text: string): string {
  * @example
  * ```ts
  * createKeyLayout('bluetick:').state({ provider: 'cloud', messageId: 'wamid.X', participantId: null });
- * // { state: 'bluetick:{wamid.X}:st:cloud:', index: 'bluetick:{wamid.X}:ix', member: 'cloud:' }
+ * // { hash: 'bluetick:{wamid.X}:states', field: 'cloud:', key: 'cloud:wamid.X:' }
  * ```
  */
 export function createKeyLayout(prefix: string): KeyLayout {
   if (typeof prefix !== 'string' || /[{}]/.test(prefix)) {
     throw new ConfigError('invalid_prefix', `redisStore(): the prefix must be a string without '{' or '}' (they would break the hash tag): ${String(prefix)}`);
   }
-  const base = (messageId: string) => `${prefix}{${hashTagOf(messageId)}}:`;
+  const message = (messageId: string) => `${prefix}{${hashTagOf(messageId)}}:states`;
   const staleNames = new Map(STALE_RANKS.map((r) => [r, `${prefix}stale:${RANK_STATUS[r]}`]));
-  const isStateKey = (key: string): boolean => {
+  const isMessageKey = (key: string): boolean => {
     if (!key.startsWith(`${prefix}{`)) return false;
     const close = key.indexOf('}', prefix.length + 1);
-    return close > 0 && key.startsWith(':st:', close + 1);
+    return close > 0 && key.length === close + 8 && key.endsWith(':states');
   };
   return {
     prefix,
     claim: (eventId) => `${prefix}c:${eventId}`,
-    state(id) {
-      const member = joinId([id.provider, id.participantId ?? null]);
-      const b = base(id.messageId);
-      return { state: `${b}st:${member}`, index: `${b}ix`, member };
-    },
-    stateOfMember: (messageId, member) => `${base(messageId)}st:${member}`,
-    messageIndex: (messageId) => `${base(messageId)}ix`,
+    state: (id) => ({ hash: message(id.messageId), field: joinId([id.provider, id.participantId ?? null]), key: stateKey(id) }),
+    message,
     stale(rank) {
       const key = staleNames.get(rank);
       if (key === undefined) throw new RangeError(`no stale index for rank ${rank}`);
@@ -159,7 +152,7 @@ export function createKeyLayout(prefix: string): KeyLayout {
     consumers: `${prefix}ob:consumers`,
     sequence: `${prefix}ob:seq`,
     version: `${prefix}version`,
-    statePattern: `${globEscape(prefix)}{*}:st:*`,
-    isStateKey,
+    messagePattern: `${globEscape(prefix)}{*}:states`,
+    isMessageKey,
   };
 }

@@ -22,7 +22,7 @@ import type { DeadLetterItem, DeadLetterRecord, DeadLetterReason, Outbox, Outbox
 import { sanitizeText } from '../sanitize.js';
 import { decodeState } from './codec.js';
 import type { KeyLayout, OutboxKeys } from './keys.js';
-import { ACK_LUA, DEAD_LETTER_LUA, DEAD_LIST_LUA, LEASE_LUA, RELEASE_LUA, REPLAY_LUA } from './lua/outbox.js';
+import { ACK_LUA, DEAD_LETTER_LUA, DEAD_LIST_LUA, LEASE_LUA, RELEASE_LUA, REPLAY_LUA, STATS_LUA } from './lua/outbox.js';
 import { luaScript, runScript, type LuaScript } from './script.js';
 
 const LEASE = luaScript('lease', LEASE_LUA);
@@ -31,9 +31,10 @@ const RELEASE = luaScript('release', RELEASE_LUA);
 const DEAD_LETTER = luaScript('deadLetter', DEAD_LETTER_LUA);
 const DEAD_LIST = luaScript('deadLetters', DEAD_LIST_LUA);
 const REPLAY = luaScript('replay', REPLAY_LUA);
+const STATS = luaScript('stats', STATS_LUA);
 
 /** Every outbox script, for tests and tools that preload or inspect them. */
-export const OUTBOX_SCRIPTS: readonly LuaScript[] = [LEASE, ACK, RELEASE, DEAD_LETTER, DEAD_LIST, REPLAY];
+export const OUTBOX_SCRIPTS: readonly LuaScript[] = [LEASE, ACK, RELEASE, DEAD_LETTER, DEAD_LIST, REPLAY, STATS];
 
 /** Runs `fn` on a ready client, bounded by the store's timeout, with errors mapped to StorageErrors. */
 export type RedisRunner = <T>(op: string, fn: (client: Redis) => Promise<T>, script?: boolean) => Promise<T>;
@@ -148,23 +149,25 @@ export function createRedisOutbox(ctx: RedisOutboxContext): Outbox {
       );
     },
     async stats(): Promise<OutboxStats> {
-      return run('outbox.stats', async (c) => {
-        const consumers = await consumersOf(c, undefined);
-        const pending: Record<string, number> = {};
-        const deadLetters: Record<string, number> = {};
-        if (consumers.length === 0) return { pending, deadLetters };
-        const pipe = c.pipeline();
-        for (const consumer of consumers) pipe.zcard(keys.outbox(consumer).queue).zcard(keys.outbox(consumer).dead);
-        const replies = (await pipe.exec()) ?? [];
-        consumers.forEach((consumer, i) => {
-          const [e1, p] = replies[2 * i] ?? [null, 0];
-          const [e2, d] = replies[2 * i + 1] ?? [null, 0];
-          if (e1 || e2) throw e1 ?? e2;
-          if ((p as number) > 0) pending[consumer] = p as number;
-          if ((d as number) > 0) deadLetters[consumer] = d as number;
-        });
-        return { pending, deadLetters };
-      });
+      return run(
+        'outbox.stats',
+        async (c) => {
+          const consumers = await consumersOf(c, undefined);
+          const pending: Record<string, number> = {};
+          const deadLetters: Record<string, number> = {};
+          if (consumers.length === 0) return { pending, deadLetters };
+          const keyList = [keys.consumers, ...consumers.flatMap((name) => [keys.outbox(name).queue, keys.outbox(name).dead])];
+          const counts = (await runScript(c, STATS, keyList, consumers)) as number[];
+          consumers.forEach((consumer, i) => {
+            const p = counts[2 * i] as number;
+            const d = counts[2 * i + 1] as number;
+            if (p > 0) pending[consumer] = p;
+            if (d > 0) deadLetters[consumer] = d;
+          });
+          return { pending, deadLetters };
+        },
+        true,
+      );
     },
   };
 }

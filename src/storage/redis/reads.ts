@@ -1,8 +1,8 @@
 /**
- * The Redis store's reads: `get`, `findByMessage` (the message's index set), `findStale` (the
- * stale sorted sets), `scanStates` (SCAN over the state keys) and `resolveAliases` (alias keys).
- * Index members whose state expired are removed by the read that meets them (a state's TTL can
- * end before its index's).
+ * The Redis store's reads: `get` (HGET), `findByMessage` (HGETALL of the message's hash),
+ * `findStale` (the stale sorted sets), `scanStates` (SCAN over the message hashes) and
+ * `resolveAliases` (alias keys). Stale members whose message expired are removed by the search
+ * that meets them (a sorted set outlives the states it names).
  */
 import type { Redis } from 'ioredis';
 import { parseStateKey } from '../../state/key.js';
@@ -21,16 +21,42 @@ const OPEN_SCANS = 8;
 
 type Reads = Pick<StateStore, 'get' | 'findByMessage' | 'findStale' | 'scanStates' | 'resolveAliases'>;
 
-async function readStates(c: Redis, keys: readonly string[]): Promise<Array<DeliveryState | null>> {
-  if (keys.length === 0) return [];
-  const values = await c.mget(...keys);
-  return values.map((v) => (v === null ? null : decodeState(v)));
+/** The states of `refs` (stateKey() strings), null where gone; one pipeline of HGETs. */
+async function readStates(c: Redis, keys: KeyLayout, refs: readonly string[]): Promise<Array<DeliveryState | null>> {
+  if (refs.length === 0) return [];
+  const pipe = c.pipeline();
+  for (const ref of refs) {
+    const id = parseStateKey(ref);
+    if (id === null) pipe.echo('');
+    else {
+      const k = keys.state(id);
+      pipe.hget(k.hash, k.field);
+    }
+  }
+  const replies = (await pipe.exec()) ?? [];
+  return replies.map(([err, v]) => {
+    if (err) throw err;
+    return typeof v === 'string' && v !== '' ? decodeState(v) : null;
+  });
+}
+
+/** Every state in these message hashes; one pipeline of HGETALLs. */
+async function readMessages(c: Redis, hashes: readonly string[]): Promise<DeliveryState[]> {
+  if (hashes.length === 0) return [];
+  const pipe = c.pipeline();
+  for (const h of hashes) pipe.hgetall(h);
+  const out: DeliveryState[] = [];
+  for (const [err, v] of (await pipe.exec()) ?? []) {
+    if (err) throw err;
+    for (const json of Object.values(v as Record<string, string>)) out.push(decodeState(json));
+  }
+  return out;
 }
 
 /** Creates the reads of a store. */
 export function createReads(run: RedisRunner, keys: KeyLayout): Reads {
   // SCAN may return a key twice (when the keyspace is resized between calls): each scan remembers
-  // the keys it returned, so every state comes once per scan. Kept for the scans of this instance.
+  // the message hashes it returned, so every state comes once per scan. Kept for this instance's scans.
   const scans = new Map<string, Set<string>>();
   let scanCount = 0;
 
@@ -43,7 +69,7 @@ export function createReads(run: RedisRunner, keys: KeyLayout): Reads {
       const zkey = keys.stale(rank);
       for (let offset = 0; out.length < limit; offset += PAGE) {
         const members = await c.zrangebyscore(zkey, '-inf', `(${query.olderThan}`, 'LIMIT', offset, PAGE);
-        const states = await readStates(c, members);
+        const states = await readStates(c, keys, members);
         states.forEach((s, i) => {
           if (s === null) gone.push([zkey, members[i] as string]);
           else if (out.length < limit && s.rank === rank && !hasFailure(s) && atOfRank(s, rank) < query.olderThan) out.push(s);
@@ -79,15 +105,15 @@ export function createReads(run: RedisRunner, keys: KeyLayout): Reads {
     }
     const found: string[] = [];
     do {
-      const [next, batch] = await c.scan(at, 'MATCH', keys.statePattern, 'COUNT', Math.max(limit, 10));
+      const [next, batch] = await c.scan(at, 'MATCH', keys.messagePattern, 'COUNT', Math.max(limit, 10));
       at = next;
       for (const key of batch) {
-        if (!keys.isStateKey(key) || seen.has(key)) continue;
+        if (!keys.isMessageKey(key) || seen.has(key)) continue;
         seen.add(key);
         found.push(key);
       }
     } while (at !== '0' && found.length < limit);
-    const states = (await readStates(c, found)).filter((s): s is DeliveryState => s !== null);
+    const states = await readMessages(c, found);
     if (at === '0') scans.delete(id);
     return { states, cursor: at === '0' ? null : `${id}:${at}` };
   }
@@ -97,22 +123,15 @@ export function createReads(run: RedisRunner, keys: KeyLayout): Reads {
       return run('get', async (c) => {
         const id = parseStateKey(sanitizeText(key));
         if (id === null) return null;
-        const v = await c.get(keys.state(id).state);
+        const k = keys.state(id);
+        const v = await c.hget(k.hash, k.field);
         return v === null ? null : decodeState(v);
       });
     },
     findByMessage(ref) {
       return run('findByMessage', async (c) => {
-        const messageId = sanitizeText(ref.messageId);
-        const index = keys.messageIndex(messageId);
-        const members = await c.smembers(index);
-        const states = await readStates(
-          c,
-          members.map((m) => keys.stateOfMember(messageId, m)),
-        );
-        const gone = members.filter((_, i) => states[i] === null);
-        if (gone.length > 0) await c.srem(index, ...gone);
-        return states.filter((s): s is DeliveryState => s !== null && (ref.provider === undefined || s.provider === ref.provider));
+        const states = await readMessages(c, [keys.message(sanitizeText(ref.messageId))]);
+        return states.filter((s) => ref.provider === undefined || s.provider === ref.provider);
       });
     },
     findStale(query) {

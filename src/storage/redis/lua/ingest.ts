@@ -1,14 +1,14 @@
 /**
- * The ingest step as ONE Lua script: the claims, the merges (the lattice join, with the message
- * index, the stale index and the alias index) and the outbox records of the claimed events. Redis
- * runs a script atomically, so a step is applied entirely or not at all, and concurrent steps from
- * any number of processes serialize. ingest.ts builds the call (layout below) and reads the reply.
+ * The ingest step as ONE Lua script: the claims, the merges (the lattice join, with the stale
+ * index and the alias index) and the outbox records of the claimed events. Redis runs a script
+ * atomically, so a step is applied entirely or not at all, and concurrent steps from any number of
+ * processes serialize. ingest.ts builds the call (layout below) and reads the reply.
  *
- * KEYS: claim × nE | (state, index) × nM | stale sets (pending … read) | sequence | consumers |
+ * KEYS: claim × nE | message hash × nM | stale sets (pending … read) | sequence | consumers |
  *       (queue, payloads) × nC | alias × (merges that declare one)
  * ARGV: nE nM nC claimTtlMs stateTtlMs leaseMs outboxTtlMs listenersConsumer(1-based, 0 none) |
  *       consumer name × nC | (event JSON, merge index of the event or 0) × nE, only when nC > 0 |
- *       (observation JSON, index member, alias message id or '', stale rank, stale time) × nM
+ *       (observation JSON, hash field, stateKey, alias message id or '', stale rank, stale time) × nM
  * Reply: { now, claimed ('1'/'0' per event), first record sequence, (before, after) × nM }, where
  *        before is the state's JSON before that merge ('' none: the observation created it) and
  *        after its JSON after the merge ('' unchanged, or created).
@@ -16,7 +16,7 @@
  * The script reads and joins everything first and writes only then (phase 1, phase 2): Redis does
  * not undo the writes of a script that fails midway, so a corrupt state or a key of another type
  * must fail the step before its first write. A key merged several times in one step is read
- * once, joined in memory and written once.
+ * once, joined in memory and written once; each message hash gets one PEXPIRE per step.
  *
  * Outbox records (docs/redis.md): per consumer a sorted set of record ids scored by lease end
  * and a hash of payloads `[appendedAt, event, before?, after?]` (before/after only for the
@@ -32,7 +32,7 @@ local listeners = tonumber(ARGV[8])
 local t = now()
 
 local kMerge = nE
-local kStale = kMerge + 2 * nM
+local kStale = kMerge + nM
 local kSeq = kStale + (STALE_MAX - STALE_MIN + 1) + 1
 local kConsumers = kSeq + 1
 local kOutbox = kConsumers
@@ -48,32 +48,30 @@ local function expectType(key, want)
   local ty = redis.call('TYPE', key).ok
   if ty ~= 'none' and ty ~= want then error('bluetick: ' .. key .. ' is a ' .. ty .. ', expected a ' .. want) end
 end
-for k = kStale + 1, kStale + STALE_MAX - STALE_MIN + 1 do expectType(KEYS[k], 'zset') end
+-- (Reads of a key of another type raise too: GET, HGET, SISMEMBER. Every check is one O(1) call.)
+local newConsumer = {}
 if nC > 0 then
-  expectType(KEYS[kSeq], 'string')
   local seq = redis.call('GET', KEYS[kSeq])
   if seq and not tonumber(seq) then error('bluetick: ' .. KEYS[kSeq] .. ' is not a number') end
-  expectType(KEYS[kConsumers], 'set')
   for c = 1, nC do
+    newConsumer[c] = redis.call('SISMEMBER', KEYS[kConsumers], ARGV[aName + c]) == 0
     expectType(KEYS[kOutbox + 2 * c - 1], 'zset')
     expectType(KEYS[kOutbox + 2 * c], 'hash')
   end
 end
 
 local reply = { t, '', 0 }
--- per state key: raw = its JSON now, a = decoded (lazily), r0 = stale rank before the step
+-- per state (by its stateKey): raw = its JSON now, a = decoded (lazily), r0 = stale rank before the step
 local states, order = {}, {}
 local befores, afters = {}, {}
 for j = 1, nM do
-  local sk = KEYS[kMerge + 2 * j - 1]
-  local a0 = aMerge + 5 * (j - 1)
-  local obs = ARGV[a0 + 1]
+  local a0 = aMerge + 6 * (j - 1)
+  local obs, sk = ARGV[a0 + 1], ARGV[a0 + 3]
   local st = states[sk]
   if not st then
-    local ix = KEYS[kMerge + 2 * j]
-    expectType(ix, 'set')
-    local raw = redis.call('GET', sk)
-    st = { raw = raw, ix = ix, member = ARGV[a0 + 2], r0 = 0, dirty = false }
+    local hk, field = KEYS[kMerge + j], ARGV[a0 + 2]
+    local raw = redis.call('HGET', hk, field)
+    st = { raw = raw, hk = hk, field = field, r0 = 0, dirty = false }
     if raw then
       st.a = cjson.decode(raw)
       st.r0 = staleRank(st.a)
@@ -84,7 +82,7 @@ for j = 1, nM do
   local before = st.raw
   befores[j] = before
   if not before then
-    st.raw, st.dirty, st.obsRank, st.obsAt = obs, true, tonumber(ARGV[a0 + 4]), ARGV[a0 + 5]
+    st.raw, st.dirty, st.obsRank, st.obsAt = obs, true, tonumber(ARGV[a0 + 5]), ARGV[a0 + 6]
     reply[#reply + 1] = ''
     reply[#reply + 1] = ''
   else
@@ -99,6 +97,27 @@ for j = 1, nM do
   end
   afters[j] = st.raw
 end
+-- The stale set each state leaves and joins; only those are checked, written and refreshed.
+local staleTouched = {}
+for _, sk in ipairs(order) do
+  local st = states[sk]
+  local r1, at1 = st.obsRank, st.obsAt
+  if st.a then
+    r1 = staleRank(st.a)
+    if r1 ~= 0 then at1 = timeAt(st.a, r1) end
+  end
+  st.r1, st.at1 = r1, at1
+  if st.r0 ~= 0 and st.r0 ~= r1 then staleTouched[st.r0] = true end
+  if r1 ~= 0 and st.dirty then staleTouched[r1] = true end
+end
+for r in pairs(staleTouched) do expectType(KEYS[kStale + r - STALE_MIN + 1], 'zset') end
+-- TTLs refreshed: the sets written, and the set of every state merged (its entry lives as long as it)
+local staleRefresh = {}
+for r in pairs(staleTouched) do staleRefresh[r] = true end
+for _, sk in ipairs(order) do
+  local r = states[sk].r1
+  if r ~= 0 then staleRefresh[r] = true end
+end
 
 -- Phase 2 writes: claims, states with their indexes, aliases, then the outbox.
 local claimed, nClaimed = {}, 0
@@ -112,24 +131,20 @@ for i = 1, nE do
 end
 reply[2] = table.concat(claimed)
 
+local expired = {}
 for _, sk in ipairs(order) do
   local st = states[sk]
-  if st.dirty then redis.call('SET', sk, st.raw, 'PX', stateTtl) else redis.call('PEXPIRE', sk, stateTtl) end
-  redis.call('SADD', st.ix, st.member)
-  redis.call('PEXPIRE', st.ix, stateTtl)
-  local r1, at1 = st.obsRank, st.obsAt
-  if st.a then
-    r1 = staleRank(st.a)
-    if r1 ~= 0 then at1 = timeAt(st.a, r1) end
+  if st.dirty then redis.call('HSET', st.hk, st.field, st.raw) end
+  if not expired[st.hk] then
+    expired[st.hk] = true
+    redis.call('PEXPIRE', st.hk, stateTtl)
   end
-  if st.r0 ~= 0 and st.r0 ~= r1 then redis.call('ZREM', KEYS[kStale + st.r0 - STALE_MIN + 1], sk) end
-  if r1 ~= 0 and st.dirty then redis.call('ZADD', KEYS[kStale + r1 - STALE_MIN + 1], at1, sk) end
+  if st.r0 ~= 0 and st.r0 ~= st.r1 then redis.call('ZREM', KEYS[kStale + st.r0 - STALE_MIN + 1], sk) end
+  if st.r1 ~= 0 and st.dirty then redis.call('ZADD', KEYS[kStale + st.r1 - STALE_MIN + 1], st.at1, sk) end
 end
-if nM > 0 then
-  for k = kStale + 1, kStale + STALE_MAX - STALE_MIN + 1 do redis.call('PEXPIRE', KEYS[k], stateTtl) end
-end
+for r in pairs(staleRefresh) do redis.call('PEXPIRE', KEYS[kStale + r - STALE_MIN + 1], stateTtl) end
 for j = 1, nM do
-  local alias = ARGV[aMerge + 5 * (j - 1) + 3]
+  local alias = ARGV[aMerge + 6 * (j - 1) + 4]
   if alias ~= '' then
     kAlias = kAlias + 1
     redis.call('SET', KEYS[kAlias], alias, 'PX', stateTtl)
@@ -167,9 +182,8 @@ if nC > 0 and nClaimed > 0 then
     callChunked('HSET', p, payloads[c])
     redis.call('PEXPIRE', q, outboxTtl)
     redis.call('PEXPIRE', p, outboxTtl)
-    redis.call('SADD', KEYS[kConsumers], ARGV[aName + c])
+    if newConsumer[c] then redis.call('SADD', KEYS[kConsumers], ARGV[aName + c]) end
   end
-  redis.call('PEXPIRE', KEYS[kConsumers], outboxTtl)
 end
 return reply
 `;

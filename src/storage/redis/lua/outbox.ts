@@ -7,6 +7,7 @@
  * - dead    KEYS q p n dz dp dm consumers  ARGV ttlMs max consumer (id, reason JSON)… → moved count
  * - list    KEYS dz dp dm        ARGV limit (-1: all)              → { (id, at, payload, reason)… }
  * - replay  KEYS q p n dz dp dm consumers  ARGV ttlMs consumer limit id… → { moved, seen }
+ * - stats   KEYS consumers (q dz)…          ARGV consumer…        → { pending, dead }… (drops names with neither)
  *
  * A record is available when its score (lease end, epoch ms of the server clock) is ≤ now; 0
  * means "available now" (released or replayed). The lease-count hash holds how many leases a
@@ -86,7 +87,6 @@ if moved > 0 then
   end
   for k = 4, 6 do redis.call('PEXPIRE', KEYS[k], ARGV[1]) end
   redis.call('SADD', KEYS[7], ARGV[3])
-  redis.call('PEXPIRE', KEYS[7], ARGV[1])
 end
 return moved
 `;
@@ -131,7 +131,18 @@ end
 if moved > 0 then
   for k = 1, 3 do redis.call('PEXPIRE', KEYS[k], ARGV[1]) end
   redis.call('SADD', KEYS[7], ARGV[2])
-  redis.call('PEXPIRE', KEYS[7], ARGV[1])
 end
 return { moved, #ids }
+`;
+
+export const STATS_LUA = `
+local out = {}
+for c = 1, #ARGV do
+  local pending = redis.call('ZCARD', KEYS[2 * c])
+  local dead = redis.call('ZCARD', KEYS[2 * c + 1])
+  if pending == 0 and dead == 0 then redis.call('SREM', KEYS[1], ARGV[c]) end
+  out[#out + 1] = pending
+  out[#out + 1] = dead
+end
+return out
 `;
