@@ -119,7 +119,7 @@ for _, sk in ipairs(order) do
   if r ~= 0 then staleRefresh[r] = true end
 end
 
--- Phase 2 writes: claims, states with their indexes, aliases, then the outbox.
+-- Phase 2 writes: claims, states (one PEXPIRE per message) and the stale index, aliases, the outbox.
 local claimed, nClaimed = {}, 0
 for i = 1, nE do
   if redis.call('SET', KEYS[i], '1', 'PX', claimTtl, 'NX') then
@@ -131,12 +131,12 @@ for i = 1, nE do
 end
 reply[2] = table.concat(claimed)
 
-local expired = {}
+local touched = {}
 for _, sk in ipairs(order) do
   local st = states[sk]
   if st.dirty then redis.call('HSET', st.hk, st.field, st.raw) end
-  if not expired[st.hk] then
-    expired[st.hk] = true
+  if not touched[st.hk] then
+    touched[st.hk] = true
     redis.call('PEXPIRE', st.hk, stateTtl)
   end
   if st.r0 ~= 0 and st.r0 ~= st.r1 then redis.call('ZREM', KEYS[kStale + st.r0 - STALE_MIN + 1], sk) end
