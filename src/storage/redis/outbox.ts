@@ -63,10 +63,12 @@ function recordOf(id: string, consumer: string, attempts: number, payload: strin
   return record;
 }
 
-function q(k: OutboxKeys): string[] {
+/** The keys of a consumer's undelivered records (lease, ack). */
+function live(k: OutboxKeys): string[] {
   return [k.queue, k.payloads, k.leases];
 }
 
+/** Every key of a consumer plus the consumer names (dead letters, replay). */
 function all(k: OutboxKeys, consumers: string): string[] {
   return [k.queue, k.payloads, k.leases, k.dead, k.deadPayloads, k.deadReasons, consumers];
 }
@@ -84,14 +86,14 @@ export function createRedisOutbox(ctx: RedisOutboxContext): Outbox {
     async lease(consumer, limit, leaseMs) {
       const n = Math.floor(limit);
       if (!(n >= 1)) return [];
-      const reply = (await run('outbox.lease', (c) => runScript(c, LEASE, q(keys.outbox(consumer)), [n, Math.max(1, Math.ceil(leaseMs)), ttl]), true)) as Array<string | number>;
+      const reply = (await run('outbox.lease', (c) => runScript(c, LEASE, live(keys.outbox(consumer)), [n, Math.max(1, Math.ceil(leaseMs)), ttl]), true)) as Array<string | number>;
       const out: OutboxRecord[] = [];
       for (let i = 1; i + 2 < reply.length; i += 3) out.push(recordOf(String(reply[i]), consumer, Number(reply[i + 1]), String(reply[i + 2])));
       return out;
     },
     async ack(consumer, ids) {
       if (ids.length === 0) return;
-      await run('outbox.ack', (c) => runScript(c, ACK, q(keys.outbox(consumer)), ids), true);
+      await run('outbox.ack', (c) => runScript(c, ACK, live(keys.outbox(consumer)), ids), true);
     },
     async release(consumer, ids) {
       if (ids.length === 0) return;
