@@ -81,12 +81,23 @@ export function poolDriver(pool: PgPoolLike, owned: boolean): SqlDriver {
 }
 
 /**
- * A driver over one `pg.Client`. Statements queue on the single connection; the store's only
- * transaction (the migration) runs before any other statement, so nothing interleaves with it.
+ * A driver over one `pg.Client`. A client runs one query at a time (pg 9 drops its implicit
+ * queue), so statements queue here; a transaction (the migration) holds the queue until it ends,
+ * so nothing interleaves with it.
  */
 export function clientDriver(client: PgClientLike): SqlDriver {
-  const query = pgQuery(client);
-  return { query, transaction: (fn) => inTransaction(query, fn), end: async () => undefined };
+  const direct = pgQuery(client);
+  let tail: Promise<unknown> = Promise.resolve();
+  const enqueue = <T>(task: () => Promise<T>): Promise<T> => {
+    const run = tail.then(task, task);
+    tail = run.catch(() => undefined);
+    return run;
+  };
+  return {
+    query: (text, params) => enqueue(() => direct(text, params)),
+    transaction: (fn) => enqueue(() => inTransaction(direct, fn)),
+    end: async () => undefined,
+  };
 }
 
 /** A driver over PGlite (in-process PostgreSQL); its `transaction` holds PGlite's own lock. */
