@@ -104,11 +104,26 @@ describe.skipIf(!available)('postgresStore: migration', () => {
     expect(results.filter((r) => r.from === 0).length).toBe(1);
     expect(results.every((r) => r.to === SCHEMA_VERSION)).toBe(true);
     expect((await stores[0]!.migrate()).from).toBe(SCHEMA_VERSION); // idempotent
-    const version = await adminQuery(`SELECT component, version FROM "${schema}"."bluetick_schema_version" ORDER BY 1`);
+    const version = await adminQuery(`SELECT component, version FROM "${schema}"."bluetick_schema_version" WHERE component <> 'functions' ORDER BY 1`);
     expect(version.rows).toEqual([
       { component: 'analytics', version: 2 },
       { component: 'store', version: SCHEMA_VERSION },
     ]);
+  });
+
+  it('functions follow the code: a schema whose functions differ from this version\'s gets them re-created', async () => {
+    const schema = fresh('fns');
+    const s = store({ schema });
+    await s.ready();
+    await adminQuery(`CREATE OR REPLACE FUNCTION "${schema}"."bluetick_merge_meta"(a jsonb, b jsonb) RETURNS jsonb LANGUAGE sql AS $$ SELECT '{"broken": true}'::jsonb $$`);
+    await adminQuery(`UPDATE "${schema}"."bluetick_schema_version" SET version = 1 WHERE component = 'functions'`);
+    const t = trackedObservation({ provider: 'cloud', messageId: 'fns', sentAt: 1, campaign: 'a' });
+    const u = trackedObservation({ provider: 'cloud', messageId: 'fns', sentAt: 1, campaign: 'b' });
+    const step = (o: DeliveryState) => ({ events: [], merges: [{ key: stateKey(o), observation: o, event: -1 }], claimTtlMs: 1000, outbox: { consumers: [], leaseMs: 1000 } });
+    const again = store({ schema });
+    expect(await again.migrate()).toEqual({ from: SCHEMA_VERSION, to: SCHEMA_VERSION });
+    await again.ingest(step(t));
+    expect((await again.ingest(step(u))).merged[0]?.after.meta).toEqual({ campaign: 'b' });
   });
 
   it('with migrate: false nothing is created until migrate() is called; ready() then only pings', async () => {

@@ -63,39 +63,48 @@ export const columnList = (alias = ''): string => COLUMNS.map((c) => (alias ? `$
 export const recordsetDefinition = (): string => COLUMNS.map((c) => `"${c.field}" ${c.type}`).join(', ');
 
 const num = (v: unknown): number => (typeof v === 'number' ? v : Number(v)); // pg returns int8 as a string, PGlite as bigint
-const nullable =
-  (decode: (v: unknown) => unknown) =>
-  (v: unknown): unknown =>
-    v === null || v === undefined ? null : decode(v);
+const str = (v: unknown): string => String(v);
+const strOrNull = (v: unknown): string | null => (v === null || v === undefined ? null : String(v));
+const json = <T>(v: unknown): T | null => (v === null || v === undefined ? null : (v as T)); // both drivers hand back parsed JSON
+const texts = (v: unknown): string[] | null => (Array.isArray(v) ? v.map(String) : null);
 
-/** How each column kind's value is read back, from a native row value or a JSON array element. */
-function decoderOf(c: Column): (v: unknown) => unknown {
-  switch (c.type) {
-    case 'smallint':
-    case 'bigint':
-      return num;
-    case 'boolean':
-      return (v) => v === true;
-    case 'text':
-      return c.nullable ? nullable(String) : String;
-    case 'text[]':
-      return (v) => (Array.isArray(v) ? v.map(String) : null);
-    default:
-      return nullable((v) => v); // jsonb: both drivers hand back parsed JSON
-  }
-}
-
-const DECODERS = COLUMNS.map((c) => [c.field, decoderOf(c)] as const);
+/** Where each field sits in a row, from the column list (never typed by hand). */
+const AT = Object.fromEntries(COLUMNS.map((c, i) => [c.field, i])) as Record<keyof DeliveryState, number>;
+if (Object.keys(AT).length !== COLUMNS.length) throw new Error('columns.ts: a field has two columns');
 
 /**
- * Decodes the {@link COLUMNS} values starting at `row[offset]` (a result row, or a `prev` /
- * `after` JSON array) into a state, walking the column list: every field `merge` produces.
+ * Decodes the {@link COLUMNS} values starting at `row[offset]` (a result row, or a `prev` JSON
+ * array) into a state with every field `merge` produces. Each field is read at the position the
+ * column list gives it; the object literal (rather than a loop of computed-key stores, which V8
+ * cannot cache: measured 8 µs a state, against well under 1 µs for this form) keeps the decode
+ * off the profile, and its type makes a new `DeliveryState` field a compile error here until it
+ * is decoded.
  */
 export function decodeState(row: readonly unknown[], offset = 0): DeliveryState {
-  const out: Record<string, unknown> = {};
-  for (let i = 0; i < DECODERS.length; i++) {
-    const [field, decode] = DECODERS[i] as (typeof DECODERS)[number];
-    out[field] = decode(row[offset + i]);
-  }
-  return out as unknown as DeliveryState;
+  const v = (field: keyof DeliveryState): unknown => row[offset + AT[field]];
+  return {
+    provider: str(v('provider')) as DeliveryState['provider'],
+    messageId: str(v('messageId')),
+    participantId: strOrNull(v('participantId')),
+    accountId: strOrNull(v('accountId')),
+    recipientId: strOrNull(v('recipientId')),
+    rank: num(v('rank')),
+    pendingAt: num(v('pendingAt')),
+    sentAt: num(v('sentAt')),
+    deliveredAt: num(v('deliveredAt')),
+    readAt: num(v('readAt')),
+    playedAt: num(v('playedAt')),
+    failedAt: num(v('failedAt')),
+    deletedAt: num(v('deletedAt')),
+    warningAt: num(v('warningAt')),
+    estimated: num(v('estimated')),
+    errors: json(v('errors')),
+    billingRank: num(v('billingRank')),
+    pricing: json(v('pricing')),
+    conversation: json(v('conversation')),
+    bizOpaqueCallbackData: strOrNull(v('bizOpaqueCallbackData')),
+    annotations: texts(v('annotations')),
+    tracked: v('tracked') === true,
+    meta: json(v('meta')),
+  };
 }

@@ -29,15 +29,7 @@ import { COLUMNS, recordsetDefinition } from './columns.js';
 import { joinAssignments, stateArray } from './join.js';
 import type { Names } from './names.js';
 
-/** Which parts a step has (a statement text per combination, built once). */
-export interface StepShape {
-  claims: boolean;
-  merges: boolean;
-  interactions: boolean;
-  outbox: boolean;
-}
-
-/** Result row kinds of the ingest statement (first column). */
+/** Result row kinds of the ingest function (first column). */
 export const ROW = { claimed: 1, merged: 2, record: 3 } as const;
 
 const INTERACTION_COLUMNS: ReadonlyArray<[column: string, field: string, type: string]> = [
@@ -54,77 +46,96 @@ const INTERACTION_COLUMNS: ReadonlyArray<[column: string, field: string, type: s
 ];
 
 /** The INSERT of interaction records from `$n` (a JSON array of InteractionRecord). */
-export function interactionInsert(n: Names, param: string, after = ''): string {
+export function interactionInsert(n: Names, param: string, after = '', json: 'json' | 'jsonb' = 'jsonb'): string {
   return `INSERT INTO ${n.interactions} (${INTERACTION_COLUMNS.map((c) => c[0]).join(', ')})
   SELECT ${INTERACTION_COLUMNS.map((c) => `r."${c[1]}"`).join(', ')}
-  FROM jsonb_to_recordset(${param}::jsonb) AS r(${INTERACTION_COLUMNS.map((c) => `"${c[1]}" ${c[2]}`).join(', ')})${after}
+  FROM ${json}_to_recordset(${param}::${json}) AS r(${INTERACTION_COLUMNS.map((c) => `"${c[1]}" ${c[2]}`).join(', ')})${after}
   ON CONFLICT (id) DO NOTHING`;
 }
 
-/**
- * Builds the statement for a shape. Parameters, in order, present only with their part:
- * claims `(ttlMs float8, ids text[])`; merges `(keys text[], states jsonb)`; interactions
- * `(records jsonb)`; outbox `(events jsonb, consumers text[], keepsMerge bool[], leaseMs float8,
- * appendedAt bigint)`. Rows: `(kind, text, jsonb, jsonb)`, see {@link ROW}.
- */
-export function ingestStatement(n: Names, shape: StepShape): string {
-  let p = 0;
-  const param = () => `$${++p}`;
-  const ctes: string[] = [];
-  const selects: string[] = [];
-  let previous: string | null = null;
-  const afterPrevious = (where: 'WHERE' | 'AND') => (previous === null ? '' : `\n  ${where} (SELECT count(*) FROM ${previous}) >= 0`);
+/** The ingest function's parameters, in order (see {@link ingestFunction}). */
+export const INGEST_PARAMS = [
+  ['ttl_ms', 'float8'],
+  ['ids', 'text[]'],
+  ['keys', 'text[]'],
+  ['states', 'JSON'],
+  ['interactions', 'JSON'],
+  ['event_ids', 'text[]'],
+  ['event_keys', 'text[]'],
+  ['events', 'JSON'],
+  ['changes', 'JSON'],
+  ['consumers', 'text[]'],
+  ['keeps', 'boolean[]'],
+  ['lease_ms', 'float8'],
+  ['appended_at', 'bigint'],
+] as const;
 
-  if (shape.claims) {
-    const ttl = param();
-    const ids = param();
-    ctes.push(`c AS (
+/**
+ * The ingest step as a plpgsql function around ONE statement: PL/pgSQL prepares its statements
+ * once per connection, so a step pays no parse, analysis or planning of this long statement
+ * (measured: a single-event step went from ~4.4 to ~1.0 ms of server round trip), and a call is
+ * still one statement (PgBouncer-safe). Absent parts are empty arrays. Parameters: see
+ * {@link INGEST_PARAMS}; `states` is a JSON array of the merge groups' joined observations
+ * (aligned with `keys`), `events` the claimed-to-be events (first occurrences, aligned with
+ * `event_ids` and `event_keys`), `changes` for each event null or `{p?, o}` (sent only when a
+ * consumer keeps merges). Rows: `(kind, text, prev)`, see {@link ROW}.
+ */
+export function ingestFunction(n: Names): string {
+  // json, not jsonb: the arrays are read once, and the events are stored as the text they are
+  // (measured: -15% on a 500-observation step against jsonb parameters and columns).
+  const json = 'json';
+  const $ = (name: (typeof INGEST_PARAMS)[number][0]) => `$${INGEST_PARAMS.findIndex((p) => p[0] === name) + 1}`;
+  const names = COLUMNS.map((c) => c.name);
+  const fields = COLUMNS.map((c) => `"${c.field}"`).join(', ');
+  const statement = `WITH c AS (
   INSERT INTO ${n.claims} AS c (id, expires_at)
-  SELECT id, now() + ${ttl}::float8 * interval '1 millisecond' FROM unnest(${ids}::text[]) AS u(id)
+  SELECT id, now() + ${$('ttl_ms')} * interval '1 millisecond' FROM unnest(${$('ids')}) AS u(id)
   ON CONFLICT (id) DO UPDATE SET expires_at = excluded.expires_at WHERE c.expires_at <= now()
-  RETURNING c.id)`);
-    selects.push(`SELECT ${ROW.claimed}, id, NULL::jsonb, NULL::jsonb FROM c`);
-    previous = 'c';
-  }
-  if (shape.merges) {
-    const keys = param();
-    const states = param();
-    const names = COLUMNS.map((c) => c.name);
-    ctes.push(`m AS (
+  RETURNING c.id),
+m AS (
   INSERT INTO ${n.states} AS t (key, ${names.join(', ')})
   SELECT s.key, ${COLUMNS.map((c) => `s."${c.field}"`).join(', ')}
-  FROM ROWS FROM (unnest(${keys}::text[]), jsonb_to_recordset(${states}::jsonb) AS (${recordsetDefinition()})) AS s(key, ${COLUMNS.map((c) => `"${c.field}"`).join(', ')})${afterPrevious('WHERE')}
+  FROM ROWS FROM (unnest(${$('keys')}), ${json}_to_recordset(${$('states')}) AS (${recordsetDefinition()})) AS s(key, ${fields})
+  WHERE (SELECT count(*) FROM c) >= 0
   ON CONFLICT (key) DO UPDATE SET
     ${[...joinAssignments(n), `prev = ${stateArray('t')}`, 'updated_at = now()'].join(',\n    ')}
-  RETURNING t.key, t.prev, ${stateArray('t')} AS after)`);
-    selects.push(`SELECT ${ROW.merged}, key, prev, after FROM m`);
-    previous = 'm';
-  }
-  if (shape.interactions) {
-    ctes.push(`i AS (
-  ${interactionInsert(n, param(), afterPrevious('WHERE'))})`);
-  }
-  // Records are for claimed events only: no claims, no records.
-  if (shape.outbox && shape.claims) {
-    const events = param();
-    const consumers = param();
-    const keeps = param();
-    const lease = param();
-    const appended = param();
-    const withMerge = shape.merges ? `LEFT JOIN m ON m.key = e.v->>'k'` : '';
-    const base = shape.merges ? 'm.prev' : 'NULL::jsonb';
-    ctes.push(`o AS (
+  RETURNING t.key, t.prev),
+i AS (
+  ${interactionInsert(n, $('interactions'), '\n  WHERE (SELECT count(*) FROM m) >= 0', json)}),
+o AS (
   INSERT INTO ${n.outbox} (consumer, event, base, prior, obs, leases, lease_until, appended_at)
-  SELECT k.consumer, e.v->'e', CASE WHEN k.keep AND e.v ? 'o' THEN ${base} END, CASE WHEN k.keep THEN e.v->'p' END, CASE WHEN k.keep THEN e.v->'o' END,
-    1, now() + ${lease}::float8 * interval '1 millisecond', ${appended}::bigint
-  FROM jsonb_array_elements(${events}::jsonb) WITH ORDINALITY AS e(v, n)
-  JOIN c ON c.id = e.v->>'i'
-  CROSS JOIN unnest(${consumers}::text[], ${keeps}::boolean[]) WITH ORDINALITY AS k(consumer, keep, kn)
-  ${withMerge}
+  SELECT k.consumer, e.ev, CASE WHEN k.keep AND (e.ch->'o') IS NOT NULL THEN m.prev END, CASE WHEN k.keep THEN e.ch->'p' END, CASE WHEN k.keep THEN e.ch->'o' END,
+    1, now() + ${$('lease_ms')} * interval '1 millisecond', ${$('appended_at')}
+  FROM ROWS FROM (unnest(${$('event_ids')}), unnest(${$('event_keys')}), ${json}_array_elements(${$('events')}), ${json}_array_elements(${$('changes')})) WITH ORDINALITY AS e(id, key, ev, ch, n)
+  JOIN c ON c.id = e.id
+  CROSS JOIN unnest(${$('consumers')}, ${$('keeps')}) WITH ORDINALITY AS k(consumer, keep, kn)
+  LEFT JOIN m ON m.key = e.key
   ORDER BY e.n, k.kn
-  RETURNING id)`);
-    selects.push(`SELECT ${ROW.record}, id::text, NULL::jsonb, NULL::jsonb FROM o`);
-  }
-  if (selects.length === 0) return 'SELECT 1 WHERE false';
-  return `WITH ${ctes.join(',\n')}\n${selects.join('\nUNION ALL ')}`;
+  RETURNING id)
+SELECT ${ROW.claimed}, id, NULL::jsonb FROM c
+UNION ALL SELECT ${ROW.merged}, key, prev FROM m
+UNION ALL SELECT ${ROW.record}, id::text, NULL::jsonb FROM o`;
+  const args = INGEST_PARAMS.map(([name, type]) => `${name} ${type === 'JSON' ? json : type}`).join(', ');
+  return `CREATE FUNCTION ${n.fn('ingest')}(${args})
+RETURNS TABLE (r_kind int, r_text text, r_prev jsonb) LANGUAGE plpgsql AS $fn$
+BEGIN
+  RETURN QUERY ${statement};
+END $fn$`;
 }
+
+/**
+ * Drops every version of the ingest function (a new version may change its signature or result
+ * type, which `CREATE OR REPLACE` cannot), before {@link ingestFunction} creates it again.
+ */
+export function dropIngestFunction(n: Names): string {
+  const literal = (s: string) => `'${s.replace(/'/g, "''")}'`;
+  return `DO $drop$ DECLARE f regprocedure; BEGIN
+  FOR f IN SELECT p.oid::regprocedure FROM pg_proc p JOIN pg_namespace s ON s.oid = p.pronamespace
+    WHERE s.nspname = ${literal(n.schemaName)} AND p.proname = ${literal(`${n.prefix}ingest`)} LOOP
+    EXECUTE 'DROP FUNCTION ' || f;
+  END LOOP;
+END $drop$`;
+}
+
+/** The call of the ingest function. */
+export const ingestCall = (n: Names): string => `SELECT * FROM ${n.fn('ingest')}(${INGEST_PARAMS.map((_, i) => `$${i + 1}`).join(', ')})`;

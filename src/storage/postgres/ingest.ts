@@ -21,7 +21,7 @@ import { LISTENERS_CONSUMER, type OutboxRecord } from '../outbox.js';
 import { sanitizeText, sanitizeValue } from '../sanitize.js';
 import type { IngestResult, IngestStep, MergeItem, MergeResult } from '../state-store.js';
 import { decodeState } from './columns.js';
-import { ROW, type StepShape } from './ingest-sql.js';
+import { ROW } from './ingest-sql.js';
 
 /** The observations of one key within a step. */
 export interface KeyGroup {
@@ -56,25 +56,27 @@ export function groupByKey(items: readonly MergeItem[], priors: (DeliveryState |
 
 /**
  * Writes each item's result into `out`: the first item's before is the database's before, each
- * next item's before is the previous item's after. The last after is the database's after
- * (equal to the fold by associativity; taking the stored value keeps the store authoritative).
+ * next item's before is the previous item's after, each after the join of its before and its
+ * observation. The database returns only the before: the last after equals what it stored (the
+ * SQL join equals `merge()`, held by test/storage/postgres-merge-sql.test.ts, and the join is
+ * associative), so neither the server builds it nor the client decodes it again.
  */
-export function unfold(group: KeyGroup, items: readonly MergeItem[], before: DeliveryState | null, after: DeliveryState, out: MergeResult[]): void {
+export function unfold(group: KeyGroup, items: readonly MergeItem[], before: DeliveryState | null, out: MergeResult[]): void {
   let state = before;
-  const last = group.items.length - 1;
-  group.items.forEach((index, k) => {
+  for (const index of group.items) {
     const obs = (items[index] as MergeItem).observation;
-    let next = state === null ? obs : merge(state, obs);
-    // merge returns `state` itself when nothing changed: keep that identity, else hand out the stored value.
-    if (k === last && next !== state) next = after;
+    const next = state === null ? obs : merge(state, obs);
     out[index] = { before: state, after: next };
     state = next;
-  });
+  }
 }
 
-/** A planned step: the statement's shape and parameters, and what reading its rows needs. */
+/** A planned step: the ingest function's parameters, and what reading its rows needs. */
 export interface StepPlan {
-  shape: StepShape;
+  /** Nothing to send (no events, no merges): the result is known without a round trip. */
+  empty: boolean;
+  /** Whether outbox records were asked for (claimed events × consumers). */
+  records: boolean;
   params: unknown[];
   events: readonly CanonicalEvent[];
   items: readonly MergeItem[];
@@ -113,8 +115,6 @@ function plan(step: IngestStep, now: number, check: boolean): StepPlan | null {
   const events = step.events;
   const items = step.merges;
   const consumers = step.outbox.consumers;
-  const params: unknown[] = [];
-  const shape: StepShape = { claims: events.length > 0, merges: items.length > 0, interactions: false, outbox: false };
 
   const ids: string[] = new Array<string>(events.length);
   const first: boolean[] = new Array<boolean>(events.length);
@@ -126,51 +126,68 @@ function plan(step: IngestStep, now: number, check: boolean): StepPlan | null {
     first[i] = !seen.has(id);
     seen.add(id);
   }
-  if (shape.claims) params.push(step.claimTtlMs, [...seen].sort());
 
   const priors: (DeliveryState | null)[] = [];
   const groups = groupByKey(items, priors);
-  if (shape.merges) {
-    const keys = groups.map((g) => g.key);
-    const states = JSON.stringify(groups.map((g) => g.joined));
-    if (check && (suspectJson(states) || keys.some(suspectText))) return null;
-    params.push(keys, states);
-  }
+  const keys = groups.map((g) => g.key);
+  const states = groups.length === 0 ? '[]' : JSON.stringify(groups.map((g) => g.joined));
+  if (check && (suspectJson(states) || keys.some(suspectText))) return null;
 
-  const interactions = step.interactions ?? [];
-  if (interactions.length > 0) {
+  let interactions = '[]';
+  if (step.interactions !== undefined && step.interactions.length > 0) {
     const unique = new Map<string, InteractionRecord>();
-    for (const r of interactions) if (!unique.has(r.id)) unique.set(r.id, r);
-    const json = JSON.stringify([...unique.values()].sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0)));
-    if (check && suspectJson(json)) return null;
-    shape.interactions = true;
-    params.push(json);
+    for (const r of step.interactions) if (!unique.has(r.id)) unique.set(r.id, r);
+    interactions = JSON.stringify([...unique.values()].sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0)));
+    if (check && suspectJson(interactions)) return null;
   }
 
   const mergeOf = new Int32Array(events.length).fill(-1);
   items.forEach((m, i) => {
     if (m.event >= 0) mergeOf[m.event] = i; // the last merge of an event is its (as stepRecords)
   });
-  if (shape.claims && consumers.length > 0) {
-    const list: Array<{ i: string; e: CanonicalEvent; k?: string; p?: DeliveryState; o?: DeliveryState }> = [];
+  const records = events.length > 0 && consumers.length > 0;
+  const eventIds: string[] = [];
+  const eventKeys: (string | null)[] = [];
+  let eventsJson = '[]';
+  let changesJson = '[]';
+  if (records) {
+    if (check && consumers.some(suspectText)) return null;
+    const list: CanonicalEvent[] = [];
+    const keeps = consumers.includes(LISTENERS_CONSUMER);
+    const changes: Array<{ p?: DeliveryState; o: DeliveryState } | null> = [];
     for (let i = 0; i < events.length; i++) {
       if (first[i] !== true) continue;
-      const entry: (typeof list)[number] = { i: ids[i] as string, e: events[i] as CanonicalEvent };
       const m = mergeOf[i] as number;
-      if (m >= 0) {
-        const item = items[m] as MergeItem;
-        entry.k = item.key;
-        if (priors[m] !== null && priors[m] !== undefined) entry.p = priors[m];
-        entry.o = item.observation;
+      const item = m >= 0 ? (items[m] as MergeItem) : null;
+      eventIds.push(ids[i] as string);
+      eventKeys.push(item === null ? null : item.key);
+      list.push(events[i] as CanonicalEvent);
+      if (keeps) {
+        const prior = m >= 0 ? priors[m] : null;
+        changes.push(item === null ? null : prior === null || prior === undefined ? { o: item.observation } : { p: prior, o: item.observation });
       }
-      list.push(entry);
     }
-    const json = JSON.stringify(list);
-    if (check && (suspectJson(json) || consumers.some(suspectText))) return null;
-    shape.outbox = true;
-    params.push(json, consumers, consumers.map((c) => c === LISTENERS_CONSUMER), step.outbox.leaseMs, now);
+    eventsJson = JSON.stringify(list);
+    if (keeps) changesJson = JSON.stringify(changes);
+    if (check && (suspectJson(eventsJson) || suspectJson(changesJson))) return null;
   }
-  return { shape, params, events, items, ids, first, groups, mergeOf, consumers, now };
+  const params = [
+    step.claimTtlMs,
+    [...seen].sort(),
+    keys,
+    states,
+    interactions,
+    eventIds,
+    eventKeys,
+    eventsJson,
+    changesJson,
+    records ? consumers : [],
+    records ? consumers.map((c) => c === LISTENERS_CONSUMER) : [],
+    step.outbox.leaseMs,
+    now,
+  ];
+  const empty = events.length === 0 && items.length === 0 && interactions === '[]';
+  return { empty, records, params, events, items, ids, first, groups, mergeOf, consumers, now };
 }
 
 /** Orders bigint ids given as decimal strings. */
@@ -192,11 +209,11 @@ export function readStep(plan: StepPlan, rows: readonly unknown[][]): IngestResu
   for (const g of plan.groups) {
     const row = states.get(g.key);
     if (row === undefined) throw new StorageError('query_failed', `PostgreSQL ingest returned no state for a merged key.`);
-    unfold(g, plan.items, row[2] === null || row[2] === undefined ? null : decodeState(row[2] as unknown[]), decodeState(row[3] as unknown[]), merged);
+    unfold(g, plan.items, row[2] === null || row[2] === undefined ? null : decodeState(row[2] as unknown[]), merged);
   }
   recordIds.sort(byNumericId);
   const records: OutboxRecord[] = [];
-  if (plan.shape.outbox) {
+  if (plan.records) {
     let next = 0;
     plan.events.forEach((event, i) => {
       if (claimed[i] !== true) return;

@@ -7,6 +7,7 @@
  */
 import type { SqlDriver, SqlQuery } from './driver.js';
 import { functionStatements } from './functions.js';
+import { dropIngestFunction, ingestFunction } from './ingest-sql.js';
 import { upgradeFromVersion1 } from './migrate-v01.js';
 import type { Names } from './names.js';
 import { createVersion2, outboxTables, stateIndexes } from './schema.js';
@@ -15,18 +16,42 @@ import { ANALYTICS_VERSION, migrateAnalytics } from './views.js';
 /** The schema version this code writes. */
 export const SCHEMA_VERSION = 2;
 
+/**
+ * Every function the store creates: the join helpers and the ingest function. They are code, not
+ * data: migrate() re-creates them whenever their text differs from what the schema holds (their
+ * checksum is kept as the `functions` component of the version table), so a bluetick release that
+ * changes its SQL needs no schema version of its own for it.
+ */
+export function allFunctions(n: Names): string[] {
+  return [...functionStatements(n), dropIngestFunction(n), ingestFunction(n)];
+}
+
+/** A 31-bit FNV-1a checksum of the functions' text (fits the version table's integer). */
+function checksum(statements: readonly string[]): number {
+  let h = 0x811c9dc5;
+  for (const s of statements) {
+    for (let i = 0; i < s.length; i++) {
+      h ^= s.charCodeAt(i);
+      h = Math.imul(h, 0x01000193);
+    }
+  }
+  return (h >>> 0) & 0x7fffffff;
+}
+
 /** What `store.migrate()` did: the store's schema version before and after. */
 export interface MigrationResult {
   from: number;
   to: number;
 }
 
-async function versionOf(q: SqlQuery, n: Names, component: 'store' | 'analytics'): Promise<number> {
+type Component = 'store' | 'analytics' | 'functions';
+
+async function versionOf(q: SqlQuery, n: Names, component: Component): Promise<number> {
   const rows = await q(`SELECT version FROM ${n.version} WHERE component = $1`, [component]);
   return rows.length > 0 ? Number((rows[0] as unknown[])[0]) : 0;
 }
 
-async function setVersion(q: SqlQuery, n: Names, component: 'store' | 'analytics', version: number): Promise<void> {
+async function setVersion(q: SqlQuery, n: Names, component: Component, version: number): Promise<void> {
   await q(
     `INSERT INTO ${n.version} (component, version) VALUES ($1, $2)
      ON CONFLICT (component) DO UPDATE SET version = excluded.version, migrated_at = now()`,
@@ -52,9 +77,13 @@ export async function migrate(driver: SqlDriver, n: Names): Promise<MigrationRes
     await q(`CREATE TABLE IF NOT EXISTS ${n.version} (component text PRIMARY KEY, version integer NOT NULL, migrated_at timestamptz NOT NULL DEFAULT now())`);
     const from = await versionOf(q, n, 'store');
     const analytics = await versionOf(q, n, 'analytics');
-    if (from >= SCHEMA_VERSION && analytics >= ANALYTICS_VERSION) return { from, to: from };
+    const functions = allFunctions(n);
+    const sum = checksum(functions);
+    const current = from >= SCHEMA_VERSION && analytics >= ANALYTICS_VERSION;
+    if (current && (from > SCHEMA_VERSION || (await versionOf(q, n, 'functions')) === sum)) return { from, to: from };
+    // The join helpers first: the 0.1 upgrade folds rows with them.
+    for (const statement of functionStatements(n)) await q(statement);
     if (from < SCHEMA_VERSION) {
-      for (const statement of functionStatements(n)) await q(statement);
       if (from === 0) {
         for (const statement of createVersion2(n)) await q(statement);
       } else {
@@ -65,6 +94,9 @@ export async function migrate(driver: SqlDriver, n: Names): Promise<MigrationRes
     }
     await migrateAnalytics(q, n, analytics);
     await setVersion(q, n, 'analytics', Math.max(analytics, ANALYTICS_VERSION));
+    // The ingest function last: it names every table.
+    for (const statement of functions.slice(functionStatements(n).length)) await q(statement);
+    await setVersion(q, n, 'functions', sum);
     return { from, to: Math.max(from, SCHEMA_VERSION) };
   });
 }

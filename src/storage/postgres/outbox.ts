@@ -64,7 +64,7 @@ export function createPostgresOutbox(n: Names, run: Runner): Outbox {
   const lease = `WITH picked AS (
   SELECT id FROM ${n.outbox} WHERE consumer = $1 AND lease_until <= now() ORDER BY id LIMIT $2 FOR UPDATE SKIP LOCKED)
 UPDATE ${n.outbox} o SET lease_until = now() + $3::float8 * interval '1 millisecond', leases = o.leases + 1
-FROM picked WHERE o.id = picked.id
+FROM picked WHERE o.consumer = $1 AND o.id = picked.id
 RETURNING o.${PARTS.split(', ').join(', o.')}, o.leases - 1, o.appended_at`;
   const deadLetter = `WITH d AS (SELECT * FROM unnest($2::bigint[], $3::text[], $4::text[], $5::int[]) AS d(id, reason, message, attempts)),
 gone AS (DELETE FROM ${n.outbox} o USING d WHERE o.consumer = $1 AND o.id = d.id RETURNING o.id, o.consumer, o.event, o.base, o.prior, o.obs, o.appended_at)

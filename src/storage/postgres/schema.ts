@@ -33,26 +33,31 @@ export function stateIndexes(n: Names): string[] {
   ];
 }
 
-/** The outbox and dead-letter tables (version 2 on any database). */
+/**
+ * The outbox and dead-letter tables (version 2 on any database). Events and the merge parts are
+ * `json`, the text as appended (cheaper to write and to read back than `jsonb`, and never queried
+ * inside); `base` is the state row's own `prev` (jsonb).
+ */
 export function outboxTables(n: Names): string[] {
   return [
     // A queue table: rows come and go fast, so vacuum it long before the default 20% of dead rows.
+    // One index per row: the key (consumer, id) serves lease (a consumer's records oldest first,
+    // whatever other consumers hold back), ack, release and dead-lettering (always by consumer).
     `CREATE TABLE IF NOT EXISTS ${n.outbox} (
-       id bigserial PRIMARY KEY,
+       id bigserial,
        consumer text COLLATE "C" NOT NULL,
-       event jsonb NOT NULL,
-       base jsonb, prior jsonb, obs jsonb,
+       event json NOT NULL,
+       base jsonb, prior json, obs json,
        leases integer NOT NULL DEFAULT 0,
        lease_until timestamptz NOT NULL,
-       appended_at bigint NOT NULL
+       appended_at bigint NOT NULL,
+       PRIMARY KEY (consumer, id)
      ) WITH (autovacuum_vacuum_scale_factor = 0.01)`,
-    // lease: a consumer's records oldest first (the lease filter is checked on the index tuples' rows).
-    `CREATE INDEX IF NOT EXISTS ${n.index('outbox_consumer')} ON ${n.outbox} (consumer, id)`,
     `CREATE TABLE IF NOT EXISTS ${n.deadLetters} (
        id bigint PRIMARY KEY,
        consumer text COLLATE "C" NOT NULL,
-       event jsonb NOT NULL,
-       base jsonb, prior jsonb, obs jsonb,
+       event json NOT NULL,
+       base jsonb, prior json, obs json,
        appended_at bigint NOT NULL,
        reason text COLLATE "C" NOT NULL,
        message text NOT NULL,

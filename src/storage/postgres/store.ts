@@ -16,7 +16,7 @@ import { createAnalytics } from './analytics.js';
 import { decodeState } from './columns.js';
 import { clientDriver, ownedPgliteDriver, ownedPoolDriver, pgliteDriver, poolDriver, type PgliteLike, type SqlDriver } from './driver.js';
 import { RETRYABLE_SQLSTATES, toStorageError } from './errors.js';
-import { ingestStatement, type StepShape } from './ingest-sql.js';
+import { ingestCall } from './ingest-sql.js';
 import { planStep, readStep } from './ingest.js';
 import { migrate as runMigrations, type MigrationResult } from './migrate.js';
 import { createNames, type Names, type ViewNames } from './names.js';
@@ -83,13 +83,11 @@ function tablesOf(n: Names): PostgresTables {
   };
 }
 
-const shapeKey = (s: StepShape) => (s.claims ? 1 : 0) | (s.merges ? 2 : 0) | (s.interactions ? 4 : 0) | (s.outbox ? 8 : 0);
-
 /** Builds a store over a parsed connection (both factories end here). */
 function createStore(connection: Connection, settings: PostgresSettings): PostgresStore {
   const names = createNames(settings.schema, settings.tablePrefix);
   const sql = createStatements(names);
-  const steps = new Map<number, string>();
+  const ingest = ingestCall(names);
   const cleanupBatch = Math.max(1, settings.claimCleanupBatch ?? 5000);
   const makeDriver = driverFor(connection);
   let driver: Promise<SqlDriver> | undefined;
@@ -174,11 +172,7 @@ function createStore(connection: Connection, settings: PostgresSettings): Postgr
       if (closed) throw closedError();
       checkStep(step);
       const plan = planStep(step, Date.now());
-      const key = shapeKey(plan.shape);
-      let text = steps.get(key);
-      if (text === undefined) steps.set(key, (text = ingestStatement(names, plan.shape)));
-      const statement = text;
-      const rows = await run('ingest', (d) => d.query(statement, plan.params));
+      const rows = plan.empty ? [] : await run('ingest', (d) => d.query(ingest, plan.params));
       return readStep(plan, rows);
     },
     async get(key) {

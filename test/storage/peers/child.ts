@@ -3,6 +3,7 @@
  * when construction returned, then prints what ready() and an ingest rejected with, as JSON.
  */
 import { pgliteStore, postgresStore } from '../../../src/storage/postgres/index.js';
+import { observation, stepOf } from '../../../src/testing/index.js';
 
 const kind = process.argv[2];
 const store =
@@ -16,7 +17,7 @@ await new Promise((r) => setTimeout(r, 50));
 process.stderr.write('[ready called]\n');
 const describe = (e: unknown) => ({ name: (e as Error).constructor.name, code: (e as { code?: string }).code, status: (e as { status?: number }).status, message: (e as Error).message });
 const out: unknown[] = [];
-for (const op of [() => store.ready(), () => store.ingest({ events: [], merges: [], claimTtlMs: 1, outbox: { consumers: [], leaseMs: 1 } }), () => store.get('cloud:x:')]) {
+for (const op of [() => store.ready(), () => store.ingest(stepOf([observation('peer-1', 'sent', 1)])), () => store.get('cloud:x:')]) {
   try {
     await op();
     out.push(null);
