@@ -52,7 +52,9 @@ export interface Statement {
 export function windowClause(q: StoreFunnelQuery): { where: string; params: unknown[] } {
   const params: unknown[] = [q.fromMs, q.toMs];
   const parts = [`${ANCHOR} >= $1::bigint`, `${ANCHOR} < $2::bigint`];
-  if (q.accountId !== undefined) parts.push(`${ACCOUNT} IS NOT DISTINCT FROM $${params.push(q.accountId)}::text`);
+  // `=` and `IS NULL`, not IS NOT DISTINCT FROM: only those can use the states_account_anchor index.
+  if (q.accountId === null) parts.push(`${ACCOUNT} IS NULL`);
+  else if (q.accountId !== undefined) parts.push(`${ACCOUNT} = $${params.push(q.accountId)}::text`);
   if (q.provider !== undefined) parts.push(`provider = $${params.push(q.provider)}::text`);
   if (q.campaign !== undefined) parts.push(`meta->>'campaign' = $${params.push(q.campaign)}::text`);
   return { where: parts.join(' AND '), params };
