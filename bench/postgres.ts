@@ -22,20 +22,23 @@ const ROUND_MS = Number(process.env.BENCH_ROUND_MS ?? 3000);
 const ROUNDS = 2;
 const schema = `bt_bench_${process.pid}_${Date.now().toString(36)}`;
 
-// Status observations of many messages, in waves (every message's `sent`, then every
-// `delivered`, …), the way webhooks of concurrent sends interleave: a batch holds distinct keys,
-// so the plain batched upsert (which cannot take a key twice) sees the very same rows.
+// Status observations of many messages in waves of BATCH messages (their `sent`, then their
+// `delivered`, then their `read`), the way webhooks of concurrent sends interleave: a third of the
+// rows insert a state, two thirds update one, and a batch never holds a key twice, so the plain
+// batched upsert (which cannot take a key twice) sees the very same rows.
 const random = seeded(42);
-const STATUSES: DeliveryStatus[] = ['sent', 'delivered', 'read', 'failed'];
-function makeItems(n: number, tag: string): StepItem[] {
-  const messages = Math.ceil(n / 3);
+const WAVES: DeliveryStatus[] = ['sent', 'delivered', 'read'];
+function makeItems(n: number, tag: string, wave: number): StepItem[] {
   const out: StepItem[] = [];
-  for (const status of STATUSES) {
-    for (let i = 0; i < messages && out.length < n; i++) {
-      if (status === 'failed' && random() > 0.05) continue;
-      const extra = status === 'sent' && random() < 0.5 ? { pricing: { billable: true, model: 'PMP', category: 'utility' } } : {};
-      out.push(observation(`${tag}-m${i}`, status, 1_700_000_000 + i + STATUSES.indexOf(status), extra));
-    }
+  for (let chunk = 0; out.length < n; chunk++) {
+    WAVES.forEach((status, w) => {
+      for (let i = 0; i < wave && out.length < n; i++) {
+        const m = chunk * wave + i;
+        const failed = status === 'read' && random() < 0.05;
+        const extra = status === 'sent' && random() < 0.5 ? { pricing: { billable: true, model: 'PMP', category: 'utility' } } : {};
+        out.push(observation(`${tag}-m${m}`, failed ? 'failed' : status, 1_700_000_000 + m + w, failed ? { errors: [{ code: '131026', class: 'permanent' }] } : extra));
+      }
+    });
   }
   return out;
 }
@@ -82,16 +85,16 @@ async function measure(op: (lane: number, i: number) => Promise<number>): Promis
 
 let tagCounter = 0;
 /** Fresh ids and keys per lane and round, so every round sees the same insert/update mix. */
-function laneData(n: number): StepItem[][] {
+function laneData(n: number, wave: number): StepItem[][] {
   const tag = `r${tagCounter++}`;
-  return Array.from({ length: CONNECTIONS }, (_, lane) => makeItems(n, `${tag}-l${lane}`));
+  return Array.from({ length: CONNECTIONS }, (_, lane) => makeItems(n, `${tag}-l${lane}`, wave));
 }
 
 type Mode = 'store' | 'store+ack' | 'plain';
 
 function run(size: number, perLane: number): (mode: Mode) => Promise<number> {
   return async (mode) => {
-    const data = laneData(perLane);
+    const data = laneData(perLane, size);
     return measure(async (lane, i) => {
       const all = data[lane] as StepItem[];
       const from = (i * size) % all.length;

@@ -78,7 +78,9 @@ export const INGEST_PARAMS = [
  * {@link INGEST_PARAMS}; `states` is a JSON array of the merge groups' joined observations
  * (aligned with `keys`), `events` the claimed-to-be events (first occurrences, aligned with
  * `event_ids` and `event_keys`), `changes` for each event null or `{p?, o}` (sent only when a
- * consumer keeps merges). Rows: `(kind, text, prev)`, see {@link ROW}.
+ * consumer keeps merges). Rows: `(kind, text, prev)`, see {@link ROW}. The pinned search_path
+ * keeps a caller's from redirecting the built-ins it calls, and keeps its cached plan valid for
+ * every caller (a plan is re-made when the search_path it was made under changes).
  */
 export function ingestFunction(n: Names): string {
   // json, not jsonb: the arrays are read once, and the events are stored as the text they are
@@ -117,7 +119,7 @@ UNION ALL SELECT ${ROW.merged}, key, prev FROM m
 UNION ALL SELECT ${ROW.record}, id::text, NULL::jsonb FROM o`;
   const args = INGEST_PARAMS.map(([name, type]) => `${name} ${type === 'JSON' ? json : type}`).join(', ');
   return `CREATE FUNCTION ${n.fn('ingest')}(${args})
-RETURNS TABLE (r_kind int, r_text text, r_prev jsonb) LANGUAGE plpgsql AS $fn$
+RETURNS TABLE (r_kind int, r_text text, r_prev jsonb) LANGUAGE plpgsql SET search_path = pg_catalog AS $fn$
 BEGIN
   RETURN QUERY ${statement};
 END $fn$`;
