@@ -6,7 +6,16 @@
  */
 export { postgresStore, pgliteStore } from './store.js';
 export type { PostgresStore, PostgresTables } from './store.js';
-export type { PostgresStoreOptions, PgliteStoreOptions, PostgresSettings, OwnedPoolSettings } from './options.js';
+export type {
+  PostgresStoreOptions,
+  PostgresConnectionStringOptions,
+  PostgresPoolOptions,
+  PostgresClientOptions,
+  PostgresPgliteOptions,
+  PgliteStoreOptions,
+  PostgresSettings,
+  OwnedPoolSettings,
+} from './options.js';
 export type { PgClientLike, PgPoolLike, PgliteLike, PgQueryResult } from './driver.js';
 export type { PostgresErrorCode } from './errors.js';
 export { SCHEMA_VERSION } from './migrate.js';

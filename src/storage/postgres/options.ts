@@ -35,8 +35,49 @@ export interface OwnedPoolSettings {
   onIdleError?: (err: Error) => void;
 }
 
-type Without<K extends string> = { [P in K]?: never };
-type PoolKeys = keyof OwnedPoolSettings;
+/** `postgresStore()` over a pool the store creates from a connection string (and ends at `close()`). */
+export interface PostgresConnectionStringOptions extends PostgresSettings, OwnedPoolSettings {
+  connectionString: string;
+  pool?: never;
+  client?: never;
+  pglite?: never;
+}
+
+/** `postgresStore()` over your `pg.Pool` (never ended by the store; size it where you create it). */
+export interface PostgresPoolOptions extends PostgresSettings {
+  pool: PgPoolLike;
+  connectionString?: never;
+  client?: never;
+  pglite?: never;
+  max?: never;
+  connectionTimeoutMillis?: never;
+  queryTimeoutMillis?: never;
+  onIdleError?: never;
+}
+
+/** `postgresStore()` over one `pg.Client` (statements run one at a time; never ended by the store). */
+export interface PostgresClientOptions extends PostgresSettings {
+  client: PgClientLike;
+  connectionString?: never;
+  pool?: never;
+  pglite?: never;
+  max?: never;
+  connectionTimeoutMillis?: never;
+  queryTimeoutMillis?: never;
+  onIdleError?: never;
+}
+
+/** `postgresStore()` over your PGlite instance (never closed by the store). */
+export interface PostgresPgliteOptions extends PostgresSettings {
+  pglite: PgliteLike;
+  connectionString?: never;
+  pool?: never;
+  client?: never;
+  max?: never;
+  connectionTimeoutMillis?: never;
+  queryTimeoutMillis?: never;
+  onIdleError?: never;
+}
 
 /**
  * Options of `postgresStore()`: exactly one connection (a connection string, from which the store
@@ -48,11 +89,7 @@ type PoolKeys = keyof OwnedPoolSettings;
  * const options: PostgresStoreOptions = { connectionString: process.env.DATABASE_URL!, max: 10, schema: 'whatsapp' };
  * ```
  */
-export type PostgresStoreOptions =
-  | (PostgresSettings & OwnedPoolSettings & { connectionString: string } & Without<'pool' | 'client' | 'pglite'>)
-  | (PostgresSettings & { pool: PgPoolLike } & Without<'connectionString' | 'client' | 'pglite' | PoolKeys>)
-  | (PostgresSettings & { client: PgClientLike } & Without<'connectionString' | 'pool' | 'pglite' | PoolKeys>)
-  | (PostgresSettings & { pglite: PgliteLike } & Without<'connectionString' | 'pool' | 'client' | PoolKeys>);
+export type PostgresStoreOptions = PostgresConnectionStringOptions | PostgresPoolOptions | PostgresClientOptions | PostgresPgliteOptions;
 
 /**
  * Options of `pgliteStore()`: your PGlite instance (never closed by the store), or a `dataDir`
