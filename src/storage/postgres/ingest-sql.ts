@@ -53,6 +53,17 @@ export function interactionInsert(n: Names, param: string, after = '', json: 'js
   ON CONFLICT (id) DO NOTHING`;
 }
 
+/**
+ * The version of the ingest function's interface (parameters and result), part of its name. Bump
+ * it whenever either changes: a new name leaves the old function in place for processes of the
+ * previous release still running during a rolling deploy, while `CREATE OR REPLACE` updates the
+ * body of the current one.
+ */
+export const INGEST_INTERFACE = 1;
+
+/** The ingest function's qualified name. */
+export const ingestName = (n: Names): string => n.fn(`ingest_v${INGEST_INTERFACE}`);
+
 /** The ingest function's parameters, in order (see {@link ingestFunction}). */
 export const INGEST_PARAMS = [
   ['ttl_ms', 'float8'],
@@ -118,26 +129,12 @@ SELECT ${ROW.claimed}, id, NULL::jsonb FROM c
 UNION ALL SELECT ${ROW.merged}, key, prev FROM m
 UNION ALL SELECT ${ROW.record}, id::text, NULL::jsonb FROM o`;
   const args = INGEST_PARAMS.map(([name, type]) => `${name} ${type === 'JSON' ? json : type}`).join(', ');
-  return `CREATE FUNCTION ${n.fn('ingest')}(${args})
+  return `CREATE OR REPLACE FUNCTION ${ingestName(n)}(${args})
 RETURNS TABLE (r_kind int, r_text text, r_prev jsonb) LANGUAGE plpgsql SET search_path = pg_catalog AS $fn$
 BEGIN
   RETURN QUERY ${statement};
 END $fn$`;
 }
 
-/**
- * Drops every version of the ingest function (a new version may change its signature or result
- * type, which `CREATE OR REPLACE` cannot), before {@link ingestFunction} creates it again.
- */
-export function dropIngestFunction(n: Names): string {
-  const literal = (s: string) => `'${s.replace(/'/g, "''")}'`;
-  return `DO $drop$ DECLARE f regprocedure; BEGIN
-  FOR f IN SELECT p.oid::regprocedure FROM pg_proc p JOIN pg_namespace s ON s.oid = p.pronamespace
-    WHERE s.nspname = ${literal(n.schemaName)} AND p.proname = ${literal(`${n.prefix}ingest`)} LOOP
-    EXECUTE 'DROP FUNCTION ' || f;
-  END LOOP;
-END $drop$`;
-}
-
 /** The call of the ingest function. */
-export const ingestCall = (n: Names): string => `SELECT * FROM ${n.fn('ingest')}(${INGEST_PARAMS.map((_, i) => `$${i + 1}`).join(', ')})`;
+export const ingestCall = (n: Names): string => `SELECT * FROM ${ingestName(n)}(${INGEST_PARAMS.map((_, i) => `$${i + 1}`).join(', ')})`;

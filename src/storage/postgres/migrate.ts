@@ -7,7 +7,7 @@
  */
 import type { SqlDriver, SqlQuery } from './driver.js';
 import { functionStatements } from './functions.js';
-import { dropIngestFunction, ingestFunction } from './ingest-sql.js';
+import { ingestFunction } from './ingest-sql.js';
 import { upgradeFromVersion1 } from './migrate-v01.js';
 import type { Names } from './names.js';
 import { createVersion2, outboxTables, stateIndexes } from './schema.js';
@@ -23,7 +23,7 @@ export const SCHEMA_VERSION = 2;
  * changes its SQL needs no schema version of its own for it.
  */
 export function allFunctions(n: Names): string[] {
-  return [...functionStatements(n), dropIngestFunction(n), ingestFunction(n)];
+  return [...functionStatements(n), ingestFunction(n)];
 }
 
 /** A 31-bit FNV-1a checksum of the functions' text (fits the version table's integer). */
