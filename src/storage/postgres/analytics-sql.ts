@@ -57,6 +57,7 @@ export function windowClause(q: StoreFunnelQuery): { where: string; params: unkn
   else if (q.accountId !== undefined) parts.push(`${ACCOUNT} = $${params.push(q.accountId)}::text`);
   if (q.provider !== undefined) parts.push(`provider = $${params.push(q.provider)}::text`);
   if (q.campaign !== undefined) parts.push(`meta->>'campaign' = $${params.push(q.campaign)}::text`);
+  if (q.tracked !== undefined) parts.push(`tracked = $${params.push(q.tracked)}::boolean`);
   return { where: parts.join(' AND '), params };
 }
 
