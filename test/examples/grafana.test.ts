@@ -99,14 +99,14 @@ const postgresUp = await postgresAvailable();
 describe.skipIf(!postgresUp)('examples/grafana: every SQL panel on real PostgreSQL, against tracker.funnel()', () => {
   const schema = uniqueSchema('grafana');
   const pool = new pg.Pool({ connectionString: POSTGRES_URL, max: 4 });
-  const store = postgresStore({ pool }, { schema, claimCleanupIntervalMs: 0 });
+  const store = postgresStore({ pool, schema, claimCleanupIntervalMs: 0 });
   let tracker: Tracker;
   const range = { from: new Date(T0 - DAY), to: new Date(T0 + 4 * DAY) };
   let all: Record<string, string[]>;
   let report: FunnelReport;
 
   beforeAll(async () => {
-    tracker = createTracker({ store, now: () => T0 + 4 * DAY });
+    tracker = createTracker({ store, now: () => T0 + 4 * DAY, closeStore: false });
     const traffic = generateTraffic(500, 23);
     for (const t of traffic.tracks) await tracker.track(t);
     for (const b of traffic.batches) await tracker.ingest(b);
