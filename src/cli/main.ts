@@ -21,6 +21,7 @@ const COMMANDS: Record<string, { summary: string; load: () => Promise<Command> }
   replay: { summary: 'send webhook files to a receiver, signed as each provider would', load: async () => (await import('./commands/replay.js')).replayCommand },
   listen: { summary: 'run a local receiver that prints events, transitions and the report', load: async () => (await import('./commands/listen.js')).listenCommand },
   report: { summary: 'print the delivery report of the states a store holds', load: async () => (await import('./commands/report.js')).reportCommand },
+  'dead-letters': { summary: "list a store's dead-lettered events, and replay them", load: async () => (await import('./commands/dead-letters.js')).deadLettersCommand },
 };
 
 const USAGE = `Usage: bluetick <command> [options]
@@ -29,7 +30,7 @@ WhatsApp webhooks: sign, verify, normalize, replay, receive and report.
 
 Commands:
 ${Object.entries(COMMANDS)
-  .map(([name, c]) => `  ${name.padEnd(10)} ${c.summary}`)
+  .map(([name, c]) => `  ${name.padEnd(12)} ${c.summary}`)
   .join('\n')}
 
 Run bluetick <command> --help for a command's options.
