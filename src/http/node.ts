@@ -17,7 +17,7 @@ const FIX =
  * import { createServer } from 'node:http';
  * import { createNodeListener } from 'bluetick/node';
  *
- * createServer(createNodeListener({ cloud: { appSecret, verifyToken } })).listen(3000);
+ * createServer(createNodeListener({ cloud: { appSecret, verifyToken }, tracker })).listen(3000);
  * ```
  */
 export function createNodeListener(options: WebhookHandlerOptions): (req: IncomingMessage, res: ServerResponse) => Promise<void> {

@@ -55,9 +55,10 @@ function toFetchResponse(response: WebhookResponse): Response {
  * @example
  * ```ts
  * // app/api/whatsapp/route.ts (Next.js)
+ * import { createTracker } from 'bluetick';
  * import { createFetchHandler } from 'bluetick/web';
  *
- * const handler = createFetchHandler({ cloud: { appSecret: process.env.APP_SECRET!, verifyToken: process.env.VERIFY_TOKEN! } });
+ * const handler = createFetchHandler({ cloud: { appSecret: process.env.APP_SECRET!, verifyToken: process.env.VERIFY_TOKEN! }, tracker: createTracker() });
  * export { handler as GET, handler as POST };
  * ```
  */

@@ -188,4 +188,26 @@ export function describeAdapterContract(name: string, setup: AdapterSetup): void
       expect(tracker.calls).toBe(1);
     });
   });
+
+  describe(`${name}: somewhere to put the events`, () => {
+    const quiet = { warn: () => undefined, error: () => undefined };
+
+    it('refuses to start with neither tracker nor onEvents (every event would be acknowledged and lost)', async () => {
+      await expect(setup({ cloud: { appSecret: APP_SECRET }, logger: quiet })).rejects.toMatchObject({ name: 'ConfigError', code: 'no_consumer' });
+    });
+
+    it('with discardEvents: true starts, verifies, and acknowledges without keeping anything', async () => {
+      const built = await setup({ cloud: { appSecret: APP_SECRET }, discardEvents: true, logger: quiet });
+      try {
+        const body = ownFixture('http/cloud-text-unicode.json');
+        const ok = await built.transport({ method: 'POST', path: PATH, headers: cloudHeaders(escapeNonAscii(body)), body });
+        expect(ok.status).toBe(200);
+        expect(JSON.parse(ok.body)).toMatchObject({ ok: true, messages: 1 });
+        const forged = await built.transport({ method: 'POST', path: PATH, headers: cloudHeaders(body, 'not-the-secret'), body });
+        expect(forged.status).toBe(401);
+      } finally {
+        await built.close();
+      }
+    });
+  });
 }

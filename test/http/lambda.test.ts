@@ -27,7 +27,7 @@ const BODY = '{"object":"whatsapp_business_account","entry":[]}';
 
 describe('lambda adapter', () => {
   it('sees a duplicated signature header with different values in multiValueHeaders and refuses it', async () => {
-    const handler = createLambdaHandler({ cloud: { appSecret: APP_SECRET } });
+    const handler = createLambdaHandler({ cloud: { appSecret: APP_SECRET }, tracker: recordingTracker() });
     const event = v1Event({ method: 'POST', path: PATH, headers: cloudHeaders(BODY), body: BODY });
     event.multiValueHeaders = { ...event.multiValueHeaders, 'X-Hub-Signature-256': [cloudHeaders(BODY)['x-hub-signature-256'], cloudHeaders('{}')['x-hub-signature-256']] };
     const result = await handler(event);
