@@ -1,5 +1,6 @@
 import type { FastifyInstance, FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
 import { createWebhookHandler } from './handler.js';
+import { logError } from './log-error.js';
 import { errorResponse, tooLargeResponse } from './responses.js';
 import type { WebhookHandlerOptions, WebhookResponse } from './types.js';
 
@@ -44,7 +45,8 @@ export const bluetickFastify: FastifyPluginAsync<BluetickFastifyOptions> = async
   instance.addContentTypeParser('*', { parseAs: 'buffer', bodyLimit: limit }, keepBytes);
   instance.setErrorHandler((error: { statusCode?: number; code?: string }, _req, reply) => {
     if (error.statusCode === 413 || error.code === 'FST_ERR_CTP_BODY_TOO_LARGE') return send(reply, tooLargeResponse(limit));
-    instance.log.error(error);
+    // Through the handler's logger, like every adapter, and without the error's message.
+    logError(options.logger ?? console, 'webhook request failed', error);
     const status = error.statusCode !== undefined && error.statusCode >= 400 && error.statusCode < 500 ? error.statusCode : 500;
     return send(reply, errorResponse(status, status === 500 ? 'internal_error' : 'bad_request', status === 500 ? 'The webhook handler failed unexpectedly.' : 'The request could not be read.'));
   });

@@ -1,6 +1,7 @@
 import { createWebhookHandler } from './handler.js';
 import { errorResponse } from './responses.js';
 import type { WebhookHandlerOptions, WebhookResponse } from './types.js';
+import { logError } from './log-error.js';
 
 /**
  * The fields bluetick reads from an API Gateway REST (v1), HTTP API (v2) or Lambda function URL
@@ -102,7 +103,7 @@ export function createLambdaHandler(options: WebhookHandlerOptions): (event: Lam
       if (typeof event.body === 'string') rawBody = event.isBase64Encoded === true ? Buffer.from(event.body, 'base64') : event.body;
       return toResult(await handle({ method, url: urlOf(event), headers: lowerHeaders(event), rawBody }));
     } catch (error) {
-      (options.logger ?? console).error('[bluetick] webhook handler failed', error);
+      logError(options.logger ?? console, 'webhook handler failed', error);
       return toResult(errorResponse(500, 'internal_error', 'The webhook handler failed unexpectedly.'));
     }
   };

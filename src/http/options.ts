@@ -2,6 +2,7 @@ import { ConfigError } from '../errors.js';
 import type { NormalizeResult } from '../event/types.js';
 import { hasSurroundingWhitespace, toSecretList } from '../verify/secrets.js';
 import type { MetricsHook } from '../metrics/hook.js';
+import { logError } from './log-error.js';
 import type { TrackerLike, WebhookHandlerOptions, WebhookLogger } from './types.js';
 
 /** Options after validation: every enabled provider has its secrets as a list. */
@@ -77,7 +78,8 @@ export function resolveOptions(options: WebhookHandlerOptions): ResolvedOptions 
   }
   const resolved: ResolvedOptions = {
     insecure,
-    onError: options.onError ?? ((error) => logger.error('[bluetick] webhook ingestion failed after the response', error)),
+    // The default logs the error's class and codes only (see log-error.ts); onError gets it whole.
+    onError: options.onError ?? ((error) => logError(logger, 'webhook ingestion failed after the response (pass onError to handle the error itself)', error)),
     maxBodyBytes: positive('maxBodyBytes', options.maxBodyBytes, DEFAULT_MAX_BODY_BYTES),
     ack: options.ack ?? 'stored',
     ingestTimeoutMs: positive('ingestTimeoutMs', options.ingestTimeoutMs, 10_000),

@@ -2,6 +2,7 @@ import { createHandlerCore } from './core.js';
 import { webCrypto } from './crypto-web.js';
 import { errorResponse, tooLargeResponse } from './responses.js';
 import type { WebhookHandlerOptions, WebhookResponse } from './types.js';
+import { logError } from './log-error.js';
 
 export { verifyMetaSignatureWeb, signMetaPayloadWeb } from '../verify/meta-web.js';
 export { verifySharedTokenPortable } from '../verify/shared-secret-web.js';
@@ -74,7 +75,7 @@ export function createFetchHandler(options: WebhookHandlerOptions): (request: Re
       }
       return toFetchResponse(await handle({ method: request.method, url: request.url, headers: request.headers, rawBody }));
     } catch (error) {
-      (options.logger ?? console).error('[bluetick] webhook handler failed', error);
+      logError(options.logger ?? console, 'webhook handler failed', error);
       return toFetchResponse(errorResponse(500, 'internal_error', 'The webhook handler failed unexpectedly.'));
     }
   };

@@ -189,6 +189,29 @@ export function describeAdapterContract(name: string, setup: AdapterSetup): void
     });
   });
 
+  describe(`${name}: an unexpected failure`, () => {
+    it('answers 500 and logs the error class and where it was thrown, never its message', async () => {
+      const errors: string[] = [];
+      // The logger's warn throws (as a broken logger would) on the one-time hint a handshake to a
+      // handler without verifyToken triggers: an error from inside the handler, carrying personal data.
+      const logger = {
+        warn: () => {
+          throw new Error('warn failed for +16315551234 {"text":"secret"}');
+        },
+        error: (message: string, extra?: unknown) => void errors.push(message, JSON.stringify(extra)),
+      };
+      const built = await setup({ cloud: { appSecret: APP_SECRET }, tracker: recordingTracker(), logger });
+      try {
+        const response = await built.transport({ method: 'GET', path: `${PATH}?hub.mode=subscribe&hub.verify_token=x&hub.challenge=1` });
+        expect(response.status).toBe(500);
+        expect(errors[0]).toMatch(/^\[bluetick\] webhook (handler|request) failed: Error, at /);
+        expect(errors.join('\n')).not.toMatch(/16315551234|secret/);
+      } finally {
+        await built.close();
+      }
+    });
+  });
+
   describe(`${name}: somewhere to put the events`, () => {
     const quiet = { warn: () => undefined, error: () => undefined };
 
