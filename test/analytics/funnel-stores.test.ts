@@ -4,13 +4,13 @@
  * present().
  */
 import pg from 'pg';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, expect, it } from 'vitest';
 import { createTracker, memoryStore, present, type Tracker } from '../../src/index.js';
 import type { FunnelQuery, FunnelReport } from '../../src/analytics/types.js';
 import { postgresStore } from '../../src/storage/postgres/index.js';
 import type { PostgresAnalyticsStore } from '../../src/storage/postgres/analytics.js';
 import type { DeliveryState } from '../../src/tracking/state.js';
-import { POSTGRES_URL, postgresAvailable } from '../helpers/services.js';
+import { POSTGRES_URL, postgresAvailable, describeIf, SKIP_REASONS } from '../helpers/services.js';
 import { dropSchema, uniqueSchema } from '../storage/postgres-helpers.js';
 import { generateTraffic, T0 } from './traffic.js';
 
@@ -43,7 +43,7 @@ function firstReaching(values: number[], p: number): number | null {
   return null;
 }
 
-describe.skipIf(!up)('funnel: memory and PostgreSQL stores agree', () => {
+describeIf(up, SKIP_REASONS.postgres, 'funnel: memory and PostgreSQL stores agree', () => {
   const schema = uniqueSchema('analytics');
   const pool = new pg.Pool({ connectionString: POSTGRES_URL, max: 4 });
   const mem = memoryStore();

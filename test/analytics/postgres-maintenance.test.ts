@@ -1,17 +1,17 @@
 /** PostgreSQL analytics: views, index use, retention in batches (delete and archive), restarts. */
 import pg from 'pg';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, expect, it } from 'vitest';
 import { createTracker } from '../../src/index.js';
 import type { PostgresAnalyticsStore } from '../../src/storage/postgres/analytics.js';
 import { postgresStore } from '../../src/storage/postgres/index.js';
-import { POSTGRES_URL, postgresAvailable } from '../helpers/services.js';
+import { POSTGRES_URL, postgresAvailable, describeIf, SKIP_REASONS } from '../helpers/services.js';
 import { adminQuery, dropSchema, uniqueSchema } from '../storage/postgres-helpers.js';
 import { generateTraffic, T0 } from './traffic.js';
 
 const up = await postgresAvailable();
 const DAY = 86_400_000;
 
-describe.skipIf(!up)('PostgreSQL analytics maintenance', () => {
+describeIf(up, SKIP_REASONS.postgres, 'PostgreSQL analytics maintenance', () => {
   const schema = uniqueSchema('insight');
   const pool = new pg.Pool({ connectionString: POSTGRES_URL, max: 3 });
   const open = () => postgresStore({ pool }, { schema, claimCleanupIntervalMs: 0 });

@@ -5,7 +5,7 @@ import { normalize } from '../../src/normalize.js';
 import type { WebhookHandlerOptions } from '../../src/http/types.js';
 import { escapeNonAscii } from '../../src/verify/escape.js';
 import { signMetaPayload } from '../../src/verify/meta.js';
-import { hasSharedFixtures, ownFixture, sharedFixture, sharedFixtures } from '../helpers/fixtures.js';
+import { hasSharedFixtures, ownFixture, sharedFixture, sharedFixtures, itWithSharedFixtures } from '../helpers/fixtures.js';
 import { recordingTracker, unavailableTracker, type SimpleResponse } from './helpers.js';
 
 export type Transport = (init: { method: string; path: string; headers?: Record<string, string>; body?: string | Buffer }) => Promise<SimpleResponse>;
@@ -55,7 +55,7 @@ export function describeAdapterContract(name: string, setup: AdapterSetup): void
     afterAll(() => closeIt());
     const post = (body: string | Buffer, headers: Record<string, string>, path = PATH) => transport({ method: 'POST', path, headers, body });
 
-    it.skipIf(!hasSharedFixtures)('answers every shared real fixture, signed, as normalize() does, and ingests its events', async () => {
+    itWithSharedFixtures('answers every shared real fixture, signed, as normalize() does, and ingests its events', async () => {
       const fixtures = sharedFixtures();
       expect(fixtures.length).toBeGreaterThan(200);
       for (const fixture of fixtures) {
@@ -82,7 +82,7 @@ export function describeAdapterContract(name: string, setup: AdapterSetup): void
       }
     });
 
-    it.skipIf(!hasSharedFixtures)('ingests the right events of a real status with pricing and a real inbound text', async () => {
+    itWithSharedFixtures('ingests the right events of a real status with pricing and a real inbound text', async () => {
       const status = sharedFixture('cloud', 'netflie-status-with-pricing.json');
       expect((await post(status, cloudHeaders(status))).status).toBe(200);
       const event = tracker.batches.at(-1)?.events[0];

@@ -3,14 +3,14 @@ import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, expect, it } from 'vitest';
 import { normalize } from '../../src/normalize.js';
 import { redactedSink } from '../../src/privacy/redacted-sink.js';
 import { httpSink } from '../../src/sinks/http.js';
 import { ndjsonSink } from '../../src/sinks/ndjson.js';
 import type { Sink } from '../../src/sinks/types.js';
 import { createTracker } from '../../src/tracking/index.js';
-import { hasSharedFixtures, sharedFixtures } from '../helpers/fixtures.js';
+import { sharedFixtures, describeWithSharedFixtures } from '../helpers/fixtures.js';
 
 const PERSON = /"(?:from|wa_id|recipient_id|recipient_participant_id|cleanedSenderPn|cleanedParticipantPn|senderPn|remoteJid|participant)"\s*:\s*"\+?(\d{8,15})/g;
 // The business's own identifiers stay (hosts join on them); sample payloads often reuse one
@@ -28,7 +28,7 @@ function phoneNumbersIn(text: string): Set<string> {
   return out;
 }
 
-describe.skipIf(!hasSharedFixtures)('redaction in real sinks: no raw phone number leaves through a masked sink', () => {
+describeWithSharedFixtures('redaction in real sinks: no raw phone number leaves through a masked sink', () => {
   let received = '';
   const server = createServer((req, res) => {
     req.on('data', (chunk: Buffer) => (received += chunk.toString('utf8')));

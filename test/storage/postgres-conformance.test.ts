@@ -1,7 +1,7 @@
-import { afterAll, afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeEach, expect, it } from 'vitest';
 import { postgresStore } from '../../src/storage/postgres/index.js';
 import { runStorageAdapterConformance } from '../../src/testing/index.js';
-import { postgresAvailable, POSTGRES_URL } from '../helpers/services.js';
+import { postgresAvailable, POSTGRES_URL, describeFor, SKIP_REASONS } from '../helpers/services.js';
 import { dropSchema, uniqueSchema } from './postgres-helpers.js';
 
 const available = await postgresAvailable();
@@ -13,7 +13,7 @@ runStorageAdapterConformance(
     create: async () => postgresStore({ connectionString: POSTGRES_URL, max: 8 }, { schema }),
     cleanup: async (store) => store.close(),
   },
-  { describe: available ? describe : describe.skip, it, expect, beforeEach, afterEach },
+  { describe: describeFor(available, SKIP_REASONS.postgres), it, expect, beforeEach, afterEach },
 );
 
 afterAll(async () => {

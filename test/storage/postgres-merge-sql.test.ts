@@ -4,14 +4,14 @@
  * tie-breaks, meta (campaign, tags past 32, wasenderMsgId), non-ASCII strings.
  */
 import fc from 'fast-check';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, expect, it } from 'vitest';
 import type { StatusEvent } from '../../src/event/types.js';
 import { postgresStore, type PostgresStore } from '../../src/storage/postgres/index.js';
 import { trackingKey } from '../../src/tracking/key.js';
 import { merge } from '../../src/tracking/merge.js';
 import { observe } from '../../src/tracking/observe.js';
 import type { DeliveryState } from '../../src/tracking/state.js';
-import { postgresAvailable, POSTGRES_URL } from '../helpers/services.js';
+import { postgresAvailable, POSTGRES_URL, describeIf, SKIP_REASONS } from '../helpers/services.js';
 import { dropSchema, uniqueSchema } from './postgres-helpers.js';
 
 const available = await postgresAvailable();
@@ -86,7 +86,7 @@ function toObservation(r: Row, messageId: string): DeliveryState {
   return obs;
 }
 
-describe.skipIf(!available)('postgresStore: the SQL join equals merge()', () => {
+describeIf(available, SKIP_REASONS.postgres, 'postgresStore: the SQL join equals merge()', () => {
   it('folds random observation sequences exactly like the TypeScript reference (single and batched)', async () => {
     await fc.assert(
       fc.asyncProperty(fc.array(obsArb, { minLength: 1, maxLength: 14 }), fc.integer({ min: 1, max: 5 }), async (rows, split) => {

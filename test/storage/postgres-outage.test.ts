@@ -3,7 +3,7 @@
  * caller (tracker.ingest rejects, the webhook handler answers 503), no merge is half-applied, and
  * the store recovers by itself once the database is reachable again.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, expect, it } from 'vitest';
 import { StorageError } from '../../src/errors.js';
 import type { StatusEvent } from '../../src/event/types.js';
 import { createWebhookHandler } from '../../src/http/handler.js';
@@ -11,7 +11,7 @@ import { postgresStore, type PostgresStore } from '../../src/storage/postgres/in
 import { observation } from '../../src/testing/index.js';
 import { createTracker } from '../../src/tracking/index.js';
 import { merge } from '../../src/tracking/merge.js';
-import { postgresAvailable, POSTGRES_URL } from '../helpers/services.js';
+import { postgresAvailable, POSTGRES_URL, describeIf, SKIP_REASONS } from '../helpers/services.js';
 import { startTcpProxy, type TcpProxy } from './multiprocess/tcp-proxy.js';
 import { dropSchema, uniqueSchema } from './postgres-helpers.js';
 
@@ -49,7 +49,7 @@ async function caught(p: Promise<unknown>): Promise<unknown> {
   return null;
 }
 
-describe.skipIf(!available)('postgresStore when the connection is cut', () => {
+describeIf(available, SKIP_REASONS.postgres, 'postgresStore when the connection is cut', () => {
   it('ingest rejects with StorageError unavailable while cut, and works again after restore', async () => {
     const tracker = createTracker({ store });
     expect((await tracker.ingest([statusEvent('cut-1', 'sent', 10)])).transitions).toBe(1);

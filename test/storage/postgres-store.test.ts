@@ -1,11 +1,11 @@
 import pg from 'pg';
-import { afterAll, describe, expect, it } from 'vitest';
+import { afterAll, expect, it } from 'vitest';
 import { StorageError } from '../../src/errors.js';
 import { postgresStore, SCHEMA_VERSION } from '../../src/storage/postgres/index.js';
 import { observation } from '../../src/testing/index.js';
 import { merge } from '../../src/tracking/merge.js';
 import type { DeliveryState } from '../../src/tracking/state.js';
-import { postgresAvailable, POSTGRES_URL } from '../helpers/services.js';
+import { postgresAvailable, POSTGRES_URL, describeIf, SKIP_REASONS } from '../helpers/services.js';
 import { adminQuery, dropSchema, uniqueSchema } from './postgres-helpers.js';
 
 const available = await postgresAvailable();
@@ -29,7 +29,7 @@ async function rejection(p: Promise<unknown>): Promise<unknown> {
   throw new Error('expected a rejection');
 }
 
-describe.skipIf(!available)('postgresStore: migration', () => {
+describeIf(available, SKIP_REASONS.postgres, 'postgresStore: migration', () => {
   it('six stores migrating one fresh schema at once all succeed, and exactly one does the work', async () => {
     const schema = fresh('mig');
     const stores = Array.from({ length: 6 }, () => postgresStore({ connectionString: POSTGRES_URL, max: 2 }, { schema }));
@@ -69,7 +69,7 @@ describe.skipIf(!available)('postgresStore: migration', () => {
   });
 });
 
-describe.skipIf(!available)('postgresStore: connections', () => {
+describeIf(available, SKIP_REASONS.postgres, 'postgresStore: connections', () => {
   it('works over one pg.Client and over a pool it does not own (neither is closed by close())', async () => {
     const schema = fresh('conn');
     const client = new pg.Client({ connectionString: POSTGRES_URL });
@@ -102,7 +102,7 @@ describe.skipIf(!available)('postgresStore: connections', () => {
   });
 });
 
-describe.skipIf(!available)('postgresStore: claims', () => {
+describeIf(available, SKIP_REASONS.postgres, 'postgresStore: claims', () => {
   it('cleanupExpiredClaims deletes only expired claims, in bounded batches', async () => {
     const schema = fresh('claims');
     const store = postgresStore({ connectionString: POSTGRES_URL, max: 2 }, { schema, claimCleanupBatch: 7 });
@@ -130,7 +130,7 @@ describe.skipIf(!available)('postgresStore: claims', () => {
   });
 });
 
-describe.skipIf(!available)('postgresStore: concurrency across connections', () => {
+describeIf(available, SKIP_REASONS.postgres, 'postgresStore: concurrency across connections', () => {
   it('hundreds of merges of one key from 4 stores (4 pools) converge, one creator, no lost update', async () => {
     const schema = fresh('conc');
     const stores = Array.from({ length: 4 }, () => postgresStore({ connectionString: POSTGRES_URL, max: 4 }, { schema }));
@@ -153,7 +153,7 @@ describe.skipIf(!available)('postgresStore: concurrency across connections', () 
   });
 });
 
-describe.skipIf(!available)('postgresStore: queries', () => {
+describeIf(available, SKIP_REASONS.postgres, 'postgresStore: queries', () => {
   it('findByMessage filters by provider and account (null account included)', async () => {
     const store = postgresStore({ connectionString: POSTGRES_URL, max: 2 }, { schema: fresh('q') });
     const a = observation('q-msg', 'sent', 5);

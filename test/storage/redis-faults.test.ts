@@ -4,14 +4,14 @@
  * and no merge is ever half-applied (state, message index and stale index always agree).
  */
 import { Redis } from 'ioredis';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, expect, it } from 'vitest';
 import { StorageError } from '../../src/errors.js';
 import type { MergeItem } from '../../src/storage/adapter.js';
 import { redisStore, type RedisStore } from '../../src/storage/redis/index.js';
 import { foldItems, observation, observationSet, seeded } from '../../src/testing/index.js';
 import { hasFailure } from '../../src/tracking/present.js';
 import { atOfRank } from '../../src/tracking/state.js';
-import { redisAvailable } from '../helpers/services.js';
+import { redisAvailable, describeIf, SKIP_REASONS } from '../helpers/services.js';
 import { startRedisProxy, type RedisProxy } from './redis-proxy.js';
 import { deleteUnder, keysUnder, testClient, uniquePrefix } from './redis-helpers.js';
 
@@ -70,7 +70,7 @@ async function checkIndexes(store: RedisStore): Promise<string[]> {
   return problems;
 }
 
-describe.skipIf(!up)('redisStore when Redis fails (TCP proxy in front of the real server)', () => {
+describeIf(up, SKIP_REASONS.redis, 'redisStore when Redis fails (TCP proxy in front of the real server)', () => {
   beforeAll(async () => {
     direct = testClient();
     proxy = await startRedisProxy();

@@ -5,14 +5,14 @@
  */
 import fc from 'fast-check';
 import type { Redis } from 'ioredis';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, expect, it } from 'vitest';
 import type { DeliveryStatus, ProviderError, StatusEvent } from '../../src/event/types.js';
 import { redisStore, type RedisStore } from '../../src/storage/redis/index.js';
 import { trackingKey } from '../../src/tracking/key.js';
 import { merge } from '../../src/tracking/merge.js';
 import { observe } from '../../src/tracking/observe.js';
 import { MAX_ANNOTATIONS, MAX_ERRORS, MAX_TAGS, type DeliveryState } from '../../src/tracking/state.js';
-import { redisAvailable } from '../helpers/services.js';
+import { redisAvailable, describeIf, SKIP_REASONS } from '../helpers/services.js';
 import { deleteUnder, testClient, uniquePrefix } from './redis-helpers.js';
 
 const up = await redisAvailable();
@@ -133,7 +133,7 @@ async function seed(a: DeliveryState): Promise<string> {
   return key;
 }
 
-describe.skipIf(!up)('Lua merge equals merge() (real Redis)', () => {
+describeIf(up, SKIP_REASONS.redis, 'Lua merge equals merge() (real Redis)', () => {
   beforeAll(() => {
     client = testClient();
     store = redisStore({ client, prefix });

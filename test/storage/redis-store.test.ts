@@ -4,7 +4,7 @@
  * cjson, unicode, NOSCRIPT recovery, the stale and message indexes, options, close, the tracker.
  */
 import type { Redis } from 'ioredis';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, expect, it } from 'vitest';
 import { ConfigError, StorageError } from '../../src/errors.js';
 import { redisStore, type RedisClient, type RedisStore } from '../../src/storage/redis/index.js';
 import { observation } from '../../src/testing/index.js';
@@ -12,7 +12,7 @@ import { trackingKey } from '../../src/tracking/key.js';
 import { merge } from '../../src/tracking/merge.js';
 import { createTracker } from '../../src/tracking/tracker.js';
 import type { DeliveryState } from '../../src/tracking/state.js';
-import { redisAvailable, REDIS_URL } from '../helpers/services.js';
+import { redisAvailable, REDIS_URL, describeIf, SKIP_REASONS } from '../helpers/services.js';
 import { deleteUnder, keysUnder, testClient, uniquePrefix } from './redis-helpers.js';
 
 const up = await redisAvailable();
@@ -42,7 +42,7 @@ function state(overrides: Partial<DeliveryState>): DeliveryState {
   return { ...base, ...overrides };
 }
 
-describe.skipIf(!up)('redisStore (real Redis)', () => {
+describeIf(up, SKIP_REASONS.redis, 'redisStore (real Redis)', () => {
   beforeAll(() => {
     client = testClient();
     store = redisStore({ client, prefix });
