@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import pg from 'pg';
 import { afterAll, describe, expect, it } from 'vitest';
-import { describeIf, postgresAvailable, POSTGRES_URL, SKIP_REASONS } from '../helpers/services.js';
+import { describeIf, postgresAvailable, POSTGRES_URL, redisAvailable, REDIS_URL, SKIP_REASONS } from '../helpers/services.js';
 import type { SampleReport } from './harness/driver.js';
 import { readSampleSpec, type SampleSpec } from './harness/spec.js';
 
@@ -98,7 +98,7 @@ describe('docs samples: every one either runs or says why it cannot', () => {
 });
 
 describe.concurrent('docs samples run (in-memory store, real HTTP on 127.0.0.1, fake secrets)', () => {
-  for (const sample of runnable.filter((s) => !s.spec.needs.includes('postgres'))) {
+  for (const sample of runnable.filter((s) => s.spec.needs.length === 0)) {
     it(`examples/snippets/${sample.name}`, async () => {
       expectRanCleanly(sample.spec, await runSample(sample.path));
     });
@@ -132,6 +132,14 @@ describeIf(postgresUp, SKIP_REASONS.postgres, 'docs samples run (PostgreSQL: a t
       const url = new URL(POSTGRES_URL);
       url.pathname = `/${name}`;
       expectRanCleanly(sample.spec, await runSample(sample.path, { DATABASE_URL: url.toString() }));
+    });
+  }
+});
+
+describeIf(await redisAvailable(), SKIP_REASONS.redis, 'docs samples run (Redis)', () => {
+  for (const sample of runnable.filter((s) => s.spec.needs.includes('redis') && !s.spec.needs.includes('postgres'))) {
+    it.concurrent(`examples/snippets/${sample.name}`, async () => {
+      expectRanCleanly(sample.spec, await runSample(sample.path, { REDIS_URL }));
     });
   }
 });

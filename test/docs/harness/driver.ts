@@ -18,7 +18,7 @@ import { format } from 'node:util';
 import { exercise, SAMPLE_ENV, type Exchange, type Transport } from './requests.js';
 import { readSampleSpec } from './spec.js';
 import { installStandIns, recorded, standIn } from './stand-ins.js';
-import { fetchTransport, httpTransport, lambdaTransport } from './transports.js';
+import { fetchTransport, handlerTransport, httpTransport, lambdaTransport } from './transports.js';
 
 export interface SampleReport {
   /** Each entry point exercised: a server the sample started, or an export its tags name. */
@@ -98,6 +98,7 @@ async function run(): Promise<void> {
       const server = createHttpServer(value as (req: IncomingMessage, res: ServerResponse) => void);
       server.listen();
     } else if (kind === 'fetch') transports.push([`fetch export ${name}`, fetchTransport(value, env)]);
+    else if (kind === 'handler') transports.push([`handler export ${name}`, handlerTransport(value)]);
     else for (const format of ['v1', 'v2', 'url'] as const) transports.push([`lambda export ${name} (${format})`, lambdaTransport(value, format)]);
   }
   await Promise.all(servers.map((s) => (s.listening ? undefined : new Promise((done) => s.once('listening', done)))));

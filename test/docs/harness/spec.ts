@@ -7,17 +7,19 @@
  *   @sample-serve <export>         a Node (req, res) listener it exports: served and exercised
  *   @sample-fetch <export>         a Fetch handler it exports (a function, or an object with fetch)
  *   @sample-lambda <export>        a Lambda handler it exports: invoked with v1, v2 and function URL events
+ *   @sample-handler <export>       a createWebhookHandler() function it exports: called with requests
  *   @sample-mount <export>         a function taking an Express app: called with one, which is served
  *   @sample-call <export>          a function called with no arguments (it may start servers)
  *   @sample-webhook <path>         the webhook path of its entry points (default /webhooks/whatsapp)
  *   @sample-needs postgres         run with DATABASE_URL naming a throwaway database
+ *   @sample-needs redis            run with REDIS_URL naming the test Redis (a sample must not write fixed keys)
  *
  * Names the sample declares (`declare const db: …`) for "what your own code has" are given
  * stand-ins at run time (./stand-ins.ts).
  */
 import { readFileSync } from 'node:fs';
 
-export type EntryKind = 'serve' | 'fetch' | 'lambda' | 'mount' | 'call';
+export type EntryKind = 'serve' | 'fetch' | 'lambda' | 'handler' | 'mount' | 'call';
 
 export interface SampleSpec {
   mode: 'run' | 'compile-only';
@@ -25,12 +27,12 @@ export interface SampleSpec {
   reason?: string;
   entries: { kind: EntryKind; name: string }[];
   webhookPath: string;
-  needs: Array<'postgres'>;
+  needs: Array<'postgres' | 'redis'>;
   /** Names the sample declares with `declare const|let|function`. */
   declared: string[];
 }
 
-const ENTRY_TAGS: Record<string, EntryKind> = { 'sample-serve': 'serve', 'sample-fetch': 'fetch', 'sample-lambda': 'lambda', 'sample-mount': 'mount', 'sample-call': 'call' };
+const ENTRY_TAGS: Record<string, EntryKind> = { 'sample-serve': 'serve', 'sample-fetch': 'fetch', 'sample-lambda': 'lambda', 'sample-handler': 'handler', 'sample-mount': 'mount', 'sample-call': 'call' };
 
 /** Reads the tags of a sample file; throws on a missing or malformed `@sample` tag. */
 export function readSampleSpec(path: string): SampleSpec {
@@ -48,7 +50,7 @@ export function readSampleSpec(path: string): SampleSpec {
       for (const name of value.split(/[\s,]+/).filter(Boolean)) spec.entries.push({ kind: ENTRY_TAGS[tag] as EntryKind, name });
     } else if (tag === 'sample-webhook') spec.webhookPath = value;
     else if (tag === 'sample-needs') {
-      if (value !== 'postgres') throw new Error(`${path}: @sample-needs ${value}: only postgres is provided`);
+      if (value !== 'postgres' && value !== 'redis') throw new Error(`${path}: @sample-needs ${value}: only postgres and redis are provided`);
       spec.needs.push(value);
     } else if (tag.startsWith('sample')) throw new Error(`${path}: unknown tag @${tag}`);
   }

@@ -4,12 +4,15 @@
  * whose every property is itself, and whose calls resolve to undefined.
  */
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import { normalize } from '../../../src/index.js';
 import { SAMPLE_BODIES } from './requests.js';
 
 /** Names the harness can satisfy with something better than a recorder. */
 const KNOWN: Record<string, () => unknown> = {
   // A webhook body as received (the README's normalize() sample).
   rawBody: () => SAMPLE_BODIES.statuses,
+  // A canonical event (a status, with the recipient's phone number).
+  event: () => normalize(SAMPLE_BODIES.statuses).events[0],
   // What the Cloud API answered to a send.
   response: () => ({ messages: [{ id: 'wamid.SAMPLE-SENT' }] }),
   WABA_ID: () => '102290129340398',
@@ -46,7 +49,8 @@ export const recorded: Record<string, number> = {};
 function recorder(name: string): unknown {
   const target = function () {};
   const proxy: unknown = new Proxy(target, {
-    get: (_t, property) => (property === 'then' ? undefined : proxy),
+    // Not a thenable (await would hang), printable as text, and anything else is itself.
+    get: (_t, property) => (property === 'then' ? undefined : property === Symbol.toPrimitive ? () => `<${name}>` : proxy),
     apply: () => {
       recorded[name] = (recorded[name] ?? 0) + 1;
       return Promise.resolve(undefined);

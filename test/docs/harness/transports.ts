@@ -44,3 +44,14 @@ export function lambdaTransport(handler: unknown, format: 'v1' | 'v2' | 'url'): 
     return { status: result.statusCode, body };
   };
 }
+
+type CoreHandler = (request: { method: string; url: string; headers: Record<string, string>; rawBody?: Uint8Array }) => Promise<{ status: number; body: string }>;
+
+/** The framework-agnostic handler of createWebhookHandler(), called with the request's bytes. */
+export function handlerTransport(handler: unknown): Transport {
+  if (typeof handler !== 'function') throw new Error('not a webhook handler');
+  return async (request) => {
+    const response = await (handler as CoreHandler)({ method: request.method, url: request.path, headers: request.headers, ...(request.body === undefined ? {} : { rawBody: Buffer.from(request.body) }) });
+    return { status: response.status, body: response.body };
+  };
+}
