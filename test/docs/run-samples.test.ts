@@ -97,7 +97,7 @@ describe('docs samples: every one either runs or says why it cannot', () => {
   });
 });
 
-describe.concurrent('docs samples run (in-memory store, real HTTP on 127.0.0.1, fake secrets)', () => {
+describe('docs samples run (in-memory store, real HTTP on 127.0.0.1, fake secrets)', () => {
   for (const sample of runnable.filter((s) => s.spec.needs.length === 0)) {
     it(`examples/snippets/${sample.name}`, async () => {
       expectRanCleanly(sample.spec, await runSample(sample.path));
@@ -118,7 +118,7 @@ afterAll(async () => {
 
 describeIf(postgresUp, SKIP_REASONS.postgres, 'docs samples run (PostgreSQL: a throwaway database each)', () => {
   for (const sample of runnable.filter((s) => s.spec.needs.includes('postgres'))) {
-    it.concurrent(`examples/snippets/${sample.name}`, async () => {
+    it(`examples/snippets/${sample.name}`, async () => {
       const name = `bluetick_sample_${process.pid}_${sample.name.replace(/\W/g, '_')}`.slice(0, 63).toLowerCase();
       const admin = new pg.Client({ connectionString: POSTGRES_URL });
       await admin.connect();
@@ -138,7 +138,7 @@ describeIf(postgresUp, SKIP_REASONS.postgres, 'docs samples run (PostgreSQL: a t
 
 describeIf(await redisAvailable(), SKIP_REASONS.redis, 'docs samples run (Redis)', () => {
   for (const sample of runnable.filter((s) => s.spec.needs.includes('redis') && !s.spec.needs.includes('postgres'))) {
-    it.concurrent(`examples/snippets/${sample.name}`, async () => {
+    it(`examples/snippets/${sample.name}`, async () => {
       expectRanCleanly(sample.spec, await runSample(sample.path, { REDIS_URL }));
     });
   }
