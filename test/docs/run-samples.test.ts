@@ -28,7 +28,26 @@ const samples = readdirSync(snippetsDir)
 const tsx = fileURLToPath(import.meta.resolve('tsx'));
 const driver = join(root, 'test/docs/harness/driver.ts');
 
-async function runSample(path: string, env: Record<string, string> = {}): Promise<{ report: SampleReport; stderr: string; code: number | null }> {
+// Two samples at a time: each is a Node process (about a second of CPU), and the other test
+// files run meanwhile; more in parallel only makes everyone's timers late.
+let running = 0;
+const waiting: Array<() => void> = [];
+async function inTurn<T>(work: () => Promise<T>): Promise<T> {
+  if (running >= 2) await new Promise<void>((resolve) => waiting.push(resolve));
+  running++;
+  try {
+    return await work();
+  } finally {
+    running--;
+    waiting.shift()?.();
+  }
+}
+
+function runSample(path: string, env: Record<string, string> = {}): Promise<{ report: SampleReport; stderr: string; code: number | null }> {
+  return inTurn(() => runSampleNow(path, env));
+}
+
+async function runSampleNow(path: string, env: Record<string, string>): Promise<{ report: SampleReport; stderr: string; code: number | null }> {
   const cwd = mkdtempSync(join(tmpdir(), 'bluetick-sample-'));
   const reportPath = join(cwd, 'report.json');
   try {
@@ -84,7 +103,7 @@ describe('the harness fails a sample that misbehaves', () => {
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
-  });
+  }, 90_000);
 });
 
 describe('docs samples: every one either runs or says why it cannot', () => {
@@ -97,11 +116,11 @@ describe('docs samples: every one either runs or says why it cannot', () => {
   });
 });
 
-describe('docs samples run (in-memory store, real HTTP on 127.0.0.1, fake secrets)', () => {
+describe.concurrent('docs samples run (in-memory store, real HTTP on 127.0.0.1, fake secrets)', () => {
   for (const sample of runnable.filter((s) => s.spec.needs.length === 0)) {
     it(`examples/snippets/${sample.name}`, async () => {
       expectRanCleanly(sample.spec, await runSample(sample.path));
-    });
+    }, 90_000);
   }
 });
 
@@ -118,7 +137,7 @@ afterAll(async () => {
 
 describeIf(postgresUp, SKIP_REASONS.postgres, 'docs samples run (PostgreSQL: a throwaway database each)', () => {
   for (const sample of runnable.filter((s) => s.spec.needs.includes('postgres'))) {
-    it(`examples/snippets/${sample.name}`, async () => {
+    it.concurrent(`examples/snippets/${sample.name}`, async () => {
       const name = `bluetick_sample_${process.pid}_${sample.name.replace(/\W/g, '_')}`.slice(0, 63).toLowerCase();
       const admin = new pg.Client({ connectionString: POSTGRES_URL });
       await admin.connect();
@@ -132,14 +151,14 @@ describeIf(postgresUp, SKIP_REASONS.postgres, 'docs samples run (PostgreSQL: a t
       const url = new URL(POSTGRES_URL);
       url.pathname = `/${name}`;
       expectRanCleanly(sample.spec, await runSample(sample.path, { DATABASE_URL: url.toString() }));
-    });
+    }, 90_000);
   }
 });
 
 describeIf(await redisAvailable(), SKIP_REASONS.redis, 'docs samples run (Redis)', () => {
   for (const sample of runnable.filter((s) => s.spec.needs.includes('redis') && !s.spec.needs.includes('postgres'))) {
-    it(`examples/snippets/${sample.name}`, async () => {
+    it.concurrent(`examples/snippets/${sample.name}`, async () => {
       expectRanCleanly(sample.spec, await runSample(sample.path, { REDIS_URL }));
-    });
+    }, 90_000);
   }
 });

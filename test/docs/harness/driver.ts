@@ -105,7 +105,7 @@ async function run(): Promise<void> {
   for (const [i, server] of servers.entries()) transports.push([`server #${i + 1} it started`, httpTransport(server)]);
   for (const [entry, transport] of transports) report.entries.push({ entry, exchanges: await exercise(transport, spec.webhookPath) });
   // Give listeners (transition handlers, sinks) a moment to run and report their errors.
-  await new Promise((done) => setTimeout(done, 200));
+  await new Promise((done) => setTimeout(done, 100));
 }
 
 try {
