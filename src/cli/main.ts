@@ -4,7 +4,8 @@
  * loaded on demand, and no optional peer (pg, ioredis, …) is imported unless a flag asks for it.
  *
  * Exit codes: 0 ok, 1 failure (signature does not verify, non-2xx answers, unusable body),
- * 2 usage error. Errors are one line on stderr.
+ * 2 usage error. Errors are one line on stderr. A reader that closes the output early
+ * (`… | head -1`) ends the command quietly with 0.
  *
  * @packageDocumentation
  */
@@ -12,7 +13,7 @@ import { realpathSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { BluetickError } from '../errors.js';
 import type { Command } from './command.js';
-import { CliError, EXIT, println, processIo, type CliIo } from './io.js';
+import { CliError, endQuietlyOnClosedPipe, EXIT, println, processIo, type CliIo } from './io.js';
 
 const COMMANDS: Record<string, { summary: string; load: () => Promise<Command> }> = {
   verify: { summary: 'check a Meta signature against a body, and say why it fails', load: async () => (await import('./commands/verify.js')).verifyCommand },
@@ -86,6 +87,9 @@ function isEntryPoint(): boolean {
 }
 
 if (isEntryPoint()) {
+  // `bluetick … | head -1`: the reader closing the pipe ends the command, without a stack trace.
+  endQuietlyOnClosedPipe(process.stdout);
+  endQuietlyOnClosedPipe(process.stderr);
   const controller = new AbortController();
   let signals = 0;
   const stop = () => {

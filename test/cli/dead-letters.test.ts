@@ -1,16 +1,16 @@
 import { randomUUID } from 'node:crypto';
-import { afterAll, describe, expect, it } from 'vitest';
+import { afterAll, expect, it } from 'vitest';
 import { createTracker, normalize, SinkError } from '../../src/index.js';
 import { callbackSink } from '../../src/sinks/callback.js';
 import { redisStore } from '../../src/storage/redis/index.js';
 import { ownFixture } from '../helpers/fixtures.js';
-import { REDIS_URL, redisAvailable } from '../helpers/services.js';
+import { REDIS_URL, redisAvailable, describeIf, SKIP_REASONS } from '../helpers/services.js';
 import { deleteUnder, testClient } from '../storage/redis-helpers.js';
 import { runCli } from './helpers.js';
 
 const up = await redisAvailable();
 
-describe.skipIf(!up)('bluetick dead-letters --store redis://', () => {
+describeIf(up, SKIP_REASONS.redis, 'bluetick dead-letters --store redis://', () => {
   const prefix = `bt-dl-${randomUUID().slice(0, 8)}:`;
   afterAll(async () => {
     const client = testClient();

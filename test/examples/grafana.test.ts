@@ -14,7 +14,7 @@ import { createTracker, createWebhookHandler, signMetaPayload, type FunnelReport
 import { prometheusMetrics } from '../../src/metrics/index.js';
 import { postgresStore } from '../../src/storage/postgres/index.js';
 import { generateTraffic, T0 } from '../analytics/traffic.js';
-import { POSTGRES_URL, postgresAvailable } from '../helpers/services.js';
+import { POSTGRES_URL, postgresAvailable, describeIf, SKIP_REASONS } from '../helpers/services.js';
 import { dropSchema, uniqueSchema } from '../storage/postgres-helpers.js';
 
 const DAY = 86_400_000;
@@ -96,7 +96,7 @@ function interpolate(sql: string, vars: Record<string, string | string[]>, range
 
 const postgresUp = await postgresAvailable();
 
-describe.skipIf(!postgresUp)('examples/grafana: every SQL panel on real PostgreSQL, against tracker.funnel()', () => {
+describeIf(postgresUp, SKIP_REASONS.postgres, 'examples/grafana: every SQL panel on real PostgreSQL, against tracker.funnel()', () => {
   const schema = uniqueSchema('grafana');
   const pool = new pg.Pool({ connectionString: POSTGRES_URL, max: 4 });
   const store = postgresStore({ pool, schema, claimCleanupIntervalMs: 0 });
