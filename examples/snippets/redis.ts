@@ -1,23 +1,27 @@
 /**
- * docs/redis.md: the Redis store, on your client or its own (nothing is written: no key is fixed).
+ * docs/redis.md: the Redis store, on its own client or yours, and the migration from 0.1.
  *
  * @sample run
  * @sample-needs redis
  */
 import { Redis } from 'ioredis';
 import { createTracker } from 'bluetick';
-import { redisStore } from 'bluetick/redis';
+import { redisStore, failFastOptions } from 'bluetick/redis';
 
-// Your client (left open by store.close()), with the fail-fast settings below:
-const client = new Redis(process.env.REDIS_URL!, {
-  enableOfflineQueue: false,
-  maxRetriesPerRequest: 0,
-  autoResendUnfulfilledCommands: false,
-  commandTimeout: 2000,
-});
-const tracker = createTracker({ store: redisStore({ client, prefix: 'wa:' }) });
+// Let the store create (and quit on close) its own fail-fast client; ioredis is imported lazily:
+const store = redisStore({ url: process.env.REDIS_URL!, prefix: 'wa:' });
+const tracker = createTracker({ store }); // tracker.close() closes the store
 
-// Or let the store create (and quit on close) its own client with those settings:
-const store = redisStore({ url: 'redis://127.0.0.1:6379' }); // ioredis is imported lazily
+// Or pass your client (left open by store.close()), with the fail-fast settings below:
+const client = new Redis(process.env.REDIS_URL!, failFastOptions(2000));
+const shared = redisStore({ client, prefix: 'wa:' });
 
-export { store, tracker };
+export async function upgradeFrom01(): Promise<void> {
+  const store = redisStore({ url: process.env.REDIS_URL!, prefix: 'wa:' });
+  console.log(await store.migrate()); // { alreadyMigrated: false, legacyStates: 8, states: 7 }
+  await store.close();
+}
+
+await tracker.close();
+await shared.close();
+client.disconnect();

@@ -1,21 +1,23 @@
 /**
- * docs/sinks.md: a dispatcher of your own with retries, a dead-letter file and signal handling,
- * fed by the tracker's forward hook, then closed.
+ * docs/sinks.md: a tracker whose sinks drain its store's outbox (an HTTP endpoint, with a
+ * dead-letter file as a copy), closed cleanly.
  *
  * @sample run
+ * @sample-needs postgres
  */
 import { createTracker } from 'bluetick';
-import { createDispatcher } from 'bluetick';
+import { postgresStore } from 'bluetick/postgres';
 import { httpSink } from 'bluetick/sinks/http';
 import { ndjsonSink } from 'bluetick/sinks/ndjson';
 
-const dispatcher = createDispatcher({
-  sinks: [httpSink({ url: 'https://hooks.example.com/wa', secret: process.env.SINK_SECRET })],
-  deadLetter: ndjsonSink({ path: './dead-letter.ndjson' }),
-  retry: { retries: 6, minTimeout: 200, maxTimeout: 30_000 },
-  handleSignals: true,
+const tracker = createTracker({
+  store: postgresStore({ connectionString: process.env.DATABASE_URL! }),
+  sinks: [httpSink({ name: 'crm', url: 'https://hooks.example.com/wa', secret: process.env.SINK_SECRET! })], // 'whsec_…'
+  dispatch: {
+    deadLetter: ndjsonSink({ path: './dead-letter.ndjson' }), // a copy; the outbox keeps the record
+    retry: { retries: 6, minTimeout: 200, maxTimeout: 30_000 },
+    handleSignals: true,
+  },
 });
-const tracker = createTracker({ forward: (events) => dispatcher.enqueue(events) });
-// on shutdown:
-await tracker.close();
-await dispatcher.close();
+// on shutdown: stop the server, then
+await tracker.close(); // delivers what it can, hands the rest back to the outbox

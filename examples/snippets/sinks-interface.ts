@@ -8,6 +8,7 @@ import type { CanonicalEvent, Sink as ExportedSink } from 'bluetick';
 interface Sink {
   name?: string;
   write(batch: CanonicalEvent[], context: { signal: AbortSignal; attempt: number }): Promise<void>;
+  ready?(): Promise<void>;
   close?(): Promise<void>;
 }
 

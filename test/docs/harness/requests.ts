@@ -15,8 +15,10 @@ export const SAMPLE_ENV: Record<string, string> = {
   ONPREM_TOKEN: 'sample-onprem-token',
   WHATSAPP_TOKEN: 'sample-graph-api-token',
   WABA_ID: '102290129340398',
-  EVENTS_SECRET: 'sample-events-secret',
-  SINK_SECRET: 'sample-sink-secret',
+  // Standard Webhooks secrets (whsec_ + base64 of 32 bytes), as httpSink requires.
+  EVENTS_SECRET: 'whsec_Ymx1ZXRpY2stc2FtcGxlLXNpbmstc2VjcmV0LTAxMjM=',
+  SINK_SECRET: 'whsec_Ymx1ZXRpY2stc2FtcGxlLXNpbmstc2VjcmV0LTAxMjM=',
+  OLD_SINK_SECRET: 'whsec_Ymx1ZXRpY2stc2FtcGxlLXNpbmstc2VjcmV0LTAxMjM=',
   PII_HMAC_KEY: 'sample-pii-key',
   PORT: '0',
 };
