@@ -47,12 +47,17 @@ const ROUNDS = 5;
 
 const DELETE_IF_SAME = luaScript(
   'deleteIfSame',
-  `local changed = {}
+  `local deleted, changed = {}, {}
 for i = 1, #KEYS do
   local v = redis.call('GET', KEYS[i])
-  if v == ARGV[i] then redis.call('DEL', KEYS[i]) elseif v then changed[#changed + 1] = i - 1 end
+  if v == ARGV[i] then
+    redis.call('DEL', KEYS[i])
+    deleted[#deleted + 1] = i - 1
+  elseif v then
+    changed[#changed + 1] = i - 1
+  end
 end
-return changed`,
+return { deleted, changed }`,
 );
 
 /** The 0.1 keys under a prefix: states, message indexes, stale sets. */
@@ -107,7 +112,7 @@ export async function migrateV01(run: RedisRunner, keys: KeyLayout, ingest: (ste
       if (present.length === 0) return;
       const states = present.map(([, raw]) => fromV01(decodeState(raw)));
       await ingest({ events: [], merges: states.map((s) => ({ key: stateKey(s), observation: s, event: -1 })), claimTtlMs: 1, outbox: { consumers: [], leaseMs: 1 } });
-      const changed = (await run(
+      const [deleted, changed] = (await run(
         'migrate',
         (c) =>
           runScript(
@@ -117,13 +122,13 @@ export async function migrateV01(run: RedisRunner, keys: KeyLayout, ingest: (ste
             present.map(([, v]) => v),
           ),
         true,
-      )) as number[];
-      const changedSet = new Set(changed);
-      present.forEach(([, _v], i) => {
-        if (changedSet.has(i)) return;
+      )) as [number[], number[]];
+      // Counted by the one process whose delete removed the key (a concurrent migrator that
+      // deleted it first counts it; a key gone already is nobody's here).
+      for (const i of deleted) {
         legacyStates++;
         written.add(stateKey(states[i] as DeliveryState));
-      });
+      }
       await run('migrate', (c) => c.del(...new Set(present.map(([k]) => legacy.indexOf(k)))));
       todo = changed.map((i) => (present[i] as readonly [string, string])[0]);
     }
