@@ -22,9 +22,15 @@ app.use(express.json()); // AFTER bluetick: it needs the raw bytes Meta signed
 app.listen(3000);
 
 tracker.on('transition', ({ before, after }) => {
-  // Once per real change of a message's delivery state, whatever the order or duplication
-  // of the webhooks: pending → sent → delivered → read, or failed.
+  // Once per status a message reaches, whatever the order or duplication of the webhooks:
+  // pending → sent → delivered → read, each once (or failed).
   console.log(after.messageId, before?.status ?? '(new)', '→', after.status);
+});
+
+tracker.on('change', ({ after }) => {
+  // Anything else you can see changed, the status staying the same: a late `delivered` after
+  // `read` turns deliveredImplied off, a late failure sets failedAfterDelivery, …
+  console.log(after.messageId, 'still', after.status, after.deliveredAt);
 });
 
 tracker.on('message', (message) => {
@@ -43,9 +49,9 @@ export async function afterSend(): Promise<void> {
   // right after POST /{phone-number-id}/messages answered { messages: [{ id: 'wamid.…' }] }
   await tracker.track({
     messageId: response.messages[0].id,
-    recipientId: '+1 631 555 1234',   // reduced to digits, like the webhooks
+    recipientId: '+1 631 555 1234',   // any spelling: the provider's own values win once it reports
     provider: 'cloud',
-    accountId: WABA_ID,                // the entry[].id your webhooks carry
+    accountId: WABA_ID,                // your name for the account, if you like
     campaign: 'spring-sale',           // optional: analytics by campaign
   });
 }
@@ -53,9 +59,11 @@ export async function afterSend(): Promise<void> {
 export async function read(): Promise<void> {
   const state = await tracker.getState('wamid.…');
   // { status: 'read', sentAt, deliveredAt, readAt, errors: [], failedAfterDelivery: false, pricing, … }
+  // a group message also has participants: { total, delivered, read, played, failed }
 
+  const member = await tracker.getState('wamid.…', '5511999990002'); // one group participant
   const group = await tracker.getGroupSummary('wamid.…'); // per-participant states and counts
   const stuck = await tracker.findStale({ olderThanMs: 15 * 60_000, status: 'sent' }); // sent, not delivered after 15 min
   const report = await tracker.funnel({ from: new Date(Date.now() - 86_400_000), to: new Date() }); // delivery funnel
-  console.log(state, group, stuck, report);
+  console.log(state, member, group, stuck, report);
 }
