@@ -19,9 +19,9 @@ const tracker = createTracker({
   store,
   sinks: [bullmqSink({ queueName: 'whatsapp-events', connection: { host: '127.0.0.1', port: 6379 } })],
   dispatch: {
-    deadLetter: ndjsonSink({ path: '/var/lib/bluetick/dead-letter.ndjson' }),
+    deadLetter: ndjsonSink({ path: '/var/lib/bluetick/dead-letter.ndjson' }), // a copy; the store keeps the record
     maxQueue: 50_000,
-    handleSignals: true, // flush the queues on SIGTERM before the process exits
+    handleSignals: true, // deliver what the lanes hold on SIGTERM; the rest stays in the outbox
   },
 });
 export const listener = createNodeListener({
