@@ -56,6 +56,19 @@ export function sentToRead(s: DeliveryState): number | null {
   return p.read - p.sent;
 }
 
+/**
+ * Whether a state counts as expired in the funnel: annotated `expired` by reconciliation, below
+ * `delivered` and not failed (a late webhook that delivered or failed it settles its fate).
+ *
+ * @example
+ * ```ts
+ * isExpired(state, 'delivery-wins'); // true for a Cloud message stuck at sent past the horizon
+ * ```
+ */
+export function isExpired(s: DeliveryState, policy: FailedPolicy): boolean {
+  return s.rank < 3 && s.annotations !== null && s.annotations.includes('expired') && !isFailed(s, policy);
+}
+
 /** Whether the state presents as `failed` under the policy. */
 export function isFailed(s: DeliveryState, policy: FailedPolicy): boolean {
   return presentedStatus(s, policy) === 'failed';
