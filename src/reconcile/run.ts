@@ -112,7 +112,7 @@ export async function runOnce(s: RunSettings, signal: AbortSignal, onProgress?: 
       const limiter = createRateLimiter(s.ratePerSecond);
       const context: CheckContext = {
         signal: inner.signal,
-        take: () => limiter.take(inner.signal),
+        request: (request) => limiter.run(request, inner.signal),
         rateLimited(ms) {
           report.rateLimited++;
           emit(s.metrics, 'reconcileRateLimited', sourceName);

@@ -35,8 +35,7 @@ export type Observation =
  *
  * @example
  * ```ts
- * await context.take();                    // before every request to a rate-limited API
- * const res = await fetch(url, { signal: context.signal });
+ * const res = await context.request(() => fetch(url, { signal: context.signal })); // under the run's rate limit
  * if (res.status === 429) context.rateLimited(retryAfterMs); // every request of the run waits
  * ```
  */
@@ -44,10 +43,12 @@ export interface CheckContext {
   /** Aborted when the run is stopped (`reconciler.stop()`, the run's own signal, a fatal error). */
   readonly signal: AbortSignal;
   /**
-   * Resolves when one request may be made under the run's `ratePerSecond` (one token bucket
-   * shared by every concurrent `check`). Call it before EVERY request, retries included.
+   * Runs one request under the run's `ratePerSecond` (one token bucket shared by every concurrent
+   * `check`): waits for a token, runs `request`, and returns the token once it settled. Make
+   * EVERY request to a rate-limited API through it, retries included, and let it span the whole
+   * request (answer included): that is what keeps the provider's count under the rate.
    */
-  take(): Promise<void>;
+  request<T>(request: () => Promise<T>): Promise<T>;
   /** Reports a rate-limit answer: the whole run waits `retryAfterMs` before its next request. */
   rateLimited(retryAfterMs: number): void;
 }
@@ -58,8 +59,8 @@ export interface CheckContext {
  *
  * Contract: `check` returns at most one observation per state it was given (a state left out
  * counts as `failed`). Per-message problems are returned as `failed` observations; THROW only to
- * stop the whole run (bad credentials: nothing else would succeed). Call `context.take()` before
- * each request to a rate-limited API, and honour `context.signal`.
+ * stop the whole run (bad credentials: nothing else would succeed). Make each request to a
+ * rate-limited API through `context.request()`, and honour `context.signal`.
  *
  * @example
  * ```ts

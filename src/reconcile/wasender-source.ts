@@ -91,8 +91,8 @@ function classify(answer: HttpAnswer, state: DeliveryState, key: string, maxRetr
  * WASender states that have a numeric send id (`track({ wasenderMsgId })`), one request each.
  * It respects 429 with `Retry-After` (the whole run waits), stops the run on 401/403 with a
  * `ReconcileError`, counts 404 as not found, and retries 5xx answers, timeouts and network
- * errors with p-retry (exponential backoff with jitter). Every request, retries included, takes
- * a token of the run's rate limiter.
+ * errors with p-retry (exponential backoff with jitter). Every request, retries included, goes
+ * through the run's rate limiter.
  *
  * @example
  * ```ts
@@ -117,10 +117,7 @@ export function wasenderStatusSource(options: WasenderSourceOptions): StatusSour
   async function checkOne(state: DeliveryState, ctx: CheckContext): Promise<Observation> {
     const key = stateKey(state);
     const url = `${base}/api/messages/${encodeURIComponent(msgIdOf(state) as string)}/info`;
-    const attempt = async () => {
-      await ctx.take();
-      return classify(await getJson(url, headers, timeoutMs, ctx.signal), state, key, maxRetryAfterMs);
-    };
+    const attempt = async () => classify(await ctx.request(() => getJson(url, headers, timeoutMs, ctx.signal)), state, key, maxRetryAfterMs);
     for (let waits = 0; ; waits++) {
       try {
         return await pRetry(attempt, {
