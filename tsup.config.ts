@@ -23,6 +23,10 @@ export const entries: Record<string, string> = {
   'sinks/firehose': 'src/sinks/firehose.ts',
   'sinks/bullmq': 'src/sinks/bullmq.ts',
   'sinks/callback': 'src/sinks/callback.ts',
+  'sinks/rabbitmq': 'src/sinks/rabbitmq.ts',
+  'sinks/nats': 'src/sinks/nats.ts',
+  'sinks/sqs': 'src/sinks/sqs.ts',
+  cloudevents: 'src/sinks/cloudevents.ts',
 };
 
 const shared: Options = {

@@ -1,41 +1,43 @@
 /**
- * Redis merge throughput: `store.merge` (single calls, 64 in flight on one connection) and
- * `store.mergeMany` (pipelined batches of 100), each beside a plain `SET key json PX ttl` of the
- * same payload in the same shape (64 single SETs in flight / pipelines of 100), measured in
- * interleaved rounds in the same run. The data: 6 000 messages × sent, delivered, read, shuffled
- * (a third of the merges create a state, the rest join into one). Every round writes under a
- * fresh prefix, deleted at the end. Bounded: about 20–40 s.
+ * Redis ingest throughput: `store.ingest` steps (claims + lattice merges + indexes + one outbox
+ * record per event, ONE script call per step) beside a plain `SET key json PX ttl` of the same
+ * observation JSON, in the same shapes, in interleaved rounds of the same run:
+ *
+ * - steps of 100 observations, one consumer, one step at a time  vs  a pipeline of 100 SETs;
+ * - single-event steps, one consumer, 64 in flight                 vs  single SETs, 64 in flight.
+ *
+ * Every observation has a fresh event id and a fresh message id (each step creates its states,
+ * the common case for webhooks of sends), with pricing like a real `sent`. Every round writes
+ * under a fresh prefix, deleted at the end. About 20–40 s.
  *
  *   node --import tsx bench/redis.ts            (REDIS_URL, default redis://127.0.0.1:6379)
  */
 import { Redis } from 'ioredis';
-import type { MergeItem } from '../src/storage/adapter.js';
 import { redisStore, type RedisStore } from '../src/storage/redis/index.js';
-import { observation, seeded, shuffle } from '../src/testing/index.js';
+import type { IngestStep } from '../src/storage/state-store.js';
+import { observation, stepOf, type StepItem } from '../src/testing/index.js';
 import { formatOps } from './harness.js';
 
 const URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
-const MESSAGES = 6_000;
+const EVENTS = 12_000;
 const BATCH = 100;
 const IN_FLIGHT = 64;
 const ROUNDS = 3;
 const TTL = 30 * 86_400_000;
+const CONSUMERS = ['sink'];
 const runId = `bt-bench:${process.pid}-${Date.now().toString(36)}`;
-const prefixes: string[] = [];
+let made = 0;
 
-function makeItems(): MergeItem[] {
-  const out: MergeItem[] = [];
-  for (let m = 0; m < MESSAGES; m++) {
-    const id = `wamid.HBgLMTY1MDM4Nzk0MzkVAgARGBI${m.toString(36).padStart(8, '0')}QUQ2MjA4NEYyRkEA`;
-    const pricing = { billable: true, model: 'PMP', category: 'utility', type: 'regular' };
-    out.push(observation(id, 'sent', 1_750_000_000 + m, { pricing }));
-    out.push(observation(id, 'delivered', 1_750_000_005 + m, { pricing }));
-    out.push(observation(id, 'read', 1_750_000_060 + m));
-  }
-  return shuffle(out, seeded(42));
+/** `n` observations of fresh messages, each its own event. */
+function freshItems(n: number): StepItem[] {
+  const round = made++;
+  return Array.from({ length: n }, (_, m) => {
+    const id = `wamid.HBgLMTY1MDM4Nzk0MzkVAgARGBI${round.toString(36)}${m.toString(36).padStart(6, '0')}QUQ2MjA4NEYyRkEA`;
+    return observation(id, 'sent', 1_750_000_000 + m, { pricing: { billable: true, model: 'PMP', category: 'utility', type: 'regular' } });
+  });
 }
 
-/** Runs `op` over `n` items with at most `limit` in flight; returns ops/s. */
+/** Runs `op` for 0..n-1 with at most `limit` in flight; returns ops/s. */
 async function inFlight(n: number, limit: number, op: (i: number) => Promise<unknown>): Promise<number> {
   let next = 0;
   const start = performance.now();
@@ -47,53 +49,64 @@ async function inFlight(n: number, limit: number, op: (i: number) => Promise<unk
   return (n * 1000) / (performance.now() - start);
 }
 
+/** Runs `op` over batches one at a time; returns items/s. */
 async function batched(n: number, op: (from: number, to: number) => Promise<unknown>): Promise<number> {
   const start = performance.now();
   for (let i = 0; i < n; i += BATCH) await op(i, Math.min(n, i + BATCH));
   return (n * 1000) / (performance.now() - start);
 }
 
-function freshPrefix(name: string): string {
-  const p = `${runId}:${name}:${prefixes.length}:`;
-  prefixes.push(p);
-  return p;
-}
-
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] ?? 0;
 
 async function main(): Promise<void> {
   const client = new Redis(URL, { maxRetriesPerRequest: 1 });
-  const items = makeItems();
-  const payloads = items.map((it) => JSON.stringify(it.observation));
-  const n = items.length;
-  const storeFor = (name: string): RedisStore => redisStore({ client, prefix: freshPrefix(name), timeoutMs: 30_000 });
-  const samples: Record<string, number[]> = { set1: [], merge1: [], setN: [], mergeN: [] };
+  let prefixes = 0;
+  const fresh = () => `${runId}:${prefixes++}:`;
+  const storeFor = (): RedisStore => redisStore({ client, prefix: fresh(), timeoutMs: 30_000 });
+  const samples: Record<string, number[]> = { setN: [], stepN: [], set1: [], step1: [] };
+  const payloads = (items: StepItem[]) => items.map((it) => JSON.stringify(it.observation));
 
   for (let round = 0; round < ROUNDS; round++) {
-    const p1 = freshPrefix('set1');
-    samples.set1?.push(await inFlight(n, IN_FLIGHT, (i) => client.set(`${p1}${items[i]?.key}`, payloads[i] as string, 'PX', TTL)));
-    const s1 = storeFor('merge1');
-    samples.merge1?.push(await inFlight(n, IN_FLIGHT, (i) => s1.merge((items[i] as MergeItem).key, (items[i] as MergeItem).observation)));
-    const pN = freshPrefix('setN');
-    samples.setN?.push(
-      await batched(n, (from, to) => {
-        const pipe = client.pipeline();
-        for (let i = from; i < to; i++) pipe.set(`${pN}${items[i]?.key}`, payloads[i] as string, 'PX', TTL);
-        return pipe.exec();
-      }),
-    );
-    const sN = storeFor('mergeN');
-    samples.mergeN?.push(await batched(n, (from, to) => sN.mergeMany(items.slice(from, to))));
+    {
+      const items = freshItems(EVENTS);
+      const json = payloads(items);
+      const p = fresh();
+      samples.setN?.push(
+        await batched(EVENTS, (from, to) => {
+          const pipe = client.pipeline();
+          for (let i = from; i < to; i++) pipe.set(`${p}${items[i]?.event.id}`, json[i] as string, 'PX', TTL);
+          return pipe.exec();
+        }),
+      );
+    }
+    {
+      const items = freshItems(EVENTS);
+      const steps: IngestStep[] = [];
+      for (let i = 0; i < EVENTS; i += BATCH) steps.push(stepOf(items.slice(i, i + BATCH), { consumers: CONSUMERS }));
+      const store = storeFor();
+      samples.stepN?.push(await batched(EVENTS, (from) => store.ingest(steps[from / BATCH] as IngestStep)));
+    }
+    {
+      const items = freshItems(EVENTS);
+      const json = payloads(items);
+      const p = fresh();
+      samples.set1?.push(await inFlight(EVENTS, IN_FLIGHT, (i) => client.set(`${p}${items[i]?.event.id}`, json[i] as string, 'PX', TTL)));
+    }
+    {
+      const steps = freshItems(EVENTS).map((it) => stepOf([it], { consumers: CONSUMERS }));
+      const store = storeFor();
+      samples.step1?.push(await inFlight(EVENTS, IN_FLIGHT, (i) => store.ingest(steps[i] as IngestStep)));
+    }
   }
 
   const row = (name: string, ours: string, base: string) => {
     const o = median(samples[ours] ?? []);
     const b = median(samples[base] ?? []);
-    console.log(`  ${name.padEnd(46)} ${formatOps(o).padStart(11)}   baseline ${formatOps(b).padStart(11)}   ratio ×${(o / b).toFixed(2)}`);
+    console.log(`  ${name.padEnd(58)} ${formatOps(o).padStart(11)}   baseline ${formatOps(b).padStart(11)}   ratio ×${(o / b).toFixed(2)}`);
   };
-  console.log(`\nRedis merges (${n} observations of ${MESSAGES} messages, median of ${ROUNDS} interleaved rounds, ${URL})`);
-  row(`store.merge, ${IN_FLIGHT} in flight  vs SET, ${IN_FLIGHT} in flight`, 'merge1', 'set1');
-  row(`store.mergeMany(${BATCH})  vs SET pipeline of ${BATCH}`, 'mergeN', 'setN');
+  console.log(`\nRedis ingest (${EVENTS} fresh events per run, ${CONSUMERS.length} outbox consumer, median of ${ROUNDS} interleaved rounds, ${URL}); events/s`);
+  row(`ingest, steps of ${BATCH}  vs  SET pipeline of ${BATCH}`, 'stepN', 'setN');
+  row(`ingest, 1-event steps, ${IN_FLIGHT} in flight  vs  SET, ${IN_FLIGHT} in flight`, 'step1', 'set1');
 
   let deleted = 0;
   let cursor = '0';

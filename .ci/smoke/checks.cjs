@@ -7,8 +7,8 @@
 const assert = require('node:assert/strict');
 
 // The public subpaths; the exports map must offer exactly these (plus ./package.json).
-const SUBPATHS = ['.', './express', './fastify', './node', './web', './lambda', './testing', './metrics', './postgres', './redis', './sinks/ndjson', './sinks/http', './sinks/firehose', './sinks/bullmq', './sinks/callback'];
-const PEERS = ['express', 'fastify', 'pg', '@electric-sql/pglite', 'ioredis', 'bullmq', '@aws-sdk/client-firehose', 'prom-client'];
+const SUBPATHS = ['.', './express', './fastify', './node', './web', './lambda', './testing', './metrics', './postgres', './redis', './sinks/ndjson', './sinks/http', './sinks/firehose', './sinks/bullmq', './sinks/callback', './sinks/rabbitmq', './sinks/nats', './sinks/sqs', './cloudevents'];
+const PEERS = ['express', 'fastify', 'pg', '@electric-sql/pglite', 'ioredis', 'bullmq', '@aws-sdk/client-firehose', 'prom-client', 'amqplib', 'nats', '@aws-sdk/client-sqs'];
 
 const peerMessage = (subpath, peer) => `${subpath} needs the optional peer dependency \`${peer}\`: npm install ${peer}`;
 
@@ -93,6 +93,24 @@ async function runChecks(label, load) {
   const client = { send: async () => assert.fail('the Firehose client must not be reached') };
   const firehose = mods['./sinks/firehose'].firehoseSink({ client, deliveryStreamName: 'smoke' });
   assertNamesPeer(await rejection(firehose.write([event], context)), 'bluetick/sinks/firehose', '@aws-sdk/client-firehose', BluetickError);
+
+  const rabbit = mods['./sinks/rabbitmq'].rabbitmqSink({ url: 'amqp://127.0.0.1:9', exchange: 'smoke' });
+  assertNamesPeer(await rejection(rabbit.write([event], context)), 'bluetick/sinks/rabbitmq', 'amqplib', BluetickError);
+
+  const nats = mods['./sinks/nats'].natsSink({ servers: '127.0.0.1:9' });
+  assertNamesPeer(await rejection(nats.write([event], context)), 'bluetick/sinks/nats', 'nats', BluetickError);
+
+  const sqs = mods['./sinks/sqs'].sqsSink({ client, queueUrl: 'https://sqs.us-east-1.amazonaws.com/000000000000/smoke' });
+  assertNamesPeer(await rejection(sqs.write([event], context)), 'bluetick/sinks/sqs', '@aws-sdk/client-sqs', BluetickError);
+
+  // Formats need no peer: a CloudEvent from the cloudevents subpath, and through the callback sink.
+  const ce = mods['./cloudevents'].toCloudEvent(event);
+  assert.equal(ce.specversion, '1.0');
+  assert.equal(ce.type, 'com.bluetick.status.read');
+  const seen = [];
+  await mods['./sinks/callback'].callbackSink((batch) => void seen.push(...batch), { format: 'cloudevents' }).write([event], context);
+  assert.equal(seen[0].id, event.id);
+  assert.ok(mods['./sinks/http'].generateWebhookSecret().startsWith('whsec_'));
 
   const metrics = mods['./metrics'];
   const noClient = await rejection(() => metrics.prometheusMetrics());

@@ -7,11 +7,14 @@
  */
 import type { ConnectionOptions, JobsOptions, Queue } from 'bullmq';
 import { importOptionalPeer } from '../internal/optional-peer.js';
+import type { SinkFormatOptions } from './cloudevents.js';
+import { createFormatter } from './format.js';
 import type { Sink } from './types.js';
 
 /**
  * Options of {@link bullmqSink}: your own `queue` (left open by `close()`), or a `queueName` and
- * `connection` (the sink creates the queue and closes it).
+ * `connection` (the sink creates the queue and closes it). With `format: 'cloudevents'` the job
+ * data is the structured CloudEvent instead of the canonical event.
  *
  * @example
  * ```ts
@@ -24,7 +27,7 @@ export type BullmqSinkOptions = {
   /** Options for every job (attempts, removeOnComplete, …); `jobId` is always set from the event id. */
   jobOptions?: Omit<JobsOptions, 'jobId'>;
   name?: string;
-} & ({ queue: Queue } | { queueName: string; connection: ConnectionOptions });
+} & SinkFormatOptions & ({ queue: Queue } | { queueName: string; connection: ConnectionOptions });
 
 /**
  * The BullMQ job id for an event id. BullMQ rejects custom ids that contain `:` or that read as
@@ -42,7 +45,8 @@ export function bullmqJobId(eventId: string): string {
 }
 
 /**
- * Adds each batch with one `addBulk` call (one Redis round trip). Job data is the canonical event.
+ * Adds each batch with one `addBulk` call (one Redis round trip). Job data is the canonical event
+ * (or its CloudEvent with `format: 'cloudevents'`).
  * Dedupe is BullMQ's: an add whose job id still exists in the queue is ignored, so a batch retried
  * after a timeout does not create duplicate jobs; once a job is removed (`removeOnComplete`), the
  * same id can be added again.
@@ -54,6 +58,7 @@ export function bullmqJobId(eventId: string): string {
  * ```
  */
 export function bullmqSink(options: BullmqSinkOptions): Sink {
+  const formatter = createFormatter(options, 'bullmqSink');
   let queue: Queue | undefined = 'queue' in options ? options.queue : undefined;
   let opening: Promise<Queue> | undefined;
   const getQueue = async (): Promise<Queue> => {
@@ -71,7 +76,7 @@ export function bullmqSink(options: BullmqSinkOptions): Sink {
       await target.addBulk(
         batch.map((event) => ({
           name: options.jobName ?? event.kind,
-          data: event,
+          data: formatter.record(event),
           opts: { ...options.jobOptions, jobId: bullmqJobId(event.id) },
         })),
       );

@@ -9,21 +9,25 @@ import type { FirehoseClient, PutRecordBatchCommandOutput } from '@aws-sdk/clien
 import type { CanonicalEvent } from '../event/types.js';
 import { importOptionalPeer } from '../internal/optional-peer.js';
 import { describeError } from './attempt.js';
+import { retryableAwsCallError } from './aws-errors.js';
+import type { SinkFormatOptions } from './cloudevents.js';
 import { PartialBatchError, SinkError } from './errors.js';
+import { createFormatter } from './format.js';
 import type { Sink } from './types.js';
 
 /** Firehose limits per `PutRecordBatch` call and per record (data before base64). */
 export const FIREHOSE_LIMITS = { maxRecords: 500, maxBatchBytes: 4 * 1024 * 1024, maxRecordBytes: 1000 * 1024 } as const;
 
 /**
- * Options of {@link firehoseSink}.
+ * Options of {@link firehoseSink}. With `format: 'cloudevents'` each record is one structured
+ * CloudEvent (plus `\n`).
  *
  * @example
  * ```ts
  * const options: FirehoseSinkOptions = { client: new FirehoseClient({ region: 'eu-west-1' }), deliveryStreamName: 'wa-events' };
  * ```
  */
-export interface FirehoseSinkOptions {
+export interface FirehoseSinkOptions extends SinkFormatOptions {
   client: FirehoseClient;
   deliveryStreamName: string;
   name?: string;
@@ -39,15 +43,6 @@ const PERMANENT = new Set([
   'UnrecognizedClientException',
   'ValidationException',
 ]);
-
-function retryableCallError(error: unknown): boolean {
-  const e = error as { name?: string; $retryable?: unknown; $metadata?: { httpStatusCode?: number } };
-  if (e?.$retryable) return true;
-  if (e?.name && PERMANENT.has(e.name)) return false;
-  const status = e?.$metadata?.httpStatusCode;
-  if (status !== undefined && status >= 400 && status < 500 && status !== 408 && status !== 429) return false;
-  return true;
-}
 
 interface Encoded {
   event: CanonicalEvent;
@@ -90,6 +85,7 @@ let commandModule: Promise<typeof import('@aws-sdk/client-firehose')> | undefine
  */
 export function firehoseSink(options: FirehoseSinkOptions): Sink {
   const encoder = new TextEncoder();
+  const formatter = createFormatter(options, 'firehoseSink');
   return {
     name: options.name ?? `firehose:${options.deliveryStreamName}`,
     async write(batch, context) {
@@ -99,7 +95,7 @@ export function firehoseSink(options: FirehoseSinkOptions): Sink {
       const failed: CanonicalEvent[] = [];
       const records: Encoded[] = [];
       for (const event of batch) {
-        const data = encoder.encode(JSON.stringify(event) + '\n');
+        const data = encoder.encode(formatter.serialize(event) + '\n');
         if (data.byteLength > FIREHOSE_LIMITS.maxRecordBytes) rejected.push(event);
         else records.push({ event, data });
       }
@@ -114,7 +110,7 @@ export function firehoseSink(options: FirehoseSinkOptions): Sink {
         } catch (error) {
           if (context.signal.aborted) throw error;
           errors.push(describeError(error));
-          (retryableCallError(error) ? failed : rejected).push(...chunk.map((r) => r.event));
+          (retryableAwsCallError(error, PERMANENT) ? failed : rejected).push(...chunk.map((r) => r.event));
           continue;
         }
         if (!output.FailedPutCount) continue;

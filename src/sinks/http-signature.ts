@@ -1,7 +1,9 @@
 /**
- * Signing and verification for `httpSink` deliveries. The signature covers the timestamp and the
- * raw body (`<timestamp>.<body>`), so a captured request cannot be replayed later with a fresh
- * timestamp, and receivers reject old ones by `toleranceSeconds`.
+ * bluetick's former signature of `httpSink` deliveries (`x-bluetick-signature`), sent only with
+ * `httpSink({ legacySignature })`. Deprecated: `httpSink` signs per Standard Webhooks
+ * (`verifyStandardWebhook`); this scheme stays for one minor version so receivers can move.
+ * The signature covers the timestamp and the raw body (`<timestamp>.<body>`), so a captured
+ * request cannot be replayed later with a fresh timestamp.
  *
  * @packageDocumentation
  */
@@ -15,6 +17,7 @@ export const HTTP_SINK_TIMESTAMP_HEADER = 'x-bluetick-timestamp';
 /**
  * Computes the `x-bluetick-signature` value for a body sent at `timestamp` (Unix seconds).
  *
+ * @deprecated The scheme of `httpSink({ legacySignature })`; new receivers use Standard Webhooks.
  * @example
  * ```ts
  * const signature = signHttpSinkPayload(body, Math.floor(Date.now() / 1000), secret); // 'sha256=…'
@@ -51,9 +54,12 @@ export interface VerifyHttpSinkSignatureInput {
 const first = (value: string | string[] | null | undefined): string | undefined => (Array.isArray(value) ? value[0] : value ?? undefined);
 
 /**
- * Verifies a delivery from `httpSink` in constant time. Fails closed: a missing or malformed
- * header, a timestamp outside the tolerance, or no matching secret all return `false`.
+ * Verifies a delivery signed with `httpSink({ legacySignature })` in constant time. Fails closed: a
+ * missing or malformed header, a timestamp outside the tolerance, or no matching secret all
+ * return `false`.
  *
+ * @deprecated Verify `httpSink` deliveries with `verifyStandardWebhook` (or any Standard Webhooks
+ * library); this verifier stays for one minor version, for receivers of `legacySignature`.
  * @example
  * ```ts
  * http.createServer(async (req, res) => {

@@ -6,24 +6,27 @@
 import { createWriteStream } from 'node:fs';
 import type { Writable } from 'node:stream';
 import type { CanonicalEvent } from '../event/types.js';
+import type { SinkFormatOptions } from './cloudevents.js';
 import { SinkError } from './errors.js';
+import { createFormatter, type Formatter } from './format.js';
 import type { Sink } from './types.js';
 
 /**
  * Options of {@link ndjsonSink}: a `path` (opened lazily in append mode, closed by `close()`) or a
- * `stream` you own (left open unless `end: true`).
+ * `stream` you own (left open unless `end: true`). With `format: 'cloudevents'` each line is one
+ * structured CloudEvent.
  *
  * @example
  * ```ts
- * const options: NdjsonSinkOptions = { path: '/var/log/bluetick/events.ndjson' };
+ * const options: NdjsonSinkOptions = { path: '/var/log/bluetick/events.ndjson', format: 'cloudevents' };
  * ```
  */
-export type NdjsonSinkOptions = { name?: string } & ({ path: string } | { stream: Writable; end?: boolean });
+export type NdjsonSinkOptions = { name?: string } & SinkFormatOptions & ({ path: string } | { stream: Writable; end?: boolean });
 
 /** One JSON document per line: `JSON.stringify` escapes newlines inside strings, so lines never break. */
-function toLines(batch: readonly CanonicalEvent[]): string {
+function toLines(batch: readonly CanonicalEvent[], formatter: Formatter): string {
   let out = '';
-  for (const event of batch) out += JSON.stringify(event) + '\n';
+  for (const event of batch) out += formatter.serialize(event) + '\n';
   return out;
 }
 
@@ -65,6 +68,7 @@ function drained(stream: Writable): Promise<void> {
  * ```
  */
 export function ndjsonSink(options: NdjsonSinkOptions): Sink {
+  const formatter = createFormatter(options, 'ndjsonSink');
   let stream: Writable | undefined = 'stream' in options ? options.stream : undefined;
   const owned = 'path' in options;
   const getStream = (): Writable => {
@@ -85,7 +89,7 @@ export function ndjsonSink(options: NdjsonSinkOptions): Sink {
       }
       let ok = true;
       const written = new Promise<void>((resolve, reject) => {
-        ok = target.write(toLines(batch), (error) => {
+        ok = target.write(toLines(batch, formatter), (error) => {
           if (error) reject(new SinkError('stream_write_failed', `ndjson sink: ${error.message}`, { retryable: true, cause: error }));
           else resolve();
         });

@@ -40,3 +40,8 @@ export async function serviceAvailable(name: string, host: string, port: number)
 
 export const postgresAvailable = () => serviceAvailable('PostgreSQL', '127.0.0.1', 5432);
 export const redisAvailable = () => serviceAvailable('Redis', '127.0.0.1', 6379);
+export const rabbitmqAvailable = () => serviceAvailable('RabbitMQ', '127.0.0.1', 5672);
+export const natsAvailable = () => serviceAvailable('NATS', '127.0.0.1', 4222);
+
+export const RABBITMQ_URL = process.env.BLUETICK_RABBITMQ_URL ?? 'amqp://guest:guest@127.0.0.1:5672';
+export const NATS_SERVERS = process.env.BLUETICK_NATS_SERVERS ?? '127.0.0.1:4222';

@@ -1,7 +1,7 @@
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { Redis } from 'ioredis';
 import { redisStore } from '../../src/storage/redis/index.js';
-import { runStorageAdapterConformance } from '../../src/testing/index.js';
+import { runStateStoreConformance } from '../../src/testing/index.js';
 import { redisAvailable, REDIS_URL } from '../helpers/services.js';
 import { deleteUnder, testClient, uniquePrefix } from './redis-helpers.js';
 
@@ -19,16 +19,17 @@ describe.skipIf(!up)('redisStore conformance (real Redis)', () => {
   });
 
   // A store over the caller's client (left open by close()).
-  runStorageAdapterConformance(
-    { name: 'redisStore({ client })', create: async () => redisStore({ client, prefix }) },
-    { describe, it, expect, beforeEach, afterEach },
-  );
+  runStateStoreConformance({ name: 'redisStore({ client })', create: async () => redisStore({ client, prefix }) }, { describe, it, expect, beforeEach, afterEach });
 
-  // A store that creates (and quits) its own fail-fast client, without the stale index.
-  runStorageAdapterConformance(
+  // A store that creates (and quits) its own fail-fast client.
+  runStateStoreConformance(
     {
-      name: 'redisStore({ url, staleIndex: false })',
-      create: async () => redisStore({ url: REDIS_URL, prefix, staleIndex: false }),
+      name: 'redisStore({ url })',
+      create: async () => {
+        const store = redisStore({ url: REDIS_URL, prefix });
+        await store.ready();
+        return store;
+      },
       cleanup: async (store) => store.close(),
     },
     { describe, it, expect, beforeEach, afterEach },

@@ -1,22 +1,26 @@
 /**
  * Redis down, cut mid-run, or black-holed, through a TCP proxy in front of the real server:
  * callers get typed StorageErrors quickly (never a hang), the store recovers when Redis returns,
- * and no merge is ever half-applied (state, message index and stale index always agree).
+ * and a step is applied entirely or not at all: states, stale index, claims and
+ * outbox records always agree, and a step retried after a fault claims, merges and appends
+ * exactly once in total.
  */
 import { Redis } from 'ioredis';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { StorageError } from '../../src/errors.js';
-import type { MergeItem } from '../../src/storage/adapter.js';
+import type { CanonicalEvent } from '../../src/event/types.js';
+import { hasFailure } from '../../src/state/present.js';
+import { atOfRank, type DeliveryState } from '../../src/state/state.js';
 import { redisStore, type RedisStore } from '../../src/storage/redis/index.js';
-import { foldItems, observation, observationSet, seeded } from '../../src/testing/index.js';
-import { hasFailure } from '../../src/tracking/present.js';
-import { atOfRank } from '../../src/tracking/state.js';
+import type { IngestStep } from '../../src/storage/state-store.js';
+import { foldItems, observation, observationSet, seeded, stepOf, type StepItem } from '../../src/testing/index.js';
 import { redisAvailable } from '../helpers/services.js';
 import { startRedisProxy, type RedisProxy } from './redis-proxy.js';
 import { deleteUnder, keysUnder, testClient, uniquePrefix } from './redis-helpers.js';
 
 const up = await redisAvailable();
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+const SINK = 'sink';
 let direct: Redis;
 let proxy: RedisProxy;
 const prefixes: string[] = [];
@@ -52,22 +56,43 @@ async function waitUntilUp(store: RedisStore, withinMs = 10_000): Promise<void> 
   }
 }
 
-/** Every state agrees with its message index entry and the stale index (a merge is all or nothing). */
+/** Every state sits in its message's hash under its own field, and in the right stale set. */
 async function checkIndexes(store: RedisStore): Promise<string[]> {
   const problems: string[] = [];
-  const stateKeys = (await keysUnder(direct, store.keys.prefix)).filter((k) => k.includes('}:s:'));
-  for (const key of stateKeys) {
-    const state = JSON.parse((await direct.get(key)) as string) as Parameters<typeof atOfRank>[0];
-    const member = key.slice(key.indexOf('}:s:') + 4);
-    if ((await direct.sismember(store.keys.messageIndex(state.messageId), member)) !== 1) problems.push(`${key}: not in its message index`);
-    const wanted = state.rank >= 1 && state.rank <= 4 && !hasFailure(state) ? state.rank : 0;
-    for (const r of [1, 2, 3, 4]) {
-      const score = await direct.zscore(store.keys.stale(r), key);
-      if (r === wanted && score !== String(atOfRank(state, r))) problems.push(`${key}: stale:${r} score ${score}, state ${atOfRank(state, r)}`);
-      if (r !== wanted && score !== null) problems.push(`${key}: wrongly in stale:${r}`);
+  const hashes = (await keysUnder(direct, store.keys.prefix)).filter((k) => store.keys.isMessageKey(k));
+  for (const hash of hashes) {
+    for (const [field, json] of Object.entries(await direct.hgetall(hash))) {
+      const state = JSON.parse(json) as DeliveryState;
+      const own = store.keys.state(state);
+      if (own.hash !== hash || own.field !== field) problems.push(`${hash} ${field}: holds the state of ${own.hash} ${own.field}`);
+      const wanted = state.rank >= 1 && state.rank <= 4 && !hasFailure(state) ? state.rank : 0;
+      for (const r of [1, 2, 3, 4]) {
+        const score = await direct.zscore(store.keys.stale(r), own.key);
+        if (r === wanted && score !== String(atOfRank(state, r))) problems.push(`${own.key}: stale:${r} score ${score}, state ${atOfRank(state, r)}`);
+        if (r !== wanted && score !== null) problems.push(`${own.key}: wrongly in stale:${r}`);
+      }
     }
   }
   return problems;
+}
+
+/** Every record of the sink, leased (it waits for the appenders' leases to end) and acked; event ids. */
+async function drain(store: RedisStore): Promise<string[]> {
+  const out: string[] = [];
+  for (;;) {
+    const page = await store.outbox.lease(SINK, 500, 60_000);
+    if (page.length === 0) break;
+    out.push(...page.map((r) => r.event.id));
+    await store.outbox.ack(SINK, page.map((r) => r.id));
+  }
+  return out;
+}
+
+/** Claim keys present for these events. */
+async function claimsOf(store: RedisStore, events: readonly CanonicalEvent[]): Promise<number> {
+  let n = 0;
+  for (const e of events) n += await direct.exists(store.keys.claim(e.id));
+  return n;
 }
 
 describe.skipIf(!up)('redisStore when Redis fails (TCP proxy in front of the real server)', () => {
@@ -90,7 +115,7 @@ describe.skipIf(!up)('redisStore when Redis fails (TCP proxy in front of the rea
     const store = redisStore({ url: proxy.url, prefix: newPrefix('down'), timeoutMs: 400 });
     opened.push(store);
     const item = observation('down-m', 'sent', 1_700_000_000);
-    const calls: Array<() => Promise<unknown>> = [() => store.merge(item.key, item.observation), () => store.claim('down-id', 60_000), () => store.ping(), () => store.get(item.key)];
+    const calls: Array<() => Promise<unknown>> = [() => store.ingest(stepOf([item], { consumers: [SINK] })), () => store.ping(), () => store.ready(), () => store.get(item.key), () => store.outbox.lease(SINK, 10, 1000), () => store.scanStates()];
     for (const call of calls) {
       const r = await timed(call);
       expect(r.error).toBeInstanceOf(StorageError);
@@ -100,32 +125,34 @@ describe.skipIf(!up)('redisStore when Redis fails (TCP proxy in front of the rea
     }
     proxy.restore();
     await waitUntilUp(store);
-    expect((await store.merge(item.key, item.observation)).after).toEqual(item.observation);
+    const { merged, claimed } = await store.ingest(stepOf([item], { consumers: [SINK] }));
+    expect(claimed).toEqual([true]);
+    expect(merged[0]?.after).toEqual(item.observation);
   });
 
-  it('connection cut mid-run: fast typed failures, recovery, retried merges converge, indexes stay consistent', async () => {
+  it('connection cut mid-run: fast typed failures, recovery; retried steps converge and every event is claimed and appended exactly once', async () => {
     const prefix = newPrefix('cut');
     const store = redisStore({ url: proxy.url, prefix, timeoutMs: 500 });
     opened.push(store);
-    const items = observationSet(prefix, seeded(11), 2_400).map((it, i) => ({ ...it, batch: Math.floor(i / 40) }));
-    const batches = new Map<number, MergeItem[]>();
-    for (const it of items) batches.set(it.batch, [...(batches.get(it.batch) ?? []), it]);
-    const failed: MergeItem[][] = [];
+    const items = observationSet(prefix, seeded(11), 2_400);
+    const steps: IngestStep[] = [];
+    for (let i = 0; i < items.length; i += 40) steps.push(stepOf(items.slice(i, i + 40), { consumers: [SINK], leaseMs: 200 }));
+    const failed: IngestStep[] = [];
     const failures: Array<{ ms: number; code: string }> = [];
     let succeeded = 0;
     let afterRestore = 0;
     let restored = false;
     let next = 0;
-    // Four concurrent lanes of batches; the proxy is cut while they run, then restored.
+    // Four concurrent lanes of steps; the proxy is cut while they run, then restored.
     const lane = async () => {
-      for (let b = next++; b < batches.size; b = next++) {
-        const batch = batches.get(b) as MergeItem[];
-        const r = await timed(() => store.mergeMany(batch));
+      for (let b = next++; b < steps.length; b = next++) {
+        const step = steps[b] as IngestStep;
+        const r = await timed(() => store.ingest(step));
         if (r.error === undefined) {
           succeeded++;
           if (restored) afterRestore++;
         } else {
-          failed.push(batch);
+          failed.push(step);
           failures.push({ ms: r.ms, code: r.error instanceof StorageError ? r.error.code : `untyped ${String(r.error)}` });
           await sleep(20);
         }
@@ -142,47 +169,62 @@ describe.skipIf(!up)('redisStore when Redis fails (TCP proxy in front of the rea
     expect(failures.length).toBeGreaterThan(0);
     expect(failures.every((f) => f.code === 'unavailable' || f.code === 'timeout')).toBe(true);
     expect(Math.max(...failures.map((f) => f.ms))).toBeLessThan(1_500);
-    // Batches went through again after the outage: the store recovered by itself.
-    expect(afterRestore).toBeGreaterThan(0);
-    expect(succeeded + failed.length).toBe(batches.size);
+    expect(afterRestore).toBeGreaterThan(0); // the store recovered by itself
+    expect(succeeded + failed.length).toBe(steps.length);
     await waitUntilUp(store);
     expect(await checkIndexes(store)).toEqual([]);
-    // The provider retries what failed; merging is idempotent, so the end state is the fold.
-    for (const batch of failed) await store.mergeMany(batch);
+    // The provider retries what failed; some of those steps had been applied before the reply was lost.
+    let reclaimed = 0;
+    for (const step of failed) reclaimed += (await store.ingest(step)).claimed.filter(Boolean).length;
+    expect(reclaimed).toBeLessThanOrEqual(failed.reduce((n, s) => n + s.events.length, 0));
     for (const [key, state] of foldItems(items)) expect(await store.get(key)).toEqual(state);
     expect(await checkIndexes(store)).toEqual([]);
+    // Exactly one outbox record per distinct event, whichever attempt appended it.
+    const distinct = new Set(items.map((it) => it.event.id));
+    expect(await claimsOf(store, [...new Map(items.map((it) => [it.event.id, it.event])).values()])).toBe(distinct.size);
+    await sleep(250); // the appenders' leases (200 ms) end
+    const delivered = await drain(store);
+    expect(delivered.length).toBe(distinct.size);
+    expect(new Set(delivered)).toEqual(distinct);
   });
 
-  it('black-holed network: StorageError timeout after timeoutMs; the late merge applies whole, once', async () => {
+  it('black-holed network: StorageError timeout after timeoutMs; the late step applies whole, once; its retry claims, merges and appends nothing more', async () => {
     const store = redisStore({ url: proxy.url, prefix: newPrefix('stall'), timeoutMs: 300 });
     opened.push(store);
     const first = observation('stall-m', 'sent', 1_700_000_000);
     const second = observation('stall-m', 'read', 1_700_000_005, { errors: [{ code: '1', class: 'unknown' }] });
-    await store.merge(first.key, first.observation);
+    const other = observation('stall-n', 'delivered', 1_700_000_005);
+    await store.ingest(stepOf([first]));
+    const step = stepOf([second, other], { consumers: [SINK], leaseMs: 100 });
     proxy.stall();
-    const r = await timed(() => store.merge(second.key, second.observation));
+    const r = await timed(() => store.ingest(step));
     expect((r.error as StorageError).code).toBe('timeout');
     expect(r.ms).toBeLessThan(1_000);
     proxy.restore();
     await waitUntilUp(store);
-    // The stalled request reached Redis on restore: the state is the full join, indexes agree.
-    const after = await store.merge(second.key, second.observation);
-    expect(after.after).toBe(after.before);
-    expect(after.after?.rank).toBe(4);
-    expect(after.after?.errors).toEqual({ '1': { code: '1', class: 'unknown' } });
+    // The stalled step reached Redis on restore and ran whole: claims, merges and records.
+    expect(await claimsOf(store, step.events)).toBe(2);
+    const retry = await store.ingest(step);
+    expect(retry.claimed).toEqual([false, false]);
+    expect(retry.records).toEqual([]);
+    expect(retry.merged.every((m) => m.after === m.before)).toBe(true);
+    expect(retry.merged[0]?.after.rank).toBe(4);
+    expect(retry.merged[0]?.after.errors).toEqual({ '1': { code: '1', class: 'unknown' } });
     expect(await checkIndexes(store)).toEqual([]);
+    await sleep(150);
+    expect((await drain(store)).sort()).toEqual([second.event.id, other.event.id].sort());
   });
 
-  it("a client with ioredis defaults (offline queue on) still fails fast, and nothing queued replays later", async () => {
+  it('a client with ioredis defaults (offline queue on) still fails fast, and nothing queued replays later', async () => {
     const client = new Redis(proxy.url); // enableOfflineQueue, maxRetriesPerRequest 20: the defaults
     client.on('error', () => {});
     opened.push({ close: () => client.disconnect() });
     const store = redisStore({ client, prefix: newPrefix('defaults'), timeoutMs: 400 });
     await waitUntilUp(store);
-    const item = observation('defaults-m', 'delivered', 1_700_000_000);
+    const item: StepItem = observation('defaults-m', 'delivered', 1_700_000_000);
     proxy.cut();
     await sleep(50);
-    const r = await timed(() => store.merge(item.key, item.observation));
+    const r = await timed(() => store.ingest(stepOf([item])));
     expect(r.error).toBeInstanceOf(StorageError);
     expect(['unavailable', 'timeout']).toContain((r.error as StorageError).code);
     expect(r.ms).toBeLessThan(1_500);
@@ -190,6 +232,7 @@ describe.skipIf(!up)('redisStore when Redis fails (TCP proxy in front of the rea
     await waitUntilUp(store);
     await sleep(300);
     expect(await store.get(item.key)).toBeNull();
+    expect(await claimsOf(store, [item.event])).toBe(0);
     await store.close();
     expect(client.status).toBe('ready'); // the caller's client is left open
   });

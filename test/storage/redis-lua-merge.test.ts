@@ -1,17 +1,19 @@
 /**
- * The Lua merge must be `merge()` exactly: random pairs of states (every field shape, the bounds
- * of errors/annotations/tags, unicode strings) merged by Redis deep-equal the JS join, agree with
- * it on "changed or not", and survive being re-read and re-merged by the script.
+ * The Lua join must be `merge()` exactly: random pairs and sequences of states (every field shape,
+ * `estimated` bits, the `meta` strings and tags, the bounds of errors/annotations/tags, unicode
+ * strings) joined by the ingest script deep-equal the JS join, agree with it on "changed or not",
+ * and survive being re-read and re-joined by the script.
  */
 import fc from 'fast-check';
 import type { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { DeliveryStatus, ProviderError, StatusEvent } from '../../src/event/types.js';
 import { redisStore, type RedisStore } from '../../src/storage/redis/index.js';
-import { trackingKey } from '../../src/tracking/key.js';
-import { merge } from '../../src/tracking/merge.js';
-import { observe } from '../../src/tracking/observe.js';
-import { MAX_ANNOTATIONS, MAX_ERRORS, MAX_TAGS, type DeliveryState } from '../../src/tracking/state.js';
+import type { MergeResult } from '../../src/storage/state-store.js';
+import { stateKey } from '../../src/state/key.js';
+import { merge } from '../../src/state/merge.js';
+import { observe } from '../../src/state/observe.js';
+import { MAX_ANNOTATIONS, MAX_ERRORS, MAX_TAGS, TIME_FIELDS, type DeliveryState } from '../../src/state/state.js';
 import { redisAvailable } from '../helpers/services.js';
 import { deleteUnder, testClient, uniquePrefix } from './redis-helpers.js';
 
@@ -56,14 +58,19 @@ const sortedSet = (max: number) =>
   fc.oneof(fc.uniqueArray(str, { maxLength: max }), fc.uniqueArray(fc.constantFrom(...NAMES), { maxLength: max, size: 'max' })).map((xs) => xs.sort());
 const pricingArb = nullable(fc.record({ billable: fc.option(fc.boolean(), { nil: undefined }), model: tiny, category: tiny, type: tiny }).map(defined));
 const conversationArb = nullable(fc.record({ id: tiny, origin: tiny, expiresAt: tiny }).map(defined));
-const metaArb = nullable(fc.record({ campaign: tiny, tags: fc.option(sortedSet(MAX_TAGS), { nil: undefined }), wasenderMsgId: tiny }).map(defined));
+const metaArb = nullable(
+  fc.record({ campaign: tiny, tags: fc.option(sortedSet(MAX_TAGS), { nil: undefined }), wasenderMsgId: tiny, accountId: tiny, recipientId: tiny }).map(defined),
+);
+// Any bits of the time fields, sometimes bits past them (merge() drops those).
+const estimatedArb = fc.oneof(fc.integer({ min: 0, max: (1 << TIME_FIELDS.length) - 1 }), fc.constant(0), fc.integer({ min: 0, max: 1 << (TIME_FIELDS.length + 1) }));
 
 /**
- * Any valid state of one tracking key, including shapes observe() never makes ({} errors, []
+ * Any valid state of one key, including shapes observe() never makes ({} errors, []
  * arrays). Sets stay within their bounds, as every state merge() produces does (past a bound,
  * merge() keeps an over-long set only when both sides are the very same array object).
  */
-const rawStateArb: fc.Arbitrary<DeliveryState> = fc.record({
+const rawStateArb: fc.Arbitrary<DeliveryState> = fc
+  .record({
   provider: fc.constant('cloud' as const),
   accountId: nullable(str),
   messageId: fc.constant('M'),
@@ -78,6 +85,7 @@ const rawStateArb: fc.Arbitrary<DeliveryState> = fc.record({
   failedAt: ts,
   deletedAt: ts,
   warningAt: ts,
+  estimated: estimatedArb,
   errors: errorsArb,
   billingRank: fc.integer({ min: -1, max: 5 }),
   pricing: pricingArb,
@@ -86,7 +94,10 @@ const rawStateArb: fc.Arbitrary<DeliveryState> = fc.record({
   annotations: fc.oneof(fc.constant(null), sortedSet(MAX_ANNOTATIONS)),
   tracked: fc.boolean(),
   meta: metaArb,
-});
+})
+  // A valid state has estimate bits only on times it holds (observe() sets one with its time; the
+  // join keeps each bit with its time). Bits past the time fields are kept: merge() drops them.
+  .map((s) => ({ ...s, estimated: s.estimated & ~TIME_FIELDS.reduce((m, f, i) => (s[f] === 0 ? m | (1 << i) : m), 0) }));
 
 const STATUSES: DeliveryStatus[] = ['pending', 'sent', 'delivered', 'read', 'played', 'failed', 'deleted', 'warning', 'unknown'];
 /** The states a tracker really stores: observations of status events, and joins of several. */
@@ -99,6 +110,8 @@ const observedArb: fc.Arbitrary<DeliveryState> = fc
     conversation: fc.option(fc.record({ id: str, origin: str }), { nil: undefined }),
     biz: optStr,
     providerStatus: str,
+    estimated: fc.boolean(),
+    account: fc.option(fc.constantFrom('waba', 'waba2', 'é'), { nil: undefined }),
   })
   .map((r) => {
     const iso = new Date(r.at * 1000).toISOString();
@@ -107,9 +120,10 @@ const observedArb: fc.Arbitrary<DeliveryState> = fc
       id: 'x',
       kind: 'status',
       provider: 'cloud',
-      accountId: 'waba',
+      accountId: r.account ?? 'waba',
       phoneNumberId: null,
       occurredAt: iso,
+      ...(r.estimated ? { occurredAtEstimated: true } : {}),
       receivedAt: iso,
       messageId: 'M',
       recipientId: '1555',
@@ -125,12 +139,28 @@ const observedArb: fc.Arbitrary<DeliveryState> = fc
 const foldedArb = fc.array(observedArb, { minLength: 1, maxLength: 6 }).map((xs) => xs.reduce((a, b) => merge(a, b)));
 const stateArb = fc.oneof(rawStateArb, observedArb, foldedArb);
 
-/** A fresh key holding `a` (stored through the script's create path); returns the key. */
-async function seed(a: DeliveryState): Promise<string> {
-  const key = trackingKey({ ...a, messageId: `m${++counter}`, participantId: null, recipientId: '1555' });
-  const r = await store.merge(key, a);
-  expect(r.before).toBeNull();
-  return key;
+/** The same state under a fresh identity (the script joins whatever shares a key). */
+function as(s: DeliveryState, messageId: string, participantId: string | null): DeliveryState {
+  return { ...s, provider: 'cloud', messageId, participantId };
+}
+
+/** One ingest step merging `observations` (all of one key) in order; the results. */
+async function join(observations: readonly DeliveryState[]): Promise<MergeResult[]> {
+  const r = await store.ingest({
+    events: [],
+    merges: observations.map((o) => ({ key: stateKey(o), observation: o, event: -1 })),
+    claimTtlMs: 60_000,
+    outbox: { consumers: [], leaseMs: 1 },
+  });
+  return r.merged;
+}
+
+/** A fresh key holding `a` (stored through the script's create path); returns `a` under that key. */
+async function seed(a: DeliveryState): Promise<DeliveryState> {
+  const fresh = as(a, `m${++counter}`, a.participantId);
+  const [r] = await join([fresh]);
+  expect(r?.before).toBeNull();
+  return fresh;
 }
 
 describe.skipIf(!up)('Lua merge equals merge() (real Redis)', () => {
@@ -143,19 +173,20 @@ describe.skipIf(!up)('Lua merge equals merge() (real Redis)', () => {
     await client.quit();
   });
 
-  it('random pairs: after deep-equals merge(a, b), "changed" agrees, and the result re-merges idempotently', async () => {
+  it('random pairs: after deep-equals merge(a, b), "changed" agrees, and the result re-joins idempotently', async () => {
     await fc.assert(
-      fc.asyncProperty(stateArb, stateArb, async (a, b) => {
-        const key = await seed(a);
+      fc.asyncProperty(stateArb, stateArb, async (a0, b0) => {
+        const a = await seed(a0);
+        const b = as(b0, a.messageId, a.participantId);
         const expected = merge(a, b);
-        const r = await store.merge(key, b);
+        const [r] = (await join([b])) as [MergeResult];
         expect(r.before).toEqual(a);
         expect(r.after).toEqual(expected);
         expect(r.after === r.before).toBe(expected === a);
-        expect(await store.get(key)).toEqual(expected);
+        expect(await store.get(stateKey(a))).toEqual(expected);
         // The Lua-written JSON read back by Lua: joining either side again changes nothing.
         for (const again of [a, b, expected]) {
-          const r2 = await store.merge(key, again);
+          const [r2] = (await join([again])) as [MergeResult];
           expect(r2.after).toEqual(merge(expected, again));
           expect(r2.after === r2.before).toBe(merge(expected, again) === expected);
         }
@@ -164,19 +195,30 @@ describe.skipIf(!up)('Lua merge equals merge() (real Redis)', () => {
     );
   });
 
-  it('mergeMany folds a random sequence exactly like merge()', async () => {
+  it('sequences: one step folds them exactly like merge(), and so do one step per item', async () => {
     await fc.assert(
-      fc.asyncProperty(fc.array(stateArb, { minLength: 1, maxLength: 8 }), async (xs) => {
-        const key = trackingKey({ ...(xs[0] as DeliveryState), messageId: `many${++counter}`, participantId: null, recipientId: '1' });
-        const results = await store.mergeMany(xs.map((observation) => ({ key, observation })));
+      fc.asyncProperty(fc.array(stateArb, { minLength: 1, maxLength: 8 }), async (xs0) => {
+        const id = `many${++counter}`;
+        const participant = (xs0[0] as DeliveryState).participantId;
+        const xs = xs0.map((x) => as(x, id, participant));
         let state: DeliveryState | null = null;
-        results.forEach((r, i) => {
+        (await join(xs)).forEach((r, i) => {
           const obs = xs[i] as DeliveryState;
           expect(r.before).toEqual(state);
-          state = state === null ? obs : merge(state, obs);
-          expect(r.after).toEqual(state);
+          const next: DeliveryState = state === null ? obs : merge(state, obs);
+          expect(r.after).toEqual(next);
+          expect(r.after === r.before).toBe(next === state);
+          state = next;
         });
-        expect(await store.get(key)).toEqual(state);
+        expect(await store.get(stateKey(xs[0] as DeliveryState))).toEqual(state);
+        // The same sequence one step at a time, under another key.
+        const ys = xs0.map((x) => as(x, `${id}b`, participant));
+        let folded: DeliveryState | null = null;
+        for (const y of ys) {
+          const [r] = (await join([y])) as [MergeResult];
+          folded = folded === null ? y : merge(folded, y);
+          expect(r.after).toEqual(folded);
+        }
       }),
       { numRuns: 150 },
     );

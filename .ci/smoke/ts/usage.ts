@@ -20,6 +20,10 @@ import { ndjsonSink } from 'bluetick/sinks/ndjson';
 import { callbackSink } from 'bluetick/sinks/callback';
 import { bullmqSink } from 'bluetick/sinks/bullmq';
 import { firehoseSink } from 'bluetick/sinks/firehose';
+import { rabbitmqSink } from 'bluetick/sinks/rabbitmq';
+import { natsSink } from 'bluetick/sinks/nats';
+import { sqsSink } from 'bluetick/sinks/sqs';
+import { toCloudEvent, type CloudEvent } from 'bluetick/cloudevents';
 
 const result: NormalizeResult = normalize('{"statuses":[]}', { provider: 'onprem' });
 const statuses: StatusEvent[] = result.events.filter((e): e is StatusEvent => e.kind === 'status');
@@ -37,7 +41,14 @@ const sinks: Sink[] = [
   ndjsonSink({ path: '/tmp/events.ndjson' }),
   bullmqSink({ queueName: 'wa', connection: { host: '127.0.0.1' } }),
   firehoseSink({ client: {} as never, deliveryStreamName: 'wa' }),
+  rabbitmqSink({ url: 'amqp://localhost', exchange: 'wa', format: 'cloudevents' }),
+  natsSink({ servers: 'localhost:4222', subjectPrefix: 'wa' }),
+  sqsSink({ client: {} as never, queueUrl: 'https://sqs.us-east-1.amazonaws.com/1/wa.fifo' }),
+  callbackSink(async (batch: CloudEvent[]) => void batch.length, { format: 'cloudevents' }),
+  // @ts-expect-error the format is one of the two literals
+  httpSink({ url: 'https://example.test/events', format: 'xml' }),
 ];
+const ce: CloudEvent = toCloudEvent(parsed);
 const tracker = createTracker({ store, sinks });
 tracker.on('transition', ({ after }: { after: PresentedState }) => console.log(after.messageId, after.status));
 
@@ -58,4 +69,4 @@ function isBluetick(error: unknown): string | undefined {
   return error instanceof BluetickError ? `${error.code} ${error.status}` : undefined;
 }
 
-export { express, fastify, first, isBluetick, lambda, loaded, metrics, node, pg, redis, runStorageAdapterConformance, web, wrong };
+export { ce, express, fastify, first, isBluetick, lambda, loaded, metrics, node, pg, redis, runStorageAdapterConformance, web, wrong };

@@ -98,6 +98,31 @@ export function createStateTable(maxEntries: number, ttlMs: number): StateTable 
     return e;
   }
 
+  function put(next: DeliveryState, now: number): void {
+    const e = entryOf(next.messageId, now);
+    if (e === undefined) {
+      const entry: Entry = { messageId: next.messageId, slot: next, touched: now, prev: null, next: null };
+      entries.set(next.messageId, entry);
+      append(entry);
+      size++;
+    } else if (!Array.isArray(e.slot)) {
+      if (same(e.slot, next.provider, next.participantId)) e.slot = next;
+      else {
+        e.slot = [e.slot, next];
+        size++;
+      }
+    } else {
+      const i = e.slot.findIndex((s) => same(s, next.provider, next.participantId));
+      if (i >= 0) e.slot[i] = next;
+      else {
+        e.slot.push(next);
+        size++;
+      }
+    }
+    // Never evict the message just written: the caller's result must stay readable.
+    while (size > maxEntries && head !== null && head !== tail) evicted += drop(head);
+  }
+
   return {
     get(provider, messageId, participantId, now) {
       const e = entryOf(messageId, now);
@@ -106,30 +131,7 @@ export function createStateTable(maxEntries: number, ttlMs: number): StateTable 
       if (!Array.isArray(slot)) return same(slot, provider, participantId) ? slot : null;
       return slot.find((s) => same(s, provider, participantId)) ?? null;
     },
-    put(next, now) {
-      const e = entryOf(next.messageId, now);
-      if (e === undefined) {
-        const entry: Entry = { messageId: next.messageId, slot: next, touched: now, prev: null, next: null };
-        entries.set(next.messageId, entry);
-        append(entry);
-        size++;
-      } else if (!Array.isArray(e.slot)) {
-        if (same(e.slot, next.provider, next.participantId)) e.slot = next;
-        else {
-          e.slot = [e.slot, next];
-          size++;
-        }
-      } else {
-        const i = e.slot.findIndex((s) => same(s, next.provider, next.participantId));
-        if (i >= 0) e.slot[i] = next;
-        else {
-          e.slot.push(next);
-          size++;
-        }
-      }
-      // Never evict the message just written: the caller's result must stay readable.
-      while (size > maxEntries && head !== null && head !== tail) evicted += drop(head);
-    },
+    put,
     upsert(observation, now, join) {
       const e = entryOf(observation.messageId, now);
       if (e !== undefined) {
@@ -145,7 +147,7 @@ export function createStateTable(maxEntries: number, ttlMs: number): StateTable 
           return { before, after };
         }
       }
-      this.put(observation, now);
+      put(observation, now);
       return { before: null, after: observation };
     },
     byMessage(messageId, now) {

@@ -1,13 +1,18 @@
 /**
  * JSON ⇄ {@link DeliveryState} for the Redis store. States written by JS are `JSON.stringify`
- * output; states written by the Lua merge are `cjson.encode` output, which differs in three ways
+ * output; states written by the Lua join are `cjson.encode` output, which differs in three ways
  * this module undoes: an empty array comes back as `{}` (cjson cannot tell them apart), object
  * keys come in hash order, and `/` is escaped (harmless to `JSON.parse`). `decodeState` rebuilds
- * every state in the field order and shapes `merge()` produces, so a state read from Redis
- * deep-equals, and stringifies like, the JS join.
+ * every state in the field order and shapes `observe()` and `merge()` produce, so a state read
+ * from Redis deep-equals the JS join. States written by 0.1 (no `estimated`) decode too.
+ *
+ * Everything sent to Redis goes through {@link encodeJson}: NUL and lone surrogates become U+FFFD
+ * (src/storage/sanitize.ts) so that cjson never meets an ill-formed `\ud800` escape, which would
+ * fail the whole step on every retry.
  */
 import type { Conversation, Pricing, ProviderError } from '../../event/types.js';
-import type { DeliveryState, TrackMeta } from '../../tracking/state.js';
+import type { DeliveryState, TrackMeta } from '../../state/state.js';
+import { sanitizeValue } from '../sanitize.js';
 
 type Json = Record<string, unknown>;
 
@@ -25,7 +30,7 @@ function arrayOf(v: unknown): string[] | null {
 function copyKeys<T>(src: Json, keys: readonly string[]): T {
   const out: Json = {};
   for (const k of keys) if (src[k] !== undefined) out[k] = src[k];
-  for (const k in src) if (!(k in out)) out[k] = src[k];
+  for (const k of Object.keys(src)) if (!(k in out)) Object.defineProperty(out, k, { value: src[k], enumerable: true, writable: true, configurable: true });
   return out as T;
 }
 
@@ -36,72 +41,92 @@ const CONVERSATION_KEYS = ['id', 'origin', 'expiresAt'] as const;
 
 function errorsOf(v: unknown): Record<string, ProviderError> | null {
   if (!isObject(v)) return null;
-  const out: Record<string, ProviderError> = {};
-  for (const code in v) {
+  // Prototype-free, like observe(): error codes are provider text ("__proto__" is a code too).
+  const out = Object.create(null) as Record<string, ProviderError>;
+  for (const code of Object.keys(v)) {
     const e = v[code];
     out[code] = isObject(e) ? copyKeys<ProviderError>(e, ERROR_KEYS) : (e as ProviderError);
   }
   return out;
 }
 
+function str(v: unknown): string | undefined {
+  if (typeof v === 'string') return v;
+  return typeof v === 'number' ? String(v) : undefined; // 0.1 stored a numeric wasenderMsgId as given
+}
+
+/** meta in the key order of merge()'s mergeMeta. */
 function metaOf(v: unknown): TrackMeta | null {
   if (!isObject(v)) return null;
   const out: TrackMeta = {};
-  if (v.campaign !== undefined) out.campaign = v.campaign as string;
-  if (v.tags !== undefined) out.tags = arrayOf(v.tags) as string[];
-  if (v.wasenderMsgId !== undefined) out.wasenderMsgId = v.wasenderMsgId as string;
+  const campaign = str(v.campaign);
+  const wasenderMsgId = str(v.wasenderMsgId);
+  const accountId = str(v.accountId);
+  const recipientId = str(v.recipientId);
+  if (campaign !== undefined) out.campaign = campaign;
+  if (wasenderMsgId !== undefined) out.wasenderMsgId = wasenderMsgId;
+  if (accountId !== undefined) out.accountId = accountId;
+  if (recipientId !== undefined) out.recipientId = recipientId;
+  if (v.tags !== undefined && v.tags !== null) out.tags = arrayOf(v.tags) as string[];
   return out;
 }
 
+const orNull = <T>(v: unknown): T | null => (v === undefined || v === null ? null : (v as T));
+const num = (v: unknown): number => (typeof v === 'number' ? v : 0);
+
 /**
- * Parses a stored state (JS- or Lua-written JSON) into a {@link DeliveryState}.
+ * Parses a stored state (JS- or Lua-written JSON, or the object it parses to) into a
+ * {@link DeliveryState} in `observe()`'s field order.
  *
  * @example
  * ```ts
  * decodeState('{"provider":"cloud","annotations":{},…}').annotations; // []
  * ```
  */
-export function decodeState(json: string): DeliveryState {
-  const s = JSON.parse(json) as Json;
+export function decodeState(src: string | Json): DeliveryState {
+  const s = typeof src === 'string' ? (JSON.parse(src) as Json) : src;
   return {
     provider: s.provider as DeliveryState['provider'],
-    accountId: (s.accountId ?? null) as string | null,
     messageId: s.messageId as string,
-    recipientId: (s.recipientId ?? null) as string | null,
-    participantId: (s.participantId ?? null) as string | null,
-    rank: s.rank as number,
-    pendingAt: s.pendingAt as number,
-    sentAt: s.sentAt as number,
-    deliveredAt: s.deliveredAt as number,
-    readAt: s.readAt as number,
-    playedAt: s.playedAt as number,
-    failedAt: s.failedAt as number,
-    deletedAt: s.deletedAt as number,
-    warningAt: s.warningAt as number,
+    participantId: orNull<string>(s.participantId),
+    accountId: orNull<string>(s.accountId),
+    recipientId: orNull<string>(s.recipientId),
+    rank: num(s.rank),
+    pendingAt: num(s.pendingAt),
+    sentAt: num(s.sentAt),
+    deliveredAt: num(s.deliveredAt),
+    readAt: num(s.readAt),
+    playedAt: num(s.playedAt),
+    failedAt: num(s.failedAt),
+    deletedAt: num(s.deletedAt),
+    warningAt: num(s.warningAt),
+    estimated: num(s.estimated),
     errors: errorsOf(s.errors),
-    billingRank: s.billingRank as number,
+    billingRank: typeof s.billingRank === 'number' ? s.billingRank : -1,
     pricing: isObject(s.pricing) ? copyKeys<Pricing>(s.pricing, PRICING_KEYS) : null,
     conversation: isObject(s.conversation) ? copyKeys<Conversation>(s.conversation, CONVERSATION_KEYS) : null,
-    bizOpaqueCallbackData: (s.bizOpaqueCallbackData ?? null) as string | null,
+    bizOpaqueCallbackData: orNull<string>(s.bizOpaqueCallbackData),
     annotations: arrayOf(s.annotations),
     tracked: s.tracked === true,
     meta: metaOf(s.meta),
   };
 }
 
-const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g;
+// JSON.stringify writes NUL as \u0000 and a lone surrogate as \udXXX (valid pairs stay raw).
+const POISON_ESCAPE = /\\u(?:0000|d[89a-f])/i;
 
 /**
- * Serializes an observation for the script. Lone surrogates (ill-formed UTF-16, possible in a
- * provider's JSON) would make cjson fail the whole merge forever, so they become U+FFFD here.
+ * A value as JSON for Redis, and the value that JSON stands for: the value itself, or (when it
+ * held NUL or a lone surrogate) its sanitized copy, so what callers get back is what was stored.
  *
  * @example
  * ```ts
- * encodeState(observe(event)); // '{"provider":"cloud",…}'
+ * encodeJson({ title: 'x\u0000' }); // { json: '{"title":"x\uFFFD"}', value: { title: 'x\uFFFD' } }
  * ```
  */
-export function encodeState(state: DeliveryState): string {
-  const json = JSON.stringify(state);
-  if (!json.includes('\\ud')) return json;
-  return JSON.stringify(state, (_k, v: unknown) => (typeof v === 'string' ? v.replace(LONE_SURROGATE, '\uFFFD') : v));
+export function encodeJson<T>(value: T): { json: string; value: T } {
+  const json = JSON.stringify(value);
+  if (!POISON_ESCAPE.test(json)) return { json, value };
+  const clean = sanitizeValue(value);
+  return clean === value ? { json, value } : { json: JSON.stringify(clean), value: clean };
 }

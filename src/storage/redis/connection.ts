@@ -1,33 +1,34 @@
 /**
  * The store's handle on its ioredis client: the user's own (left open on close) or one created
- * from a URL with a lazy `import('ioredis')` and fail-fast settings (closed on close).
+ * from a URL with a lazy `import('ioredis')` and fail-fast settings (closed on close). The import
+ * starts when the store is constructed, so `ready()` answers at once, and a missing package is a
+ * `ConfigError` naming `npm install ioredis`, never a retryable outage.
  *
  * Fail fast: ioredis queues commands while disconnected and resends in-flight ones after a
  * reconnect, so a store over a dead Redis would hang for as long as ioredis keeps retrying, and a
- * merge could run long after its caller gave up. `ready()` therefore sends nothing unless the
+ * step could run long after its caller gave up. `ready()` therefore sends nothing unless the
  * client is `ready`: while it is (re)connecting it waits at most `timeoutMs`, then rejects with
  * StorageError `unavailable`. Nothing enters the offline queue.
  */
-import type { Cluster, Redis, RedisOptions } from 'ioredis';
+import type { Redis, RedisOptions } from 'ioredis';
 import { StorageError } from '../../errors.js';
 import { importOptionalPeer } from '../../internal/optional-peer.js';
 
 /**
- * A standalone, Sentinel or Cluster ioredis client.
+ * A standalone or Sentinel ioredis client (`new Redis(…)`). Redis Cluster is not supported: see
+ * docs/redis.md.
  *
  * @example
  * ```ts
  * const client: RedisClient = new Redis(url, failFastOptions(2000));
  * ```
  */
-export type RedisClient = Redis | Cluster;
+export type RedisClient = Redis;
 
 /** A client handle. */
 export interface Connection {
-  /** The client, once it is ready; rejects with StorageError `unavailable` / `closed`. */
-  ready(): Promise<RedisClient>;
-  /** True for a Cluster client (known up front for a passed client; false for a URL). */
-  readonly isCluster: boolean;
+  /** The client, once it is ready; rejects with StorageError `unavailable` / `closed`, or ConfigError (no ioredis). */
+  ready(): Promise<Redis>;
   close(): Promise<void>;
 }
 
@@ -39,7 +40,7 @@ export interface Connection {
  * @example
  * ```ts
  * import { Redis } from 'ioredis';
- * const client = new Redis(process.env.REDIS_URL!, { ...failFastOptions(2000), lazyConnect: true });
+ * const client = new Redis(process.env.REDIS_URL!, failFastOptions(2000));
  * ```
  */
 export function failFastOptions(timeoutMs: number): RedisOptions {
@@ -53,7 +54,7 @@ export function failFastOptions(timeoutMs: number): RedisOptions {
   };
 }
 
-function waitReady(client: RedisClient, ms: number): Promise<void> {
+function waitReady(client: Redis, ms: number): Promise<void> {
   return new Promise((resolve, reject) => {
     const done = (err?: StorageError) => {
       clearTimeout(timer);
@@ -70,33 +71,31 @@ function waitReady(client: RedisClient, ms: number): Promise<void> {
   });
 }
 
-/** Creates the connection handle of a store. */
-export function createConnection(source: { client: RedisClient } | { url: string }, timeoutMs: number): Connection {
+/** Creates the connection handle of a store; with a URL, starts importing ioredis and connecting now. */
+export function createConnection(source: { client: Redis } | { url: string }, timeoutMs: number): Connection {
   const owned = !('client' in source);
-  let client: RedisClient | undefined = 'client' in source ? source.client : undefined;
-  let opening: Promise<RedisClient> | undefined;
+  let client: Redis | undefined = 'client' in source ? source.client : undefined;
   let closed = false;
   // One wait shared by every caller, so a burst of calls while connecting adds one listener.
   let waiting: Promise<void> | undefined;
-
-  async function open(): Promise<RedisClient> {
-    if (client) return client;
-    opening ??= (async () => {
-      const { Redis } = await importOptionalPeer('bluetick/redis', 'ioredis', () => import('ioredis'));
-      const created = new Redis((source as { url: string }).url, failFastOptions(timeoutMs));
-      // Errors surface through commands; without a listener ioredis would log every reconnect.
-      created.on('error', () => {});
-      client = created;
-      return created;
-    })();
-    return opening;
-  }
+  const opening: Promise<Redis> | undefined = owned
+    ? (async () => {
+        const { Redis } = await importOptionalPeer('bluetick/redis', 'ioredis', () => import('ioredis'));
+        const created = new Redis((source as { url: string }).url, failFastOptions(timeoutMs));
+        // Errors surface through commands; without a listener ioredis would log every reconnect.
+        created.on('error', () => {});
+        client = created;
+        if (closed) created.disconnect();
+        return created;
+      })()
+    : undefined;
+  // Rejections are read by ready(); this keeps one that nobody awaits from crashing the process.
+  opening?.catch(() => {});
 
   return {
-    isCluster: client !== undefined && client.isCluster,
     async ready() {
       if (closed) throw new StorageError('closed', 'The Redis store is closed.');
-      const c = await open();
+      const c = client ?? (await (opening as Promise<Redis>));
       if (c.status === 'ready') return c;
       if (c.status === 'end') throw new StorageError('unavailable', 'Redis: the connection has ended (the client was quit or gave up reconnecting).');
       if (c.status === 'wait') c.connect().catch(() => {});
@@ -109,7 +108,7 @@ export function createConnection(source: { client: RedisClient } | { url: string
       if (closed) return;
       closed = true;
       if (!owned) return;
-      const c = client ?? (opening ? await opening.catch(() => undefined) : undefined);
+      const c = client ?? (await opening?.catch(() => undefined));
       if (!c) return;
       // QUIT lets pending replies arrive; bounded, because it never answers on a dead connection.
       let timer: ReturnType<typeof setTimeout> | undefined;

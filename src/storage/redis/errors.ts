@@ -5,11 +5,11 @@
  * - `unavailable`: no connection (refused, reset, closed, offline queue off or exhausted), or a
  *   transient server state (LOADING, READONLY, CLUSTERDOWN, OOM, BUSY, …);
  * - `timeout`: no answer within `timeoutMs` (a stalled server or network);
- * - `script_failed`: the merge script raised (corrupt stored JSON, an ill-formed observation);
+ * - `script_failed`: a script raised (corrupt stored JSON, a key of the wrong type);
  * - `command_failed`: any other error reply;
  * - `closed`: the store was closed.
  */
-import { StorageError } from '../../errors.js';
+import { BluetickError, StorageError } from '../../errors.js';
 
 /**
  * Codes of the errors the Redis store raises.
@@ -24,21 +24,22 @@ export type RedisStorageErrorCode = 'unavailable' | 'timeout' | 'closed' | 'scri
 const TRANSIENT_REPLY = /^(LOADING|READONLY|MASTERDOWN|CLUSTERDOWN|TRYAGAIN|OOM|BUSY|NOREPLICAS|MISCONF)\b/;
 
 /**
- * The {@link StorageError} for an ioredis failure (`StorageError`s pass through unchanged).
+ * The {@link StorageError} for an ioredis failure (bluetick's own errors pass through unchanged:
+ * a `ConfigError` for a missing ioredis must stay a configuration mistake, not a 503).
  *
  * @example
  * ```ts
  * try { await client.get(k) } catch (err) { throw toRedisStorageError(err, 'get') }
  * ```
  */
-export function toRedisStorageError(err: unknown, op: string, script = false): StorageError {
-  if (err instanceof StorageError) return err;
+export function toRedisStorageError(err: unknown, op: string, script = false): BluetickError {
+  if (err instanceof BluetickError) return err;
   const e = err as { name?: unknown; message?: unknown } | null;
   const name = typeof e?.name === 'string' ? e.name : '';
   const message = typeof e?.message === 'string' ? e.message : String(err);
   if (name === 'ReplyError') {
     if (TRANSIENT_REPLY.test(message)) return new StorageError('unavailable', `Redis ${op}: ${message}`, { cause: err });
-    if (script) return new StorageError('script_failed', `Redis ${op}: the merge script failed: ${message}`, { cause: err });
+    if (script) return new StorageError('script_failed', `Redis ${op}: the script failed: ${message}`, { cause: err });
     return new StorageError('command_failed', `Redis ${op}: ${message}`, { cause: err });
   }
   if (/timed out/i.test(message)) return new StorageError('timeout', `Redis ${op}: ${message}`, { cause: err });
@@ -53,8 +54,8 @@ export function isNoScript(err: unknown): boolean {
 
 /**
  * Rejects with StorageError `timeout` when `work` has not settled within `ms`. The command itself
- * cannot be cancelled: a merge that times out may still run later, which the lattice makes
- * harmless (merging the same observation again changes nothing).
+ * cannot be cancelled: a step that times out may still run later, whole (scripts are atomic), and
+ * a retry then finds its claims taken and its merges already joined.
  */
 export function withTimeout<T>(work: Promise<T>, ms: number, op: string): Promise<T> {
   let timer: ReturnType<typeof setTimeout> | undefined;

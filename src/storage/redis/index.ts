@@ -5,9 +5,11 @@
  * @packageDocumentation
  */
 export { redisStore } from './store.js';
-export type { RedisStore, RedisStoreOptions } from './store.js';
+export type { RedisStore } from './store.js';
+export type { RedisStoreOptions, RedisStoreSettings } from './options.js';
+export type { RedisMigrationReport } from './migrate.js';
 export type { RedisClient } from './connection.js';
 export { failFastOptions } from './connection.js';
 export { createKeyLayout, hashTagOf } from './keys.js';
-export type { KeyLayout, StateKeys } from './keys.js';
+export type { KeyLayout, StateKeys, OutboxKeys } from './keys.js';
 export type { RedisStorageErrorCode } from './errors.js';

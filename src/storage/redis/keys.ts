@@ -1,41 +1,75 @@
 /**
- * The Redis key layout of `bluetick/redis`. Every key a merge script touches for one message
- * carries the same Redis Cluster hash tag, `{<messageId>}`, so the state and its message index
- * always live in one hash slot:
+ * The Redis key layout of `bluetick/redis` (layout version 2; docs/redis.md):
  *
  * ```
- * <prefix>c:<eventId>                        claim (SET NX PX)
- * <prefix>{<messageId>}:s:<provider>:<accountId>:<party>   state (JSON string)
- * <prefix>{<messageId>}:m                     set of the message's state suffixes (findByMessage)
- * <prefix>stale:<rank>                        sorted set per progress rank (findStale, opt-in on Cluster)
+ * <prefix>c:<eventId>                          claim: SET NX PX <claim ttl> (same as 0.1)
+ * <prefix>{<messageId>}:states                 hash, one field per state of the message: `<provider>:<participant or empty>` → JSON; PX stateTtlMs
+ * <prefix>stale:<status>                       sorted set per progress status (pending … read): stateKey() → time at that rank
+ * <prefix>alias:<provider>:<alias>             WASender numeric send id → message id, PX stateTtlMs
+ * <prefix>ob:<consumer>:q | :p | :n            outbox of one consumer: lease zset, payload hash, lease-count hash
+ * <prefix>ob:<consumer>:dz | :dp | :dm         its dead letters: zset by time, payload hash, reason hash
+ * <prefix>ob:consumers                         set of consumer names (stats, replay)
+ * <prefix>ob:seq                               record id counter (no TTL: ids must never repeat)
+ * <prefix>version                              layout version, written by migrate() (no TTL)
  * ```
  *
- * The message id inside the tag escapes `%`, `{` and `}` so that no id can end the tag early or
- * open a second one; the prefix may not contain `{` or `}` for the same reason.
+ * One hash per message holds all its states (the message itself and each group participant), so
+ * `findByMessage` is one HGETALL, no index set is needed, and a merge costs an HGET, an HSET and a
+ * PEXPIRE. A message untouched for `stateTtlMs` expires whole. The key keeps the `{<messageId>}`
+ * hash tag of 0.1 (the message id escapes `%`, `{` and `}` inside it); the store does not run on
+ * Redis Cluster (one ingest step spans many messages, see store.ts), but the tag costs nothing.
  */
-import { joinId } from '../../event/ids.js';
+import { idPart, joinId } from '../../event/ids.js';
+import type { Provider } from '../../event/types.js';
 import { ConfigError } from '../../errors.js';
-import { parseTrackingKey } from '../../tracking/key.js';
+import { stateKey, type StateIdentity } from '../../state/key.js';
+import { RANK, RANK_STATUS } from '../../state/state.js';
+
+/** The ranks the stale index covers: pending … read (a `played` message is done). */
+export const STALE_RANKS: readonly number[] = RANK_STATUS.map((_, rank) => rank).filter((r) => r >= RANK.pending && r <= RANK.read);
 
 /**
- * The Redis keys of one state.
+ * Where one state lives.
  *
  * @example
  * ```ts
- * const { state, index, member }: StateKeys = store.keys.state(trackingKey(observation));
+ * const { hash, field }: StateKeys = store.keys.state({ provider: 'cloud', messageId: 'wamid.X' });
  * ```
  */
 export interface StateKeys {
-  /** The state's own key. */
-  state: string;
-  /** The message's index set (same hash slot as `state`). */
-  index: string;
-  /** The member naming this state in `index`: `joinId([provider, accountId, party])`. */
-  member: string;
+  /** The message's hash. */
+  hash: string;
+  /** The state's field in it: `<provider>:<participant or empty>`. */
+  field: string;
+  /** `stateKey()` of the state: its member in the stale sets. */
+  key: string;
 }
 
 /**
- * Builds the keys under one prefix.
+ * The keys of one outbox consumer.
+ *
+ * @example
+ * ```ts
+ * const { queue }: OutboxKeys = store.keys.outbox('warehouse');
+ * ```
+ */
+export interface OutboxKeys {
+  /** Sorted set: record id → lease end (epoch ms; 0 = available now). */
+  queue: string;
+  /** Hash: record id → payload JSON. */
+  payloads: string;
+  /** Hash: record id → leases taken so far (absent: 1, the appender's). */
+  leases: string;
+  /** Sorted set: dead record id → dead-lettered at (epoch ms). */
+  dead: string;
+  /** Hash: dead record id → payload JSON. */
+  deadPayloads: string;
+  /** Hash: dead record id → `{ reason, message, attempts }` JSON. */
+  deadReasons: string;
+}
+
+/**
+ * The keys of a store under one prefix.
  *
  * @example
  * ```ts
@@ -45,15 +79,21 @@ export interface StateKeys {
  */
 export interface KeyLayout {
   readonly prefix: string;
-  claim(id: string): string;
-  /** Keys of the state stored under a tracking key (`trackingKey(observation)`). */
-  state(trackingKey: string): StateKeys;
-  /** Index key of a message id. */
-  messageIndex(messageId: string): string;
-  /** State key of a member read from a message index. */
-  stateOfMember(messageId: string, member: string): string;
+  claim(eventId: string): string;
+  state(id: StateIdentity): StateKeys;
+  /** The hash holding every state of a message. */
+  message(messageId: string): string;
   /** The stale sorted set of a progress rank (1 pending … 4 read). */
   stale(rank: number): string;
+  alias(provider: Provider, alias: string): string;
+  outbox(consumer: string): OutboxKeys;
+  readonly consumers: string;
+  readonly sequence: string;
+  readonly version: string;
+  /** SCAN MATCH pattern of the message hashes (filter the answers with {@link KeyLayout.isMessageKey}). */
+  readonly messagePattern: string;
+  /** True for a message hash of this layout (a glob `*` may also match other keys). */
+  isMessageKey(key: string): boolean;
 }
 
 /**
@@ -69,33 +109,50 @@ export function hashTagOf(messageId: string): string {
   return messageId.replace(/%/g, '%25').replace(/\{/g, '%7B').replace(/\}/g, '%7D');
 }
 
+/** Escapes glob metacharacters for SCAN MATCH. */
+export function globEscape(text: string): string {
+  return text.replace(/[*?[\]\\]/g, '\\$&');
+}
+
 /**
  * Creates the key layout of a prefix.
  *
  * @example
  * ```ts
- * createKeyLayout('bluetick:').state('cloud:waba:wamid.X:1555');
- * // { state: 'bluetick:{wamid.X}:s:cloud:waba:1555', index: 'bluetick:{wamid.X}:m', member: 'cloud:waba:1555' }
+ * createKeyLayout('bluetick:').state({ provider: 'cloud', messageId: 'wamid.X', participantId: null });
+ * // { hash: 'bluetick:{wamid.X}:states', field: 'cloud:', key: 'cloud:wamid.X:' }
  * ```
  */
 export function createKeyLayout(prefix: string): KeyLayout {
-  if (/[{}]/.test(prefix)) {
-    throw new ConfigError('invalid_prefix', `redisStore(): the prefix may not contain '{' or '}' (it would break the Cluster hash tag): ${prefix}`);
+  if (typeof prefix !== 'string' || /[{}]/.test(prefix)) {
+    throw new ConfigError('invalid_prefix', `redisStore(): the prefix must be a string without '{' or '}' (they would break the hash tag): ${String(prefix)}`);
   }
-  const messageBase = (messageId: string) => `${prefix}{${hashTagOf(messageId)}}:`;
+  const message = (messageId: string) => `${prefix}{${hashTagOf(messageId)}}:states`;
+  const staleNames = new Map(STALE_RANKS.map((r) => [r, `${prefix}stale:${RANK_STATUS[r]}`]));
+  const isMessageKey = (key: string): boolean => {
+    if (!key.startsWith(`${prefix}{`)) return false;
+    const close = key.indexOf('}', prefix.length + 1);
+    return close > 0 && key.length === close + 8 && key.endsWith(':states');
+  };
   return {
     prefix,
-    claim: (id) => `${prefix}c:${id}`,
-    state(trackingKey) {
-      const parts = parseTrackingKey(trackingKey);
-      // A key that is not a tracking key still gets a state of its own, under its whole text.
-      const messageId = parts === null ? trackingKey : parts.messageId;
-      const member = parts === null ? 's' : joinId([parts.provider, parts.accountId, parts.party]);
-      const base = messageBase(messageId);
-      return { state: `${base}s:${member}`, index: `${base}m`, member };
+    claim: (eventId) => `${prefix}c:${eventId}`,
+    state: (id) => ({ hash: message(id.messageId), field: joinId([id.provider, id.participantId ?? null]), key: stateKey(id) }),
+    message,
+    stale(rank) {
+      const key = staleNames.get(rank);
+      if (key === undefined) throw new RangeError(`no stale index for rank ${rank}`);
+      return key;
     },
-    messageIndex: (messageId) => `${messageBase(messageId)}m`,
-    stateOfMember: (messageId, member) => `${messageBase(messageId)}s:${member}`,
-    stale: (rank) => `${prefix}stale:${rank}`,
+    alias: (provider, alias) => `${prefix}alias:${provider}:${alias}`,
+    outbox(consumer) {
+      const b = `${prefix}ob:${idPart(consumer)}:`;
+      return { queue: `${b}q`, payloads: `${b}p`, leases: `${b}n`, dead: `${b}dz`, deadPayloads: `${b}dp`, deadReasons: `${b}dm` };
+    },
+    consumers: `${prefix}ob:consumers`,
+    sequence: `${prefix}ob:seq`,
+    version: `${prefix}version`,
+    messagePattern: `${globEscape(prefix)}{*}:states`,
+    isMessageKey,
   };
 }

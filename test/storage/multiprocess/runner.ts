@@ -1,12 +1,12 @@
 /**
- * The generic multi-process scenario for any {@link StorageAdapter}: N worker processes ingest
+ * The generic multi-process scenario for any {@link StateStore}: N worker processes ingest
  * their own shuffles (with duplicates) of the same status events through `createTracker`, at the
  * same time, against one shared store. {@link verifyOutcome} then checks that:
  *
  * - every final stored state equals the sequential fold (`applyEvent` reduce), field by field;
- * - every presented transition was emitted exactly once across all processes (each
- *   (key, presented after) pair appears once in the union), each key was created (before null)
- *   exactly once, and the last state a key reached is its final presented state.
+ * - every transition (a change of the presented STATUS) was emitted exactly once across all
+ *   processes (each (key, status reached) pair appears once in the union), each key was created
+ *   (before null) exactly once, and every key's final presented status was reached.
  *
  * Usage from a test: `const outcome = await runMultiprocess({ storeModule, env })`, then
  * `expect(await verifyOutcome(outcome, (key) => store.get(key))).toEqual([])`.
@@ -17,16 +17,16 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { StatusEvent } from '../../../src/event/types.js';
-import { trackingKey } from '../../../src/tracking/key.js';
-import { applyEvent } from '../../../src/tracking/merge.js';
-import { observe } from '../../../src/tracking/observe.js';
-import { present } from '../../../src/tracking/present.js';
-import type { DeliveryState } from '../../../src/tracking/state.js';
+import { stateKey } from '../../../src/state/key.js';
+import { applyEvent } from '../../../src/state/merge.js';
+import { observe } from '../../../src/state/observe.js';
+import { present, type PresentedState } from '../../../src/state/present.js';
+import type { DeliveryState } from '../../../src/state/state.js';
 import { generateEvents } from './dataset.js';
 import { canonicalJson, type WorkerOutput } from './protocol.js';
 
 export interface MultiprocessOptions {
-  /** Absolute path of a module exporting `createStore(): Promise<StorageAdapter>`. */
+  /** Absolute path of a module exporting `createStore(): Promise<StateStore>`. */
   storeModule: string;
   /** Extra environment for the workers (connection settings, schema names). */
   env?: Record<string, string>;
@@ -90,11 +90,11 @@ export async function runMultiprocess(options: MultiprocessOptions): Promise<Mul
   }
 }
 
-/** The sequential fold of the events per tracking key: what the store must hold. */
+/** The sequential fold of the events per state key: what the store must hold. */
 export function expectedStates(events: readonly StatusEvent[]): Map<string, DeliveryState> {
   const out = new Map<string, DeliveryState>();
   for (const e of events) {
-    const key = trackingKey(observe(e));
+    const key = stateKey(observe(e));
     out.set(key, applyEvent(out.get(key) ?? null, e));
   }
   return out;
@@ -123,16 +123,16 @@ export async function verifyOutcome(outcome: MultiprocessOutcome, read: (key: st
   const creators = new Map<string, number>();
   for (const out of outcome.outputs) {
     for (const t of out.transitions) {
-      const id = `${t.key}\u0000${t.after}`;
+      const id = `${t.key}\u0000${(JSON.parse(t.after) as PresentedState).status}`;
       seen.set(id, (seen.get(id) ?? 0) + 1);
       if (t.before === null) creators.set(t.key, (creators.get(t.key) ?? 0) + 1);
       if (!expected.has(t.key)) report(`${t.key}: transition for an unknown key`);
     }
   }
-  for (const [id, n] of seen) if (n !== 1) report(`transition emitted ${n} times: ${id.replace('\u0000', ' → ')}`);
+  for (const [id, n] of seen) if (n !== 1) report(`transition to a status emitted ${n} times: ${id.replace('\u0000', ' → ')}`);
   for (const [key, want] of expected) {
     if (creators.get(key) !== 1) report(`${key}: created ${creators.get(key) ?? 0} times (before = null), expected once`);
-    if (!seen.has(`${key}\u0000${canonicalJson(present(want))}`)) report(`${key}: no transition reached the final presented state`);
+    if (!seen.has(`${key}\u0000${present(want).status}`)) report(`${key}: no transition reached the final status ${present(want).status}`);
   }
   return problems;
 }

@@ -3,23 +3,23 @@
  *
  *   node --import tsx worker.ts <storeModule> <datasetSeed> <count> <workerSeed> <outFile>
  *
- * `storeModule` exports `createStore(): Promise<StorageAdapter>`. The worker generates the shared
+ * `storeModule` exports `createStore(): Promise<StateStore>`. The worker generates the shared
  * events, builds its own seeded shuffle with duplicates, prints `ready`, waits for `go` on stdin
  * (so every worker starts together), ingests through `createTracker({ store })` in random-size
  * batches, and writes the transitions it emitted to `outFile` as JSON.
  */
 import { writeFileSync } from 'node:fs';
 import { pathToFileURL } from 'node:url';
-import type { StorageAdapter } from '../../../src/storage/adapter.js';
+import type { StateStore } from '../../../src/storage/state-store.js';
 import { seeded, shuffle } from '../../../src/testing/index.js';
-import { createTracker } from '../../../src/tracking/index.js';
+import { createTracker } from '../../../src/tracking/tracker.js';
 import { generateEvents } from './dataset.js';
 import { canonicalJson, type WorkerOutput } from './protocol.js';
 
 const [storeModule, datasetSeed, count, workerSeed, outFile] = process.argv.slice(2);
 if (outFile === undefined) throw new Error('usage: worker.ts <storeModule> <datasetSeed> <count> <workerSeed> <outFile>');
 
-const mod = (await import(pathToFileURL(storeModule as string).href)) as { createStore: () => Promise<StorageAdapter> };
+const mod = (await import(pathToFileURL(storeModule as string).href)) as { createStore: () => Promise<StateStore> };
 const store = await mod.createStore();
 const events = generateEvents(Number(datasetSeed), Number(count));
 const random = seeded(Number(workerSeed));
@@ -28,7 +28,7 @@ const stream = shuffle([...events, ...events.filter(() => random() < 0.1)], rand
 process.stdout.write('ready\n');
 await new Promise<void>((resolve) => process.stdin.once('data', () => resolve()));
 
-const tracker = createTracker({ store });
+const tracker = createTracker({ store, closeStore: false });
 const output: WorkerOutput = { transitions: [], ingested: 0, duplicates: 0, ms: 0 };
 tracker.on('transition', (t) => {
   output.transitions.push({ key: t.key, before: t.before === null ? null : canonicalJson(t.before), after: canonicalJson(t.after) });
