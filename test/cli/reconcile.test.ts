@@ -3,7 +3,10 @@ import { parseDuration, reconcileAndReport, reconcilerOptions } from '../../src/
 import { parseCommandArgs } from '../../src/cli/args.js';
 import type { CliIo } from '../../src/cli/io.js';
 import { createTracker, type Tracker } from '../../src/index.js';
+import { redisStore } from '../../src/storage/redis/index.js';
+import { REDIS_URL, redisAvailable } from '../helpers/services.js';
 import { startFakeWasender, type FakeWasender } from '../reconcile/fake-wasender.js';
+import { deleteUnder, testClient, uniquePrefix } from '../storage/redis-helpers.js';
 import { DAY, trackWasender } from '../reconcile/helpers.js';
 import { runCli } from './helpers.js';
 
@@ -111,5 +114,34 @@ describe('bluetick reconcile: a run over a store', () => {
     expect(code).toBe(1);
     expect(JSON.parse(c.out())).toMatchObject({ checked: 0, expired: 1, error: { code: 'unauthorized' } });
     expect(c.err()).toMatch(/^bluetick reconcile: unauthorized: WASenderApi refused the API key \(HTTP 401\)/);
+  });
+});
+
+const redisUp = await redisAvailable();
+
+describe.skipIf(!redisUp)('bluetick reconcile --store redis://', () => {
+  it('reconciles what another process tracked, through the public store factory', async () => {
+    const fake = await startFakeWasender();
+    const prefix = uniquePrefix('cli-reconcile');
+    const client = testClient();
+    try {
+      const tracker = createTracker({ store: redisStore({ url: REDIS_URL, prefix }) });
+      await trackWasender(tracker, fake, 700, 4);
+      await trackWasender(tracker, fake, 701, 3);
+      await tracker.track({ provider: 'cloud', messageId: 'wamid.OLD', sentAt: Date.now() - 8 * DAY });
+      await tracker.close();
+      const r = await runCli(['reconcile', '--store', `${REDIS_URL}?prefix=${prefix}`, '--wasender-key', fake.apiKey, '--base-url', fake.url, '--older-than', '1m', '--json', '--quiet']);
+      expect(r.stderr).toBe('');
+      expect(r.code).toBe(0);
+      expect(JSON.parse(r.stdout)).toMatchObject({ found: 3, checked: 2, changed: 2, expired: 1, dryRun: false });
+      const check = createTracker({ store: redisStore({ url: REDIS_URL, prefix }) });
+      expect((await check.getState('3EB0700'))?.status).toBe('read');
+      expect((await check.getState('wamid.OLD'))?.annotations).toEqual(['expired']);
+      await check.close();
+    } finally {
+      await deleteUnder(client, prefix);
+      client.disconnect();
+      await fake.close();
+    }
   });
 });
