@@ -97,6 +97,11 @@ export interface OutboxStats {
  */
 export interface Outbox {
   /**
+   * False when records do not outlive this process (the memory store's outbox): nothing could
+   * recover them after a crash, so the tracker keeps no listener records in it. Default true.
+   */
+  readonly durable?: boolean;
+  /**
    * Leases up to `limit` records of `consumer` that nobody holds (never leased, or the lease
    * expired), oldest first, for `leaseMs`; each returned record's `attempts` counts earlier leases.
    */

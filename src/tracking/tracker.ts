@@ -130,7 +130,8 @@ export function createTracker(options: TrackerOptions = {}): Tracker {
   const metrics = options.metrics;
   const hub = createListenerHub<TrackerEvents>();
   const ctx: EmitContext = { hub, policy, metrics };
-  const durable = options.durableListeners !== false;
+  // Listener records are worth writing only where they outlive this process.
+  const durable = options.durableListeners !== false && store.outbox.durable !== false;
   const dispatcher =
     options.sinks && options.sinks.length > 0 ? createDispatcher({ metrics, ...options.dispatch, sinks: options.sinks, outbox: store.outbox }) : null;
   const committer = createGroupCommitter(store, { claimTtlMs, leaseMs }, options.groupCommit);

@@ -23,14 +23,19 @@ describe.skipIf(!up)('bluetick report --store redis://', () => {
     await tracker.track({ messageId: 'wamid.CBP1', recipientId: '16505551234', provider: 'cloud', accountId: '102290129340398', campaign: 'c1' });
     await tracker.track({ messageId: 'wamid.FAILED1', recipientId: '16505551234', provider: 'cloud', accountId: '102290129340398', campaign: 'c1' });
     await tracker.ingest(normalize(ownFixture('cloud/statuses.json')));
-    await tracker.close();
-    await tracker.store.close();
+    await tracker.close(); // closes the store too
     const r = await runCli(['report', '--store', `${REDIS_URL}?prefix=${prefix}`, '--json']);
     expect(r.stderr).toBe('');
     expect(r.code).toBe(0);
-    const report = JSON.parse(r.stdout) as { funnel: Record<string, unknown>; failures: Array<{ code: string }>; campaigns: Array<{ campaign: string; total: number }> };
-    expect(report.funnel).toMatchObject({ scope: 'tracked', total: 2, sent: 1, failed: 1 });
-    expect(report.failures.map((f) => f.code)).toEqual(['131049']);
-    expect(report.campaigns).toEqual([{ campaign: 'c1', total: 2, delivered: 0, read: 0, failed: 1 }]);
+    type Funnel = { total: number; sent: number; failed: number; failures: { byCode: Array<{ code: string }> } };
+    const report = JSON.parse(r.stdout) as { all: Funnel; tracked: Funnel; webhookOnly: number };
+    // Every state, through scanStates(): the two tracked messages and the webhook-only ones.
+    expect(report.tracked).toMatchObject({ total: 2, sent: 1, failed: 1 });
+    expect(report.all.total).toBe(report.tracked.total + report.webhookOnly);
+    expect(report.webhookOnly).toBeGreaterThan(0);
+    expect(report.all.failures.byCode.map((f) => f.code)).toEqual(['131049']);
+    const human = await runCli(['report', '--store', `${REDIS_URL}?prefix=${prefix}`]);
+    expect(human.stdout).toMatch(/Every delivery state \(\d+: 2 tracked by the host with track\(\), \d+ seen only in webhooks\)/);
+    expect(human.stdout).toMatch(/^ {2}131049 +policy +1$/m);
   });
 });

@@ -274,7 +274,11 @@ describe('createTracker', () => {
   });
 
   it('durable listeners: records of a process that stopped before its listeners ran are run by another tracker', async () => {
-    const store = memoryStore();
+    // The memory store's outbox dies with its process (durable: false), so trackers skip listener
+    // records there; this stands in for a durable store (test/tracking/listener-recovery.test.ts
+    // does the same on real Redis and PostgreSQL).
+    const memory = memoryStore();
+    const store: StateStore = { ...memory, outbox: Object.assign(Object.create(memory.outbox) as typeof memory.outbox, { durable: true }) };
     // "Process A" committed a status and a message with listener records, then died (lease 50 ms).
     const sent = statusEvent({ status: 'sent', at: 10 });
     const committed = await store.ingest({
@@ -298,5 +302,14 @@ describe('createTracker', () => {
     expect(got.sort()).toEqual(['in-9', 'sent:true']);
     await tracker.close();
     expect((await store.outbox.stats()).pending[LISTENERS_CONSUMER] ?? 0).toBe(0);
+  });
+
+  it('the memory store keeps no listener records (they could not outlive the process)', async () => {
+    const store = memoryStore();
+    const tracker = createTracker({ store, closeStore: false });
+    tracker.on('transition', () => undefined);
+    await tracker.ingest(statusEvent({ status: 'sent', at: 10 }));
+    expect(store.stats().outbox).toBe(0);
+    await tracker.close();
   });
 });

@@ -67,6 +67,7 @@ export function createMemoryOutbox(options: { maxRecords: number; maxDeadLetters
 
 
   const outbox: MemoryOutbox = {
+    durable: false,
     append(records, leaseMs, now) {
       for (const record of records) {
         const lane = laneOf(record.consumer);
