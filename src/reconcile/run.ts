@@ -56,14 +56,7 @@ export async function runOnce(s: RunSettings, signal: AbortSignal, onProgress?: 
   // Set by the first check or merge that throws: it stops the run and is rethrown.
   const fatal: { error?: unknown; set: boolean } = { set: false };
 
-  const selection = await selectStale(
-    s.tracker.store,
-    { olderThan: started - s.olderThanMs, statuses: s.statuses, limit: s.limit, maxScan: s.maxScan },
-    { source: s.source, now: started, horizonMs: s.horizonMs },
-  );
-  report.found = selection.found;
-  report.skipped = selection.skipped;
-  const total = selection.work.length;
+  let total = 0;
   let done = 0;
   const progress = (n: number) => {
     done += n;
@@ -71,7 +64,7 @@ export async function runOnce(s: RunSettings, signal: AbortSignal, onProgress?: 
   };
 
   /** Merges status events; returns how many changed a state. */
-  async function merge1(events: StatusEvent[], states: DeliveryState[]): Promise<number> {
+  async function mergePolled(events: StatusEvent[], states: DeliveryState[]): Promise<number> {
     if (events.length === 0) return 0;
     if (s.dryRun) {
       let n = 0;
@@ -96,12 +89,23 @@ export async function runOnce(s: RunSettings, signal: AbortSignal, onProgress?: 
   }
 
   try {
+    const selection = await selectStale(
+      s.tracker.store,
+      { olderThan: started - s.olderThanMs, statuses: s.statuses, limit: s.limit, maxScan: s.maxScan },
+      { source: s.source, now: started, horizonMs: s.horizonMs },
+    );
+    report.found = selection.found;
+    report.skipped = selection.skipped;
+    total = selection.work.length;
+
     const toExpire = selection.work.filter((w) => w.action === 'expire').map((w) => w.state);
-    for (let i = 0; i < toExpire.length && !inner.signal.aborted; i += EXPIRE_CHUNK) {
-      const chunk = toExpire.slice(i, i + EXPIRE_CHUNK);
+    let expiredUpTo = 0;
+    for (; expiredUpTo < toExpire.length && !inner.signal.aborted; expiredUpTo += EXPIRE_CHUNK) {
+      const chunk = toExpire.slice(expiredUpTo, expiredUpTo + EXPIRE_CHUNK);
       await expire(chunk);
       progress(chunk.length);
     }
+    report.skipped += Math.max(0, toExpire.length - expiredUpTo); // the run stopped first
 
     const toCheck = selection.work.filter((w) => w.action === 'check').map((w) => w.state);
     const source = s.source;
@@ -148,7 +152,7 @@ export async function runOnce(s: RunSettings, signal: AbortSignal, onProgress?: 
             polled.push(state);
           }
         }
-        const changed = await merge1(events, polled);
+        const changed = await mergePolled(events, polled);
         report.checked += batch.length;
         report.changed += changed;
         report.unchanged += events.length - changed;
