@@ -1,100 +1,115 @@
 /**
- * PostgreSQL store throughput: merges per second through `postgresStore` (one statement per
- * event, and batched `mergeMany`), with 4 concurrent connections, beside a plain upsert of the
- * same columns (no join: `SET col = excluded.col`) measured in the same run, single-row and
- * batched. Bounded (~40 s), uses its own schema and drops it.
+ * PostgreSQL store throughput: observations per second through `postgresStore().ingest()` (the
+ * whole atomic step: claims, merges with before/after, one outbox record per event for one
+ * consumer), with 4 concurrent connections and fresh event ids, beside a plain upsert of the same
+ * rows (no claims, no join, no outbox, no RETURNING: `SET col = excluded.col`) measured in the
+ * same run: steps of 500 observations against one 500-row statement, and single-event steps
+ * against single-row statements. A third line adds the consumer's ack of each step's records
+ * (the outbox's full cycle). Bounded (~60 s), uses its own schema and drops it.
  *
- *   node --import tsx bench/postgres.ts
+ *   node --import tsx bench/postgres.ts            # BENCH_BATCH=500 BENCH_ROUND_MS=3000
  */
 import pg from 'pg';
-import type { MergeItem } from '../src/storage/adapter.js';
-import { COLUMNS, encodeColumns } from '../src/storage/postgres/columns.js';
-import { postgresStore } from '../src/storage/postgres/index.js';
-import { observation, seeded } from '../src/testing/index.js';
 import type { DeliveryStatus } from '../src/event/types.js';
+import { COLUMNS } from '../src/storage/postgres/columns.js';
+import { postgresStore } from '../src/storage/postgres/index.js';
+import { observation, seeded, stepOf, type StepItem } from '../src/testing/index.js';
 
 const URL = process.env.BLUETICK_POSTGRES_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
 const CONNECTIONS = 4;
 const BATCH = Number(process.env.BENCH_BATCH ?? 500);
 const ROUND_MS = Number(process.env.BENCH_ROUND_MS ?? 3000);
 const ROUNDS = 2;
-const SINGLE_ITEMS = 6_000;
-const BATCH_ITEMS = 90_000;
 const schema = `bt_bench_${process.pid}_${Date.now().toString(36)}`;
 
-// Status observations of many messages, in waves (every message's `sent`, then every
-// `delivered`, …), the way webhooks of concurrent sends interleave: a batch holds distinct keys,
-// so the plain batched upsert (which cannot take a key twice) sees the very same rows.
+// Status observations of many messages in waves of BATCH messages (their `sent`, then their
+// `delivered`, then their `read`), the way webhooks of concurrent sends interleave: a third of the
+// rows insert a state, two thirds update one, and a batch never holds a key twice, so the plain
+// batched upsert (which cannot take a key twice) sees the very same rows.
 const random = seeded(42);
-const STATUSES: DeliveryStatus[] = ['sent', 'delivered', 'read', 'failed'];
-function makeItems(n: number, tag: string): MergeItem[] {
-  const messages = Math.ceil(n / 3);
-  const out: MergeItem[] = [];
-  for (const status of STATUSES) {
-    for (let i = 0; i < messages && out.length < n; i++) {
-      if (status === 'failed' && random() > 0.05) continue;
-      const extra = status === 'sent' && random() < 0.5 ? { pricing: { billable: true, model: 'PMP', category: 'utility' } } : {};
-      out.push(observation(`${tag}-m${i}`, status, 1_700_000_000 + i + STATUSES.indexOf(status), extra));
-    }
+const WAVES: DeliveryStatus[] = ['sent', 'delivered', 'read'];
+function makeItems(n: number, tag: string, wave: number): StepItem[] {
+  const out: StepItem[] = [];
+  for (let chunk = 0; out.length < n; chunk++) {
+    WAVES.forEach((status, w) => {
+      for (let i = 0; i < wave && out.length < n; i++) {
+        const m = chunk * wave + i;
+        const failed = status === 'read' && random() < 0.05;
+        const extra = status === 'sent' && random() < 0.5 ? { pricing: { billable: true, model: 'PMP', category: 'utility' } } : {};
+        out.push(observation(`${tag}-m${m}`, failed ? 'failed' : status, 1_700_000_000 + m + w, failed ? { errors: [{ code: '131026', class: 'permanent' }] } : extra));
+      }
+    });
   }
   return out;
 }
 
 const pool = new pg.Pool({ connectionString: URL, max: CONNECTIONS });
-const store = postgresStore({ pool }, { schema, claimCleanupIntervalMs: 0 });
+const store = postgresStore({ pool, schema, claimCleanupIntervalMs: 0 });
 const plain = `"${schema}"."plain_states"`;
 const cols = ['key', ...COLUMNS.map((c) => c.name)];
-const plainSingle = `INSERT INTO ${plain} (${cols.join(', ')}) VALUES (${cols.map((_, i) => `$${i + 1}`).join(', ')})
-ON CONFLICT (key) DO UPDATE SET ${COLUMNS.map((c) => `${c.name} = excluded.${c.name}`).join(', ')}`;
-const plainBatch = `INSERT INTO ${plain} (${cols.join(', ')})
-SELECT * FROM unnest($1::text[], ${COLUMNS.map((c, i) => `$${i + 2}::${c.param}[]`).join(', ')}) AS s(${cols.join(', ')})
-ON CONFLICT (key) DO UPDATE SET ${COLUMNS.map((c) => `${c.name} = excluded.${c.name}`).join(', ')}`;
+const set = COLUMNS.map((c) => `${c.name} = excluded.${c.name}`).join(', ');
+// The hand-written way: one multi-row VALUES list per statement, one parameter per value.
+function plainUpsert(rows: number): string {
+  const values = Array.from({ length: rows }, (_, r) => `(${cols.map((_, c) => `$${r * cols.length + c + 1}`).join(', ')})`);
+  return `INSERT INTO ${plain} (${cols.join(', ')}) VALUES ${values.join(', ')} ON CONFLICT (key) DO UPDATE SET ${set}`;
+}
+const plainText = new Map<number, string>();
+function plainParams(items: readonly StepItem[]): unknown[] {
+  const out: unknown[] = [];
+  for (const it of items) {
+    out.push(it.key);
+    for (const c of COLUMNS) {
+      const v = it.observation[c.field];
+      out.push(c.type === 'jsonb' ? (v === null ? null : JSON.stringify(v)) : v);
+    }
+  }
+  return out;
+}
 
 async function setup(): Promise<void> {
   await store.migrate();
-  const ddl = COLUMNS.map((c) => `${c.name} ${c.param === 'jsonb' ? 'jsonb' : c.type}`).join(', ');
-  await pool.query(`CREATE TABLE ${plain} (key text COLLATE "C" PRIMARY KEY, ${ddl})`);
+  await pool.query(`CREATE TABLE ${plain} (key text COLLATE "C" PRIMARY KEY, ${COLUMNS.map((c) => `${c.name} ${c.type}`).join(', ')})`);
 }
 
-/** Runs `op` on CONNECTIONS concurrent loops for ROUND_MS; returns merges (items) per second. */
-async function measure(op: (lane: number, round: number, i: number) => Promise<number>): Promise<number> {
+/** Runs `op` on CONNECTIONS concurrent loops for ROUND_MS; returns observations per second. */
+async function measure(op: (lane: number, i: number) => Promise<number>): Promise<number> {
   let items = 0;
   const start = performance.now();
   await Promise.all(
     Array.from({ length: CONNECTIONS }, async (_, lane) => {
-      for (let i = 0; performance.now() - start < ROUND_MS; i++) items += await op(lane, 0, i);
+      for (let i = 0; performance.now() - start < ROUND_MS; i++) items += await op(lane, i);
     }),
   );
   return (items * 1000) / (performance.now() - start);
 }
 
 let tagCounter = 0;
-/** Fresh keys per lane and round, so every round sees the same insert/update mix. */
-function laneData(n: number): MergeItem[][] {
+/** Fresh ids and keys per lane and round, so every round sees the same insert/update mix. */
+function laneData(n: number, wave: number): StepItem[][] {
   const tag = `r${tagCounter++}`;
-  return Array.from({ length: CONNECTIONS }, (_, lane) => makeItems(n, `${tag}-l${lane}`));
+  return Array.from({ length: CONNECTIONS }, (_, lane) => makeItems(n, `${tag}-l${lane}`, wave));
 }
 
-async function single(useStore: boolean): Promise<number> {
-  const data = laneData(SINGLE_ITEMS);
-  return measure(async (lane, _r, i) => {
-    const it = (data[lane] as MergeItem[])[i % SINGLE_ITEMS] as MergeItem;
-    if (useStore) await store.merge(it.key, it.observation);
-    else await pool.query(plainSingle, encodeColumns([it.key], [it.observation]).map((v) => v[0]));
-    return 1;
-  });
-}
+type Mode = 'store' | 'store+ack' | 'plain';
 
-async function batched(useStore: boolean): Promise<number> {
-  const data = laneData(BATCH_ITEMS);
-  return measure(async (lane, _r, i) => {
-    const all = data[lane] as MergeItem[];
-    const from = (i * BATCH) % all.length;
-    const batch = all.slice(from, from + BATCH);
-    if (useStore) await store.mergeMany(batch);
-    else await pool.query(plainBatch, encodeColumns(batch.map((b) => b.key), batch.map((b) => b.observation)));
-    return batch.length;
-  });
+function run(size: number, perLane: number): (mode: Mode) => Promise<number> {
+  return async (mode) => {
+    const data = laneData(perLane, size);
+    return measure(async (lane, i) => {
+      const all = data[lane] as StepItem[];
+      const from = (i * size) % all.length;
+      const batch = all.slice(from, from + size);
+      if (mode === 'plain') {
+        let text = plainText.get(batch.length);
+        if (text === undefined) plainText.set(batch.length, (text = plainUpsert(batch.length)));
+        await pool.query(text, plainParams(batch));
+      } else {
+        const { records } = await store.ingest(stepOf(batch, { consumers: ['sink'] }));
+        if (mode === 'store+ack') await store.outbox.ack('sink', records.map((r) => r.id));
+      }
+      return batch.length;
+    });
+  };
 }
 
 function median(xs: number[]): number {
@@ -104,22 +119,24 @@ function median(xs: number[]): number {
 
 async function main(): Promise<void> {
   await setup();
+  console.log(`postgresStore.ingest() vs a plain upsert of the same rows, ${CONNECTIONS} connections, fresh ids, ${ROUND_MS} ms rounds (median of ${ROUNDS})`);
   try {
-    for (const [name, fn] of [
-      ['one statement per event', single],
-      [`batched (${BATCH} per statement)`, batched],
+    for (const [name, size, perLane] of [
+      [`steps of ${BATCH} observations`, BATCH, 120_000],
+      ['single-event steps', 1, 12_000],
     ] as const) {
-      await fn(true); // warm-up
-      const ours: number[] = [];
-      const base: number[] = [];
-      for (let r = 0; r < ROUNDS; r++) {
-        ours.push(await fn(true));
-        base.push(await fn(false));
+      const fn = run(size, perLane);
+      await fn('store'); // warm-up
+      await fn('plain');
+      const samples: Record<Mode, number[]> = { store: [], 'store+ack': [], plain: [] };
+      for (let r = 0; r < ROUNDS; r++) for (const mode of ['store', 'plain', 'store+ack'] as const) samples[mode].push(await fn(mode));
+      const base = median(samples.plain);
+      console.log(`\n${name}`);
+      console.log(`  plain upsert (baseline)        ${base.toFixed(0).padStart(8)} obs/s`);
+      for (const mode of ['store', 'store+ack'] as const) {
+        const a = median(samples[mode]);
+        console.log(`  ${(mode === 'store' ? 'ingest step (1 consumer)' : 'ingest step + ack').padEnd(30)} ${a.toFixed(0).padStart(8)} obs/s   ×${(a / base).toFixed(2)} of the plain upsert`);
       }
-      const a = median(ours);
-      const b = median(base);
-      console.log(`${name.padEnd(34)} merge ${a.toFixed(0).padStart(7)} /s   plain upsert ${b.toFixed(0).padStart(7)} /s   ratio ${(a / b).toFixed(2)}`);
-      if (fn === batched) console.log(`batched ≥ 20k merges/s with ${CONNECTIONS} connections: ${a >= 20_000 ? 'yes' : 'NO'}`);
     }
   } finally {
     await store.close();

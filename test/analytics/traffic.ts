@@ -5,7 +5,7 @@
  */
 import type { CanonicalEvent, DeliveryStatus, MessageEvent, StatusEvent } from '../../src/event/types.js';
 import type { ConversionInput } from '../../src/analytics/types.js';
-import type { TrackInput } from '../../src/index.js';
+import type { TrackInput } from '../../src/tracking/tracker-types.js';
 
 export const T0 = Date.UTC(2025, 0, 10, 0, 0, 0);
 
@@ -73,8 +73,16 @@ function reply(n: number, repliedTo: string, from: string, button: { id: string;
   };
 }
 
+/** Variations for the stores' analytics tests (off by default: other tests keep their traffic). */
+export interface TrafficOptions {
+  /** Some statuses carry no provider time (`occurredAtEstimated`): latencies must leave those states out. */
+  estimates?: boolean;
+  /** Some hosts write the account differently at track() than the provider reports it. */
+  hostSpellings?: boolean;
+}
+
 /** `n` messages; about a third of the statuses are repeated, and every batch is shuffled. */
-export function generateTraffic(n: number, seed = 7): Traffic {
+export function generateTraffic(n: number, seed = 7, options: TrafficOptions = {}): Traffic {
   const rand = rng(seed);
   const pick = <T>(xs: readonly T[]): T => xs[Math.floor(rand() * xs.length)] as T;
   const tracks: TrackInput[] = [];
@@ -86,7 +94,8 @@ export function generateTraffic(n: number, seed = 7): Traffic {
     const recipientId = `1555000${String(i).padStart(4, '0')}`;
     const sentAt = T0 + Math.floor(rand() * 3 * 86_400_000);
     const campaign = rand() < 0.8 ? pick(['spring', 'winter', 'spring-b']) : undefined;
-    if (rand() < 0.7) tracks.push({ messageId, recipientId, provider: 'cloud', accountId: i % 10 === 7 ? 'waba2' : 'waba1', campaign, sentAt: sentAt - Math.floor(rand() * 2000) });
+    const hostAccount = options.hostSpellings === true && i % 20 === 7 ? 'WABA-2 (host)' : i % 10 === 7 ? 'waba2' : 'waba1';
+    if (rand() < 0.7) tracks.push({ messageId, recipientId, provider: 'cloud', accountId: hostAccount, campaign, sentAt: sentAt - Math.floor(rand() * 2000) });
     const reach = Math.floor(rand() * 6); // 0 none … 5 played
     const pricing = rand() < 0.6 ? { billable: rand() < 0.8, category: pick(['marketing', 'utility', 'service']), model: 'PMP' } : undefined;
     let t = sentAt;
@@ -95,7 +104,9 @@ export function generateTraffic(n: number, seed = 7): Traffic {
     for (let k = 0; k < reach - 1 && k < statuses.length; k++) {
       // Sometimes a step is lost (read without delivered), and times may go backwards a little.
       if (k > 0 && rand() < 0.1) continue;
-      seq.push(status(messageId, recipientId, statuses[k] as DeliveryStatus, t, k === 0 && pricing ? { pricing } : {}));
+      const extra: Partial<StatusEvent> = k === 0 && pricing ? { pricing } : {};
+      if (options.estimates === true && rand() < 0.1) extra.occurredAtEstimated = true;
+      seq.push(status(messageId, recipientId, statuses[k] as DeliveryStatus, t, extra));
       t += Math.floor(rand() * 120_000) - (rand() < 0.05 ? 200_000 : 0);
     }
     if (rand() < 0.15) {

@@ -1,7 +1,7 @@
 import { PGlite } from '@electric-sql/pglite';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { pgliteStore, postgresStore } from '../../src/storage/postgres/index.js';
-import { runStorageAdapterConformance } from '../../src/testing/index.js';
+import { runAnalyticsStoreConformance, runStateStoreConformance } from '../../src/testing/index.js';
 
 // One in-process database for the file; every test gets a fresh store over it (as a host would
 // after a restart), so migration runs against an already migrated schema too.
@@ -13,17 +13,17 @@ afterAll(async () => {
   await db.close();
 });
 
-runStorageAdapterConformance(
-  { name: 'pgliteStore', create: async () => pgliteStore(db), cleanup: async (store) => store.close(), concurrency: 200 },
-  { describe, it, expect, beforeEach, afterEach },
-);
+const runner = { describe, it, expect, beforeEach, afterEach };
 
-runStorageAdapterConformance(
+runStateStoreConformance({ name: 'pgliteStore', create: async () => pgliteStore(db), cleanup: async (store) => store.close(), concurrency: 200 }, runner);
+runAnalyticsStoreConformance({ name: 'pgliteStore', create: async () => pgliteStore(db), cleanup: async (store) => store.close() }, runner);
+
+runStateStoreConformance(
   {
     name: 'postgresStore({ pglite }) with a schema and a table prefix',
-    create: async () => postgresStore({ pglite: db }, { schema: 'other', tablePrefix: 'bt2_' }),
+    create: async () => postgresStore({ pglite: db, schema: 'other', tablePrefix: 'bt2_' }),
     cleanup: async (store) => store.close(),
     concurrency: 200,
   },
-  { describe, it, expect, beforeEach, afterEach },
+  runner,
 );

@@ -1,16 +1,19 @@
 /**
  * The SQL port of the join against the TypeScript reference, on generated observations that
  * stress every rule: more than 16 error codes, more than 8 annotations, error and billing
- * tie-breaks, meta (campaign, tags past 32, wasenderMsgId), non-ASCII strings.
+ * tie-breaks, observed against estimated times (equal times included), the provider's account
+ * and recipient, meta (campaign, tags past 32, wasenderMsgId, the host's accountId and
+ * recipientId), non-ASCII strings.
  */
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { StatusEvent } from '../../src/event/types.js';
+import { stateKey } from '../../src/state/key.js';
+import { merge } from '../../src/state/merge.js';
+import { observe } from '../../src/state/observe.js';
+import { MAX_ANNOTATIONS, MAX_ERRORS, type DeliveryState } from '../../src/state/state.js';
 import { postgresStore, type PostgresStore } from '../../src/storage/postgres/index.js';
-import { trackingKey } from '../../src/tracking/key.js';
-import { merge } from '../../src/tracking/merge.js';
-import { observe } from '../../src/tracking/observe.js';
-import type { DeliveryState } from '../../src/tracking/state.js';
+import type { MergeResult } from '../../src/storage/state-store.js';
 import { postgresAvailable, POSTGRES_URL } from '../helpers/services.js';
 import { dropSchema, uniqueSchema } from './postgres-helpers.js';
 
@@ -20,7 +23,7 @@ let store: PostgresStore;
 let run = 0;
 
 beforeAll(async () => {
-  if (available) store = postgresStore({ connectionString: POSTGRES_URL, max: 4 }, { schema });
+  if (available) store = postgresStore({ connectionString: POSTGRES_URL, max: 4, schema });
 });
 afterAll(async () => {
   if (!available) return;
@@ -50,9 +53,13 @@ const obsArb = fc
     conversation: fc.option(fc.record({ id: text, origin: text, expiresAt: text }, { requiredKeys: [] }), { nil: undefined }),
     biz: fc.option(text, { nil: undefined }),
     unknownStatus: fc.string({ minLength: 1, maxLength: 3 }),
-    participant: fc.boolean(),
     account: fc.option(text, { nil: null }),
-    meta: fc.option(fc.record({ campaign: text, tags: fc.uniqueArray(fc.string({ maxLength: 3 }), { maxLength: 20 }), wasenderMsgId: text }, { requiredKeys: [] }), { nil: undefined }),
+    recipient: fc.option(text, { nil: null }),
+    estimated: fc.boolean(),
+    meta: fc.option(
+      fc.record({ campaign: text, tags: fc.uniqueArray(fc.string({ maxLength: 3 }), { maxLength: 20 }), wasenderMsgId: text, accountId: text, recipientId: text }, { requiredKeys: [] }),
+      { nil: undefined },
+    ),
     tracked: fc.boolean(),
   })
   .map((r) => ({ ...r }));
@@ -65,12 +72,12 @@ function toObservation(r: Row, messageId: string): DeliveryState {
     id: 'x',
     kind: 'status',
     provider: 'cloud',
-    accountId: 'acc',
+    accountId: r.account,
     phoneNumberId: null,
     occurredAt: new Date(1_700_000_000_000 + r.at * 1000).toISOString(),
     receivedAt: new Date(0).toISOString(),
     messageId,
-    recipientId: '1555',
+    recipientId: r.recipient,
     status: r.status as StatusEvent['status'],
     providerStatus: r.status === 'unknown' ? r.unknownStatus : r.status,
     errors: r.errors,
@@ -78,45 +85,54 @@ function toObservation(r: Row, messageId: string): DeliveryState {
   if (r.pricing) e.pricing = r.pricing;
   if (r.conversation) e.conversation = r.conversation;
   if (r.biz) e.bizOpaqueCallbackData = r.biz;
+  if (r.estimated) e.occurredAtEstimated = true;
   const obs = observe(e);
   // Fields the key does not depend on, varied to exercise their joins.
-  obs.recipientId = r.participant ? 'group@g.us' : obs.recipientId;
   obs.tracked = r.tracked;
   if (r.meta) obs.meta = { ...r.meta, ...(r.meta.tags ? { tags: [...r.meta.tags].sort() } : {}) };
   return obs;
 }
 
+/** One ingest step of merges only (a `track()` is such a step). */
+async function mergeAll(key: string, observations: readonly DeliveryState[]): Promise<MergeResult[]> {
+  const step = { events: [], merges: observations.map((observation) => ({ key, observation, event: -1 })), claimTtlMs: 60_000, outbox: { consumers: [], leaseMs: 60_000 } };
+  return (await store.ingest(step)).merged;
+}
+
 describe.skipIf(!available)('postgresStore: the SQL join equals merge()', () => {
-  it('folds random observation sequences exactly like the TypeScript reference (single and batched)', async () => {
+  it('folds random observation sequences exactly like the TypeScript reference (one per step, then many in one step)', async () => {
     await fc.assert(
       fc.asyncProperty(fc.array(obsArb, { minLength: 1, maxLength: 14 }), fc.integer({ min: 1, max: 5 }), async (rows, split) => {
         const messageId = `prop-${++run}`;
         const observations = rows.map((r) => toObservation(r, messageId));
-        const key = trackingKey(observations[0] as DeliveryState);
+        const key = stateKey(observations[0] as DeliveryState);
         let expected: DeliveryState | null = null;
-        // The first `split` observations one by one, the rest as one batch.
+        // The first `split` observations one step each (each joined by the SQL SET clause), the
+        // rest in one step (joined in JavaScript first, unfolded per item).
         for (const obs of observations.slice(0, split)) {
-          const r = await store.merge(key, obs);
-          expect(r.before).toEqual(expected);
+          const [r] = await mergeAll(key, [obs]);
+          expect(r?.before).toEqual(expected);
           expected = expected === null ? obs : merge(expected, obs);
-          expect(r.after).toEqual(expected);
+          expect(r?.after).toEqual(expected);
         }
         const rest = observations.slice(split);
-        const results = await store.mergeMany(rest.map((observation) => ({ key, observation })));
-        results.forEach((r, i) => {
-          expect(r.before).toEqual(expected);
-          expected = expected === null ? (rest[i] as DeliveryState) : merge(expected, rest[i] as DeliveryState);
-          expect(r.after).toEqual(expected);
-        });
+        if (rest.length > 0) {
+          const results = await mergeAll(key, rest);
+          results.forEach((r, i) => {
+            expect(r.before).toEqual(expected);
+            expected = expected === null ? (rest[i] as DeliveryState) : merge(expected, rest[i] as DeliveryState);
+            expect(r.after).toEqual(expected);
+          });
+        }
         expect(await store.get(key)).toEqual(expected);
       }),
       { numRuns: 150, seed: 4242 },
     );
   }, 60_000);
 
-  it('keeps the 16 smallest error codes and the 8 smallest annotations, in byte order', async () => {
-    const base = toObservation({ status: 'failed', at: 1, errors: [], participant: false, account: null, tracked: false, unknownStatus: 'x' } as never, 'bounds');
-    const key = trackingKey(base);
+  it(`keeps the ${MAX_ERRORS} smallest error codes and the ${MAX_ANNOTATIONS} smallest annotations, in byte order`, async () => {
+    const base = toObservation({ status: 'failed', at: 1, errors: [], account: null, recipient: null, estimated: false, tracked: false, unknownStatus: 'x' } as never, 'bounds');
+    const key = stateKey(base);
     let expected: DeliveryState | null = null;
     for (let i = 0; i < 12; i++) {
       const obs: DeliveryState = {
@@ -125,12 +141,24 @@ describe.skipIf(!available)('postgresStore: the SQL join equals merge()', () => 
         annotations: [`ann-${String.fromCharCode(0x61 + ((i * 7) % 26))}`, `Ann-${i}`].sort(),
       };
       expected = expected === null ? obs : merge(expected, obs);
-      await store.merge(key, obs);
+      await mergeAll(key, [obs]);
     }
     const stored = await store.get(key);
     expect(stored).toEqual(expected);
-    expect(Object.keys(stored?.errors ?? {}).length).toBe(16);
-    expect(stored?.annotations?.length).toBe(8);
+    expect(Object.keys(stored?.errors ?? {}).length).toBe(MAX_ERRORS);
+    expect(stored?.annotations?.length).toBe(MAX_ANNOTATIONS);
     expect(stored?.annotations?.[0]).toBe('Ann-0'); // uppercase sorts before lowercase in byte order
+  });
+
+  it('an observed time replaces an earlier estimate, and an estimate never replaces an observed time', async () => {
+    const estimated = (at: number) => toObservation({ status: 'delivered', at, errors: [], account: null, recipient: null, estimated: true, tracked: false, unknownStatus: 'x' } as never, 'estimates');
+    const observed = (at: number) => ({ ...estimated(at), estimated: 0 });
+    const key = stateKey(estimated(0));
+    const [first] = await mergeAll(key, [estimated(0)]);
+    expect(first?.after.estimated).toBe(1 << 2);
+    const [second] = await mergeAll(key, [observed(3)]); // later, but observed: it wins
+    expect(second?.after).toMatchObject({ deliveredAt: observed(3).deliveredAt, estimated: 0 });
+    const [third] = await mergeAll(key, [estimated(1)]); // an estimate earlier than the observed time: ignored
+    expect(third?.after).toEqual(second?.after);
   });
 });

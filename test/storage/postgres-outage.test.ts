@@ -1,19 +1,22 @@
 /**
  * PostgreSQL going away mid-run, through a TCP proxy the test cuts: typed StorageErrors reach the
- * caller (tracker.ingest rejects, the webhook handler answers 503), no merge is half-applied, and
- * the store recovers by itself once the database is reachable again.
+ * caller (tracker.ingest rejects, the webhook handler answers 503), no step is half-applied
+ * (claims, merges and outbox records of a step are one statement: all or nothing), and a retry
+ * of the same steps once the database is back claims and merges everything exactly once, with
+ * each outbox record once.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { StorageError } from '../../src/errors.js';
-import type { StatusEvent } from '../../src/event/types.js';
+import type { CanonicalEvent, NotificationEvent, StatusEvent } from '../../src/event/types.js';
 import { createWebhookHandler } from '../../src/http/handler.js';
+import { LISTENERS_CONSUMER } from '../../src/storage/outbox.js';
 import { postgresStore, type PostgresStore } from '../../src/storage/postgres/index.js';
-import { observation } from '../../src/testing/index.js';
-import { createTracker } from '../../src/tracking/index.js';
-import { merge } from '../../src/tracking/merge.js';
+import type { IngestResult, IngestStep } from '../../src/storage/state-store.js';
+import { foldItems, observation, stepOf, type StepItem } from '../../src/testing/index.js';
+import { createTracker } from '../../src/tracking/tracker.js';
 import { postgresAvailable, POSTGRES_URL } from '../helpers/services.js';
 import { startTcpProxy, type TcpProxy } from './multiprocess/tcp-proxy.js';
-import { dropSchema, uniqueSchema } from './postgres-helpers.js';
+import { adminQuery, dropSchema, uniqueSchema } from './postgres-helpers.js';
 
 const available = await postgresAvailable();
 const schema = uniqueSchema('cut');
@@ -25,7 +28,7 @@ beforeAll(async () => {
   proxy = await startTcpProxy(Number(new URL(POSTGRES_URL).port || 5432));
   const url = new URL(POSTGRES_URL);
   url.port = String(proxy.port);
-  store = postgresStore({ connectionString: url.toString(), max: 4, connectionTimeoutMillis: 1000 }, { schema });
+  store = postgresStore({ connectionString: url.toString(), max: 4, connectionTimeoutMillis: 1000, schema, claimCleanupIntervalMs: 0 });
   await store.migrate();
 });
 afterAll(async () => {
@@ -40,6 +43,19 @@ function statusEvent(messageId: string, status: StatusEvent['status'], at: numbe
   return { schemaVersion: 1, id: `${messageId}:${status}`, kind: 'status', provider: 'onprem', accountId: null, phoneNumberId: null, occurredAt: iso, receivedAt: iso, messageId, recipientId: '1555', status, providerStatus: status, errors: [] };
 }
 
+const note = (id: string): NotificationEvent => ({
+  schemaVersion: 1,
+  id,
+  kind: 'notification',
+  provider: 'cloud',
+  accountId: null,
+  phoneNumberId: null,
+  occurredAt: '2024-01-01T00:00:00.000Z',
+  receivedAt: '2024-01-01T00:00:00.000Z',
+  topic: 'account_update',
+  data: { id },
+});
+
 async function caught(p: Promise<unknown>): Promise<unknown> {
   try {
     await p;
@@ -50,8 +66,8 @@ async function caught(p: Promise<unknown>): Promise<unknown> {
 }
 
 describe.skipIf(!available)('postgresStore when the connection is cut', () => {
-  it('ingest rejects with StorageError unavailable while cut, and works again after restore', async () => {
-    const tracker = createTracker({ store });
+  it('ingest rejects with StorageError unavailable while cut, and the same payload is processed once after restore', async () => {
+    const tracker = createTracker({ store, closeStore: false });
     expect((await tracker.ingest([statusEvent('cut-1', 'sent', 10)])).transitions).toBe(1);
     proxy.cut();
     const err = await caught(tracker.ingest([statusEvent('cut-1', 'delivered', 20)]));
@@ -59,15 +75,15 @@ describe.skipIf(!available)('postgresStore when the connection is cut', () => {
     expect(['unavailable', 'timeout']).toContain((err as StorageError).code);
     expect((err as StorageError).cause).toBeDefined();
     proxy.restore();
-    // The provider retries the same payload: it is processed now, exactly once.
+    // The provider retries the same payload: processed now, exactly once (the claim did not commit alone).
     const report = await tracker.ingest([statusEvent('cut-1', 'delivered', 20)]);
-    expect(report.transitions).toBe(1);
+    expect([report.accepted, report.duplicates, report.transitions]).toEqual([1, 0, 1]);
     expect((await tracker.getState('cut-1'))?.status).toBe('delivered');
     await tracker.close();
   });
 
   it('the webhook handler answers 503 while the database is unreachable, 200 after', async () => {
-    const tracker = createTracker({ store });
+    const tracker = createTracker({ store, closeStore: false });
     const handler = createWebhookHandler({ onprem: { token: 'shared-token', header: 'x-bluetick-token' }, tracker, logger: { warn() {}, error() {}, info() {} } as never });
     const body = JSON.stringify({ statuses: [{ id: 'cut-http', recipient_id: '1555', status: 'read', timestamp: '1700000000' }] });
     const request = { method: 'POST', url: '/webhook', headers: { 'content-type': 'application/json', 'x-bluetick-token': 'shared-token' }, rawBody: body };
@@ -81,41 +97,67 @@ describe.skipIf(!available)('postgresStore when the connection is cut', () => {
     await tracker.close();
   });
 
-  it('merges in flight when the link drops are all-or-nothing: each state is the old or the new join', async () => {
+  it('steps in flight when the link drops are all or nothing; retried, each claims and merges once and appends each record once', async () => {
+    const consumers = ['sink', LISTENERS_CONSUMER];
     const bases = Array.from({ length: 120 }, (_, i) => observation(`half-${i}`, 'sent', 1_700_000_000 + i, { pricing: { model: 'PMP' } }));
-    await store.mergeMany(bases);
-    const updates = bases.map((b, i) =>
-      observation(b.observation.messageId, i % 2 ? 'read' : 'failed', 1_700_000_100 + i, {
-        errors: i % 2 ? [] : [{ code: '131026', class: 'permanent', title: 'undeliverable' }],
-        pricing: { model: 'PMP', category: 'marketing' },
-      }),
-    );
+    await store.ingest(stepOf(bases));
+    // 120 steps of 3 events: two statuses of one message (one step, one key) and a notification.
+    const steps: Array<{ items: StepItem[]; step: IngestStep }> = bases.map((b, i) => {
+      const id = b.observation.messageId;
+      const items = [
+        observation(id, i % 2 ? 'read' : 'failed', 1_700_000_100 + i, { errors: i % 2 ? [] : [{ code: '131026', class: 'permanent', title: 'undeliverable' }], pricing: { model: 'PMP', category: 'marketing' } }),
+        observation(id, 'delivered', 1_700_000_050 + i),
+      ];
+      return { items, step: stepOf(items, { others: [note(`half-note-${i}`)], consumers }) };
+    });
     let done = 0;
     let cutNow: () => void = () => undefined;
     const tenDone = new Promise<void>((resolve) => (cutNow = resolve));
-    const settled = updates.map((u, i) =>
-      (i % 4 === 0 ? store.mergeMany([u]) : store.merge(u.key, u.observation)).then(
-        () => (++done === 10 && cutNow(), true),
+    const first = steps.map(({ step }) =>
+      store.ingest(step).then(
+        (r) => (++done === 10 && cutNow(), r),
         (e: unknown) => e,
       ),
     );
-    await tenDone; // cut with some merges done, some on the wire, some queued
+    await tenDone; // cut with some steps done, some on the wire, some queued
     proxy.cut();
-    const outcomes = await Promise.all(settled);
+    const outcomes = await Promise.all(first);
     proxy.restore();
-    const failures = outcomes.filter((o) => o !== true);
-    expect(failures.length).toBeGreaterThan(0);
-    expect(failures.length).toBeLessThan(updates.length);
-    for (const f of failures) expect(f).toBeInstanceOf(StorageError);
-    let applied = 0;
-    for (let i = 0; i < bases.length; i++) {
-      const before = bases[i]!.observation;
-      const after = merge(before, updates[i]!.observation);
-      const stored = await store.get(bases[i]!.key);
-      if (outcomes[i] === true) expect(stored).toEqual(after);
-      else expect([before, after]).toContainEqual(stored);
-      if (JSON.stringify(stored) !== JSON.stringify(before)) applied++;
+    const failed = outcomes.map((o, i) => (o instanceof Error ? i : -1)).filter((i) => i >= 0);
+    expect(failed.length).toBeGreaterThan(0);
+    expect(failed.length).toBeLessThan(steps.length);
+    for (const i of failed) expect(outcomes[i]).toBeInstanceOf(StorageError);
+
+    // All or nothing: a failed step left either every claim and record of its events, or none
+    // (a cut after COMMIT but before the answer leaves all of them).
+    const idsOf = (i: number) => (steps[i] as { step: IngestStep }).step.events.map((e: CanonicalEvent) => e.id);
+    const claimsOf = async (ids: string[]) => Number((await adminQuery(`SELECT count(*)::int AS n FROM ${store.tables.claims} WHERE id = ANY($1)`, [ids])).rows[0].n);
+    const recordsOf = async (ids: string[]) => Number((await adminQuery(`SELECT count(*)::int AS n FROM ${store.tables.outbox} WHERE event->>'id' = ANY($1)`, [ids])).rows[0].n);
+    let committedUnanswered = 0;
+    for (const i of failed) {
+      const ids = idsOf(i);
+      const [claims, records] = [await claimsOf(ids), await recordsOf(ids)];
+      expect([0, ids.length]).toContain(claims);
+      expect(records).toBe(claims === 0 ? 0 : ids.length * consumers.length);
+      if (claims > 0) committedUnanswered++;
     }
-    console.log(`[postgres outage] ${failures.length} of ${updates.length} merges failed with the cut; ${applied} applied`);
+
+    // The provider retries: the same steps again, answered this time.
+    const retried = new Map<number, IngestResult>();
+    for (const i of failed) retried.set(i, await store.ingest((steps[i] as { step: IngestStep }).step));
+    const claimedTimes = new Map<string, number>();
+    const count = (r: IngestResult, i: number) => r.claimed.forEach((c, k) => c && claimedTimes.set(idsOf(i)[k] as string, (claimedTimes.get(idsOf(i)[k] as string) ?? 0) + 1));
+    outcomes.forEach((o, i) => !(o instanceof Error) && count(o as IngestResult, i));
+    for (const [i, r] of retried) count(r, i);
+    const everyId = steps.flatMap((_, i) => idsOf(i));
+    const unclaimed = everyId.filter((id) => !claimedTimes.has(id));
+    expect(unclaimed.length).toBe(committedUnanswered * 3); // only what committed without an answer was not claimed by an answered call
+    expect([...claimedTimes.values()].every((n) => n === 1)).toBe(true);
+    expect(await claimsOf(everyId)).toBe(everyId.length);
+    const perRecord = await adminQuery(`SELECT event->>'id' AS id, consumer, count(*)::int AS n FROM ${store.tables.outbox} WHERE event->>'id' = ANY($1) GROUP BY 1, 2`, [everyId]);
+    expect(perRecord.rows.length).toBe(everyId.length * consumers.length);
+    expect(perRecord.rows.every((r) => r.n === 1)).toBe(true);
+    for (const [key, state] of foldItems([...bases, ...steps.flatMap((s) => s.items)])) expect(await store.get(key)).toEqual(state);
+    console.log(`[postgres outage] ${failed.length} of ${steps.length} steps failed with the cut (${committedUnanswered} committed before the answer was lost); all retried once`);
   });
 });

@@ -1,33 +1,17 @@
 /**
- * Analytics on the PostgreSQL store: every `postgresStore()` carries the optional analytics
- * methods (`funnel`, `recordInteractions`, `recordConversion`) and maintenance (`retention`,
- * `migrateAnalytics`), run over the store's own driver, so they work unchanged on `pg` and PGlite.
- *
- * @packageDocumentation
+ * Analytics of the PostgreSQL store (the {@link AnalyticsStore} half): `funnel` computed in SQL
+ * (analytics-sql.ts), interaction and conversion records, over the store's own driver, so they
+ * work unchanged on `pg` and PGlite.
  */
 import { buildReport, emptyRawStats, type RawInteraction, type RawStats } from '../../analytics/assemble.js';
 import type { ConversionRecord, FunnelReport, InteractionRecord, InteractionStat, RevenueStat, StoreFunnelQuery } from '../../analytics/types.js';
 import type { ErrorClass } from '../../event/types.js';
+import type { AnalyticsStore } from '../analytics-store.js';
+import { sanitizeValue } from '../sanitize.js';
 import { funnelStatements } from './analytics-sql.js';
-import type { SqlDriver } from './driver.js';
-import { toStorageError } from './errors.js';
-import { createNames } from './names.js';
-import { runRetention, type RetentionOptions, type RetentionResult } from './retention.js';
-import type { PostgresStore, PostgresStoreOptions } from './store.js';
-import { analyticsNames, migrateAnalytics, type AnalyticsNames } from './views.js';
-
-/** A {@link PostgresStore} with analytics. */
-export interface PostgresAnalyticsStore extends PostgresStore {
-  funnel(query: StoreFunnelQuery): Promise<FunnelReport>;
-  recordInteractions(records: readonly InteractionRecord[]): Promise<void>;
-  recordConversion(record: ConversionRecord): Promise<boolean>;
-  /** Deletes (or archives) states not updated since the cutoff, and older records, in bounded batches. */
-  retention(options: RetentionOptions): Promise<RetentionResult>;
-  /** Creates or upgrades the analytics tables, indexes and views (run on first use unless `migrate: false`). */
-  migrateAnalytics(): Promise<{ from: number; to: number }>;
-  /** Qualified names of the analytics tables and views, for your own queries and dashboards. */
-  readonly analyticsTables: AnalyticsNames;
-}
+import { interactionInsert } from './ingest-sql.js';
+import type { Names } from './names.js';
+import type { Runner } from './outbox.js';
 
 const num = (v: unknown): number => (v === null || v === undefined ? 0 : Number(v));
 const text = (v: unknown): string | null => (v === null || v === undefined ? null : String(v));
@@ -39,40 +23,10 @@ function latency(count: unknown, pcts: unknown): RawStats['sentToDelivered'] {
   return { count: num(count), p50: at(0), p90: at(1), p99: at(2) };
 }
 
-/**
- * Adds the analytics methods to a store, over the store's own driver (`postgresStore()` calls it;
- * internal).
- */
-export function withAnalytics(store: PostgresStore, getDriver: () => Promise<SqlDriver>, options: PostgresStoreOptions = {}): PostgresAnalyticsStore {
-  const names = createNames(options.schema, options.tablePrefix);
-  const a = analyticsNames(names);
-  let migrated: Promise<unknown> | undefined;
-
-  async function ready(): Promise<SqlDriver> {
-    const d = await getDriver();
-    if (options.migrate !== false) {
-      migrated ??= store
-        .ping() // the store's own migration first: the indexes and views are on its table
-        .then(() => migrateAnalytics(d, names))
-        .catch((err: unknown) => {
-          migrated = undefined;
-          throw err;
-        });
-      await migrated;
-    }
-    return d;
-  }
-
-  async function run<T>(what: string, fn: (d: SqlDriver) => Promise<T>): Promise<T> {
-    try {
-      return await fn(await ready());
-    } catch (err) {
-      throw toStorageError(err, what);
-    }
-  }
-
+/** The analytics methods over the store's runner. */
+export function createAnalytics(names: Names, run: Runner): AnalyticsStore {
   async function funnel(q: StoreFunnelQuery): Promise<FunnelReport> {
-    const s = funnelStatements(names, a.interactions, a.conversions, q);
+    const s = funnelStatements(names, q);
     const [stats, failures, classes, pricing, interactions, delivered, revenue] = await run('funnel', (d) =>
       Promise.all([s.stats, s.failures, s.classes, s.pricing, s.interactions, s.delivered, s.revenue].map((x) => d.query(x.text, x.params))),
     );
@@ -106,28 +60,26 @@ export function withAnalytics(store: PostgresStore, getDriver: () => Promise<Sql
     return buildReport(q, overall, [...buckets].map(([start, stats]) => ({ start, stats })), replies, deliveredMessages, money);
   }
 
-  return Object.assign({}, store, {
+  const insertInteractions = interactionInsert(names, '$1');
+  return {
     funnel,
     async recordInteractions(records: readonly InteractionRecord[]) {
       if (records.length === 0) return;
-      const cols = (f: (r: InteractionRecord) => unknown) => records.map(f);
-      await run('recordInteractions', (d) =>
-        d.query(
-          `INSERT INTO ${a.interactions} (id, provider, account_id, message_id, replied_to, kind, reply_id, title, from_id, at)
-           SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[], $9::text[], $10::bigint[])
-           ON CONFLICT (id) DO NOTHING`,
-          [cols((r) => r.id), cols((r) => r.provider), cols((r) => r.accountId), cols((r) => r.messageId), cols((r) => r.repliedTo), cols((r) => r.kind), cols((r) => r.replyId), cols((r) => r.title), cols((r) => r.from), cols((r) => r.at)],
-        ),
-      );
+      const json = JSON.stringify(records.map((r) => sanitizeValue(r)));
+      await run('recordInteractions', (d) => d.query(insertInteractions, [json]));
     },
-    async recordConversion(r: ConversionRecord) {
+    async recordConversion(record: ConversionRecord) {
+      const r = sanitizeValue(record);
       const rows = await run('recordConversion', (d) =>
-        d.query(`INSERT INTO ${a.conversions} (id, message_id, value_micros, currency, at) VALUES ($1, $2, $3, $4, $5) ON CONFLICT (id) DO NOTHING RETURNING 1`, [r.id, r.messageId, r.valueMicros, r.currency, r.at]),
+        d.query(`INSERT INTO ${names.conversions} (id, message_id, value_micros, currency, at) VALUES ($1, $2, $3, $4, $5) ON CONFLICT (id) DO NOTHING RETURNING 1`, [
+          r.id,
+          r.messageId,
+          r.valueMicros,
+          r.currency,
+          r.at,
+        ]),
       );
       return rows.length === 1;
     },
-    retention: (opts: RetentionOptions) => run('retention', (d) => runRetention(d.query, names, a, opts)),
-    migrateAnalytics: () => run('migrateAnalytics', async (d) => { await store.ping(); return migrateAnalytics(d, names); }),
-    analyticsTables: a,
-  }) as PostgresAnalyticsStore;
+  };
 }

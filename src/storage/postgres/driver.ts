@@ -1,12 +1,14 @@
 /**
  * A tiny SQL driver interface, so the same statements run over `pg` (a Pool or one Client) and
- * over PGlite. Rows come back as arrays (`rowMode: 'array'`): the store decodes them by position.
+ * over PGlite. Rows come back as arrays (`rowMode: 'array'`); state columns are decoded by walking
+ * the column list (columns.ts).
  *
  * Nothing here keeps session state beyond one call: no named prepared statements, no LISTEN, no
  * SET outside a transaction. That is what makes the store safe behind PgBouncer in transaction
  * mode (see docs/postgres.md).
  */
 import { importOptionalPeer } from '../../internal/optional-peer.js';
+import type { OwnedPoolSettings } from './options.js';
 
 /** Runs one statement and returns its rows as arrays of column values. */
 export type SqlQuery = (text: string, params?: readonly unknown[]) => Promise<unknown[][]>;
@@ -79,12 +81,23 @@ export function poolDriver(pool: PgPoolLike, owned: boolean): SqlDriver {
 }
 
 /**
- * A driver over one `pg.Client`. Statements queue on the single connection; the store runs its
- * only transaction (migration) before any other statement, so nothing interleaves with it.
+ * A driver over one `pg.Client`. A client runs one query at a time (pg 9 drops its implicit
+ * queue), so statements queue here; a transaction (the migration) holds the queue until it ends,
+ * so nothing interleaves with it.
  */
 export function clientDriver(client: PgClientLike): SqlDriver {
-  const query = pgQuery(client);
-  return { query, transaction: (fn) => inTransaction(query, fn), end: async () => undefined };
+  const direct = pgQuery(client);
+  let tail: Promise<unknown> = Promise.resolve();
+  const enqueue = <T>(task: () => Promise<T>): Promise<T> => {
+    const run = tail.then(task, task);
+    tail = run.catch(() => undefined);
+    return run;
+  };
+  return {
+    query: (text, params) => enqueue(() => direct(text, params)),
+    transaction: (fn) => enqueue(() => inTransaction(direct, fn)),
+    end: async () => undefined,
+  };
 }
 
 /** A driver over PGlite (in-process PostgreSQL); its `transaction` holds PGlite's own lock. */
@@ -100,21 +113,8 @@ export function pgliteDriver(db: PgliteLike): SqlDriver {
   };
 }
 
-/** Pool settings used when the store creates its own pool from a connection string. */
-export interface OwnedPoolOptions {
-  connectionString: string;
-  /** Connections in the pool. Default 10. */
-  max?: number;
-  /** Give up acquiring a connection after this long (StorageError `timeout`). Default 5000. */
-  connectionTimeoutMillis?: number;
-  /** Client-side limit on one statement (StorageError `timeout`). Default none. */
-  queryTimeoutMillis?: number;
-  /** Called with errors of idle pooled connections (for example a server restart). */
-  onIdleError?: (err: Error) => void;
-}
-
 /** Creates a `pg.Pool`, importing `pg` only now: it is an optional peer dependency. */
-export async function ownedPoolDriver(options: OwnedPoolOptions): Promise<SqlDriver> {
+export async function ownedPoolDriver(options: OwnedPoolSettings & { connectionString: string }): Promise<SqlDriver> {
   const mod = (await importOptionalPeer('bluetick/postgres', 'pg', () => import('pg'))) as unknown as { default?: { Pool: PoolCtor }; Pool?: PoolCtor };
   const Pool = mod.default?.Pool ?? mod.Pool;
   if (Pool === undefined) throw new Error("The 'pg' module has no Pool export.");
@@ -131,3 +131,12 @@ export async function ownedPoolDriver(options: OwnedPoolOptions): Promise<SqlDri
 }
 
 type PoolCtor = new (config: Record<string, unknown>) => PgPoolLike & { on(event: 'error', fn: (err: Error) => void): unknown };
+
+/** Creates a PGlite database (in memory, or in `dataDir`), importing `@electric-sql/pglite` only now; `end()` closes it. */
+export async function ownedPgliteDriver(dataDir: string | undefined): Promise<SqlDriver> {
+  const mod = (await importOptionalPeer('bluetick/postgres', '@electric-sql/pglite', () => import('@electric-sql/pglite'))) as unknown as {
+    PGlite: { create(dataDir?: string): Promise<PgliteLike & { close(): Promise<void> }> };
+  };
+  const db = await mod.PGlite.create(dataDir);
+  return { ...pgliteDriver(db), end: () => db.close() };
+}

@@ -1,90 +1,94 @@
 /**
- * `postgresStore`: the {@link StorageAdapter} over PostgreSQL (`pg`) or PGlite. Claims and merges
- * are single atomic statements (see sql.ts); batches are one round trip per ≤ `maxBatch` keys.
+ * `postgresStore` and `pgliteStore`: the {@link StateStore} and {@link AnalyticsStore} over
+ * PostgreSQL (`pg`) or PGlite. The ingest step is one statement (ingest-sql.ts); the outbox is a
+ * leased table (outbox.ts); the funnel runs in SQL (analytics-sql.ts).
  *
  * @packageDocumentation
  */
-import { withAnalytics, type PostgresAnalyticsStore } from './analytics.js';
-import { StorageError } from '../../errors.js';
-import type { MergeItem, MergeResult, MessageRef, StaleQuery, StorageAdapter } from '../adapter.js';
-import type { DeliveryState } from '../../tracking/state.js';
-import { groupByKey, uniqueIds, unfold } from './batch.js';
-import { decodeState, encodeColumns } from './columns.js';
-import { clientDriver, ownedPoolDriver, pgliteDriver, poolDriver, type OwnedPoolOptions, type PgClientLike, type PgliteLike, type PgPoolLike, type SqlDriver } from './driver.js';
+import { ConfigError, StorageError } from '../../errors.js';
+import { RANK, type DeliveryState } from '../../state/state.js';
+import type { AnalyticsStore } from '../analytics-store.js';
+import type { Outbox } from '../outbox.js';
+import { sanitizeText } from '../sanitize.js';
+import type { StatePage, StateStore } from '../state-store.js';
+import { checkStep } from '../step.js';
+import { createAnalytics } from './analytics.js';
+import { decodeState } from './columns.js';
+import { clientDriver, ownedPgliteDriver, ownedPoolDriver, pgliteDriver, poolDriver, type PgliteLike, type SqlDriver } from './driver.js';
 import { RETRYABLE_SQLSTATES, toStorageError } from './errors.js';
+import { ingestCall } from './ingest-sql.js';
+import { planStep, readStep } from './ingest.js';
 import { migrate as runMigrations, type MigrationResult } from './migrate.js';
-import { createNames } from './names.js';
+import { createNames, type Names, type ViewNames } from './names.js';
+import { parsePgliteOptions, parsePostgresOptions, type Connection, type PgliteStoreOptions, type PostgresSettings, type PostgresStoreOptions } from './options.js';
+import { createPostgresOutbox } from './outbox.js';
+import { runRetention, type RetentionOptions, type RetentionResult } from './retention.js';
 import { createStatements } from './sql.js';
 
-/**
- * Where the store connects: a connection string (the store creates, and `close()` ends, its own
- * `pg.Pool`), your `pg.Pool`, one `pg.Client`, or a PGlite instance.
- */
-export type PostgresConnection = OwnedPoolOptions | { pool: PgPoolLike } | { client: PgClientLike } | { pglite: PgliteLike };
-
-/** Options of {@link postgresStore}. */
-export interface PostgresStoreOptions {
-  /** Schema of the tables (created when missing). Default `public`. */
-  schema?: string;
-  /** Prefix of table and function names. Default `bluetick_`. */
-  tablePrefix?: string;
-  /** Create or upgrade the tables on first use. Default true; with false call `migrate()` yourself. */
-  migrate?: boolean;
-  /** Most keys (or claim ids) per statement in batch calls. Default 1000. */
-  maxBatch?: number;
-  /** Expired claims deleted per statement by `cleanupExpiredClaims`. Default 5000. */
-  claimCleanupBatch?: number;
-  /** Delete expired claims this often (an unref'd timer); 0 disables. Default 10 minutes. */
-  claimCleanupIntervalMs?: number;
-  /** Receives failures of the background claim cleanup (default: ignored; the next run retries). */
-  onBackgroundError?: (err: StorageError) => void;
+/** Qualified names of the store's tables and views, for your own queries and dashboards. */
+export interface PostgresTables {
+  states: string;
+  claims: string;
+  outbox: string;
+  deadLetters: string;
+  schemaVersion: string;
+  interactions: string;
+  conversions: string;
+  /** Created by `retention({ archive: true })`. */
+  statesArchive: string;
+  views: ViewNames;
 }
 
-/** The PostgreSQL store: every optional {@link StorageAdapter} method plus maintenance. */
-export interface PostgresStore extends StorageAdapter {
-  claimMany(ids: readonly string[], ttlMs: number): Promise<boolean[]>;
-  mergeMany(items: readonly MergeItem[]): Promise<MergeResult[]>;
-  findStale(query: StaleQuery): Promise<DeliveryState[]>;
-  findByMessage(ref: MessageRef): Promise<DeliveryState[]>;
-  ping(): Promise<void>;
-  /** Creates or upgrades the tables (idempotent, safe across processes). */
+/** The PostgreSQL store: a {@link StateStore} and {@link AnalyticsStore}, plus maintenance. */
+export interface PostgresStore extends StateStore, AnalyticsStore {
+  /** Creates or upgrades the tables, functions and views (idempotent, safe across processes; moves 0.1 data). */
   migrate(): Promise<MigrationResult>;
+  /** Deletes (or archives) states not updated since the cutoff, older records and dead letters, in bounded batches. */
+  retention(options: RetentionOptions): Promise<RetentionResult>;
   /** Deletes expired claims in bounded batches; resolves with how many were deleted. */
   cleanupExpiredClaims(options?: { batch?: number; maxBatches?: number }): Promise<number>;
-  /** Qualified table names, for your own queries. */
-  readonly tables: { states: string; claims: string; schemaVersion: string };
+  readonly tables: PostgresTables;
 }
 
 const MAX_ATTEMPTS = 3;
+const PAGE = 1000;
+const STALE_RANKS: Record<string, number> = { pending: RANK.pending, sent: RANK.sent, delivered: RANK.delivered, read: RANK.read };
 
-function driverFor(connection: PostgresConnection): () => Promise<SqlDriver> {
-  if ('pglite' in connection) return async () => pgliteDriver(connection.pglite);
-  if ('pool' in connection) return async () => poolDriver(connection.pool, false);
-  if ('client' in connection) return async () => clientDriver(connection.client);
-  if (typeof connection.connectionString === 'string') return () => ownedPoolDriver(connection);
-  throw new StorageError('query_failed', 'postgresStore(): give { connectionString }, { pool }, { client } or { pglite }.');
+function driverFor(connection: Connection): () => Promise<SqlDriver> {
+  switch (connection.kind) {
+    case 'connectionString':
+      return () => ownedPoolDriver(connection);
+    case 'pool':
+      return async () => poolDriver(connection.pool, false);
+    case 'client':
+      return async () => clientDriver(connection.client);
+    case 'pglite':
+      return async () => pgliteDriver(connection.pglite);
+    case 'pgliteDataDir':
+      return () => ownedPgliteDriver(connection.dataDir);
+  }
 }
 
-/**
- * Creates a PostgreSQL-backed {@link StorageAdapter}. `pg` is imported lazily, and only for a
- * connection string; a pool, client or PGlite instance you pass is used as is (and not closed).
- *
- * @example
- * ```ts
- * import { createTracker } from 'bluetick';
- * import { postgresStore } from 'bluetick/postgres';
- *
- * const store = postgresStore({ connectionString: process.env.DATABASE_URL!, max: 10 });
- * const tracker = createTracker({ store });
- * await tracker.funnel({ from: '2025-01-01', to: '2025-02-01', groupBy: 'day' }); // analytics built in
- * // PGlite (tests, edge, desktop): postgresStore({ pglite: await PGlite.create() })
- * ```
- */
-export function postgresStore(connection: PostgresConnection, options: PostgresStoreOptions = {}): PostgresAnalyticsStore {
-  const names = createNames(options.schema, options.tablePrefix);
+function tablesOf(n: Names): PostgresTables {
+  return {
+    states: n.states,
+    claims: n.claims,
+    outbox: n.outbox,
+    deadLetters: n.deadLetters,
+    schemaVersion: n.version,
+    interactions: n.interactions,
+    conversions: n.conversions,
+    statesArchive: n.archive,
+    views: n.views,
+  };
+}
+
+/** Builds a store over a parsed connection (both factories end here). */
+function createStore(connection: Connection, settings: PostgresSettings): PostgresStore {
+  const names = createNames(settings.schema, settings.tablePrefix);
   const sql = createStatements(names);
-  const maxBatch = Math.max(1, options.maxBatch ?? 1000);
-  const cleanupBatch = Math.max(1, options.claimCleanupBatch ?? 5000);
+  const ingest = ingestCall(names);
+  const cleanupBatch = Math.max(1, settings.claimCleanupBatch ?? 5000);
   const makeDriver = driverFor(connection);
   let driver: Promise<SqlDriver> | undefined;
   let migrated: Promise<unknown> | undefined;
@@ -97,10 +101,13 @@ export function postgresStore(connection: PostgresConnection, options: PostgresS
     });
     return driver;
   }
+  // Start loading the driver now, so that ready() (awaited before the first webhook) answers
+  // fast; a failure (a missing package) is reported by ready() and every operation.
+  getDriver().catch(() => undefined);
 
-  async function ready(): Promise<SqlDriver> {
+  async function prepared(): Promise<SqlDriver> {
     const d = await getDriver();
-    if (options.migrate !== false) {
+    if (settings.migrate !== false) {
       // Memoized; forgotten on failure so that the first call after an outage retries it.
       migrated ??= runMigrations(d, names).catch((err: unknown) => {
         migrated = undefined;
@@ -113,53 +120,23 @@ export function postgresStore(connection: PostgresConnection, options: PostgresS
 
   const closedError = (cause?: unknown) => new StorageError('closed', 'The PostgreSQL store is closed.', { cause });
 
-  /** Runs an operation, retrying deadlocks/serialization failures (each statement is atomic, so a retry is safe). */
+  /**
+   * Runs an operation, retrying deadlocks and serialization failures: every operation is one
+   * statement (atomic, rolled back whole), so a retry is safe. ConfigErrors pass unchanged.
+   */
   async function run<T>(what: string, fn: (d: SqlDriver) => Promise<T>): Promise<T> {
     if (closed) throw closedError();
     for (let attempt = 1; ; attempt++) {
       try {
-        return await fn(await ready());
+        return await fn(await prepared());
       } catch (err) {
         if (closed) throw closedError(err);
         const state = (err as { code?: unknown } | null)?.code;
         if (attempt < MAX_ATTEMPTS && typeof state === 'string' && RETRYABLE_SQLSTATES.has(state)) continue;
+        if (err instanceof ConfigError) throw err;
         throw toStorageError(err, what);
       }
     }
-  }
-
-  async function mergeBatch(items: readonly MergeItem[]): Promise<MergeResult[]> {
-    const out = new Array<MergeResult>(items.length);
-    const groups = groupByKey(items);
-    for (let start = 0; start < groups.length; start += maxBatch) {
-      const chunk = groups.slice(start, start + maxBatch);
-      const params = encodeColumns(
-        chunk.map((g) => g.key),
-        chunk.map((g) => g.joined),
-      );
-      const rows = await run('merge', (d) => d.query(sql.merge, params));
-      const byKey = new Map<string, unknown[]>();
-      for (const row of rows) byKey.set(String(row[0]), row);
-      for (const g of chunk) {
-        const row = byKey.get(g.key);
-        if (row === undefined) throw new StorageError('query_failed', `PostgreSQL merge returned no row for ${g.key}.`);
-        const prev = row[1] as unknown[] | null;
-        unfold(g, items, prev === null ? null : decodeState(prev), decodeState(row, 2), out);
-      }
-    }
-    return out;
-  }
-
-  async function claimBatch(ids: readonly string[], ttlMs: number): Promise<boolean[]> {
-    if (!(ttlMs > 0)) throw new RangeError('claim(): ttlMs must be positive');
-    const { unique, first } = uniqueIds(ids);
-    const won = new Set<string>();
-    for (let start = 0; start < unique.length; start += maxBatch) {
-      const chunk = unique.slice(start, start + maxBatch);
-      const rows = await run('claim', (d) => d.query(sql.claim, [chunk, ttlMs]));
-      for (const row of rows) won.add(String(row[0]));
-    }
-    return ids.map((id, i) => first[i] === true && won.has(id));
   }
 
   async function cleanupExpiredClaims(opts: { batch?: number; maxBatches?: number } = {}): Promise<number> {
@@ -175,47 +152,74 @@ export function postgresStore(connection: PostgresConnection, options: PostgresS
     return total;
   }
 
-  const interval = options.claimCleanupIntervalMs ?? 600_000;
+  const interval = settings.claimCleanupIntervalMs ?? 600_000;
   let timer: ReturnType<typeof setInterval> | undefined;
   if (interval > 0) {
     timer = setInterval(() => {
       cleanupExpiredClaims().catch((err: unknown) => {
-        if (!closed) options.onBackgroundError?.(toStorageError(err, 'claim cleanup'));
+        if (!closed) settings.onBackgroundError?.(toStorageError(err, 'claim cleanup'));
       });
     }, interval);
     timer.unref?.();
   }
 
-  const decodeRows = (rows: unknown[][]) => rows.map((r) => decodeState(r));
+  const decodeRows = (rows: unknown[][]): DeliveryState[] => rows.map((r) => decodeState(r));
+  const outbox: Outbox = createPostgresOutbox(names, run);
+  const analytics = createAnalytics(names, run);
 
-  const store: PostgresStore = {
-    async claim(id, ttlMs) {
-      return (await claimBatch([id], ttlMs))[0] === true;
+  return {
+    async ingest(step) {
+      if (closed) throw closedError();
+      checkStep(step);
+      const plan = planStep(step, Date.now());
+      const rows = plan.empty ? [] : await run('ingest', (d) => d.query(ingest, plan.params));
+      return readStep(plan, rows);
     },
-    claimMany: claimBatch,
-    async merge(key, observation) {
-      return (await mergeBatch([{ key, observation }]))[0] as MergeResult;
-    },
-    mergeMany: mergeBatch,
     async get(key) {
-      const rows = await run('get', (d) => d.query(sql.get, [key]));
+      const rows = await run('get', (d) => d.query(sql.get, [sanitizeText(key)]));
       return rows.length === 0 ? null : decodeState(rows[0] as unknown[]);
+    },
+    async findByMessage(ref) {
+      const params: unknown[] = [sanitizeText(ref.messageId)];
+      if (ref.provider !== undefined) params.push(ref.provider);
+      return decodeRows(await run('findByMessage', (d) => d.query(sql.findByMessage(ref.provider !== undefined), params)));
     },
     async findStale(query) {
       const limit = query.limit;
       if (limit !== undefined && limit <= 0) return [];
-      const ranks = query.statuses.map((s) => ({ pending: 1, sent: 2, delivered: 3, read: 4 })[s]);
+      const ranks = query.statuses.map((s) => STALE_RANKS[s]).filter((r) => r !== undefined);
       return decodeRows(await run('findStale', (d) => d.query(sql.findStale, [ranks, Math.floor(query.olderThan), limit ?? null])));
     },
-    async findByMessage(ref) {
-      const params: unknown[] = [ref.messageId];
-      if (ref.provider !== undefined) params.push(ref.provider);
-      if (ref.accountId !== undefined) params.push(ref.accountId);
-      const text = sql.findByMessage(ref.provider !== undefined, ref.accountId !== undefined);
-      return decodeRows(await run('findByMessage', (d) => d.query(text, params)));
+    async resolveAliases(provider, aliases) {
+      if (aliases.length === 0) return {};
+      const rows = await run('resolveAliases', (d) => d.query(sql.aliases, [provider, aliases.map(sanitizeText)]));
+      const out: Record<string, string> = {};
+      for (const r of rows) out[String(r[0])] = String(r[1]);
+      return out;
+    },
+    async scanStates(opts = {}): Promise<StatePage> {
+      const limit = Math.max(1, Math.floor(opts.limit ?? PAGE));
+      const after = opts.cursor ?? ''; // the last key of the previous page: '' sorts before every key
+      const rows = await run('scanStates', (d) => d.query(sql.scan, [after, limit]));
+      const states = rows.map((r) => decodeState(r, 1));
+      return { states, cursor: rows.length === limit ? String((rows[rows.length - 1] as unknown[])[0]) : null };
+    },
+    outbox,
+    ...analytics,
+    async ready() {
+      await run('ready', async (d) => {
+        await d.query(sql.ping);
+      });
     },
     async ping() {
-      await run('ping', (d) => d.query(sql.ping));
+      if (closed) throw closedError();
+      try {
+        await (await getDriver()).query(sql.ping);
+      } catch (err) {
+        if (closed) throw closedError(err);
+        if (err instanceof ConfigError) throw err;
+        throw toStorageError(err, 'ping');
+      }
     },
     async migrate() {
       if (closed) throw closedError();
@@ -224,11 +228,13 @@ export function postgresStore(connection: PostgresConnection, options: PostgresS
         migrated = Promise.resolve(result);
         return result;
       } catch (err) {
+        if (err instanceof ConfigError) throw err;
         throw toStorageError(err, 'migrate');
       }
     },
+    retention: (opts: RetentionOptions) => run('retention', (d) => runRetention(d.query, names, opts)),
     cleanupExpiredClaims,
-    tables: { states: names.states, claims: names.claims, schemaVersion: names.version },
+    tables: tablesOf(names),
     async close() {
       if (closed) return;
       closed = true;
@@ -236,21 +242,44 @@ export function postgresStore(connection: PostgresConnection, options: PostgresS
       if (driver !== undefined) await (await driver.catch(() => null))?.end();
     },
   };
-  return withAnalytics(store, getDriver, options);
+}
+
+/**
+ * Creates a PostgreSQL-backed store: give ONE options object with exactly one connection and the
+ * settings. With `connectionString` the store imports `pg`, creates its own pool and ends it at
+ * `close()`; a `pool`, `client` or `pglite` you pass is used as is and never closed. Unknown or
+ * misplaced options are a `ConfigError`.
+ *
+ * @example
+ * ```ts
+ * import { createTracker } from 'bluetick';
+ * import { postgresStore } from 'bluetick/postgres';
+ *
+ * const store = postgresStore({ connectionString: process.env.DATABASE_URL!, max: 10, schema: 'whatsapp' });
+ * const tracker = createTracker({ store }); // await tracker.ready() before taking traffic
+ * await tracker.funnel({ from: '2025-01-01', to: '2025-02-01', groupBy: 'day' }); // analytics built in
+ * // your pool: postgresStore({ pool, tablePrefix: 'wa_' })
+ * ```
+ */
+export function postgresStore(options: PostgresStoreOptions, ...rest: unknown[]): PostgresStore {
+  const { connection, settings } = parsePostgresOptions(options, rest);
+  return createStore(connection, settings);
 }
 
 /**
  * The same store over PGlite (in-process PostgreSQL, `@electric-sql/pglite`): the same
- * statements, the same tables. Handy for tests, desktop apps and single-process deployments.
+ * statements, the same tables. Give your PGlite instance (never closed by the store), or
+ * `{ dataDir }` / nothing to let the store create one (in memory without `dataDir`) and close it.
  *
  * @example
  * ```ts
- * import { PGlite } from '@electric-sql/pglite';
  * import { pgliteStore } from 'bluetick/postgres';
  *
- * const store = pgliteStore(await PGlite.create('./bluetick-data'));
+ * const store = pgliteStore({ dataDir: './bluetick-data' }); // or pgliteStore(await PGlite.create())
+ * await store.ready();
  * ```
  */
-export function pgliteStore(db: PgliteLike, options: PostgresStoreOptions = {}): PostgresAnalyticsStore {
-  return postgresStore({ pglite: db }, options);
+export function pgliteStore(options?: PgliteStoreOptions | PgliteLike, ...rest: unknown[]): PostgresStore {
+  const { connection, settings } = parsePgliteOptions(options, rest);
+  return createStore(connection, settings);
 }

@@ -1,12 +1,14 @@
 /**
- * The generic multi-process scenario for any {@link StateStore}: N worker processes ingest
- * their own shuffles (with duplicates) of the same status events through `createTracker`, at the
- * same time, against one shared store. {@link verifyOutcome} then checks that:
+ * The generic multi-process scenario for any {@link StateStore}: N worker processes ingest their
+ * own shuffles (with duplicates) of the same status events through `createTracker`, at the same
+ * time, against one shared store. {@link verifyOutcome} then checks that:
  *
  * - every final stored state equals the sequential fold (`applyEvent` reduce), field by field;
- * - every transition (a change of the presented STATUS) was emitted exactly once across all
- *   processes (each (key, status reached) pair appears once in the union), each key was created
- *   (before null) exactly once, and every key's final presented status was reached.
+ * - transitions (changes of PRESENTED STATUS, see classifyChange) were emitted exactly once
+ *   across all processes: per key, the union of every process's transitions is ONE chain
+ *   `null → s1 → … → final status` (the merges of a key are serialized by the store, so the
+ *   statuses it passed through form one sequence), each link emitted once, none missing, none
+ *   doubled, and it ends at the final presented status.
  *
  * Usage from a test: `const outcome = await runMultiprocess({ storeModule, env })`, then
  * `expect(await verifyOutcome(outcome, (key) => store.get(key))).toEqual([])`.
@@ -20,7 +22,7 @@ import type { StatusEvent } from '../../../src/event/types.js';
 import { stateKey } from '../../../src/state/key.js';
 import { applyEvent } from '../../../src/state/merge.js';
 import { observe } from '../../../src/state/observe.js';
-import { present, type PresentedState } from '../../../src/state/present.js';
+import { present } from '../../../src/state/present.js';
 import type { DeliveryState } from '../../../src/state/state.js';
 import { generateEvents } from './dataset.js';
 import { canonicalJson, type WorkerOutput } from './protocol.js';
@@ -119,20 +121,37 @@ export async function verifyOutcome(outcome: MultiprocessOutcome, read: (key: st
     }
   }
 
-  const seen = new Map<string, number>();
-  const creators = new Map<string, number>();
+  // Per key: every process's transitions, as links before status → after status.
+  const links = new Map<string, Array<{ from: string | null; to: string }>>();
   for (const out of outcome.outputs) {
     for (const t of out.transitions) {
-      const id = `${t.key}\u0000${(JSON.parse(t.after) as PresentedState).status}`;
-      seen.set(id, (seen.get(id) ?? 0) + 1);
-      if (t.before === null) creators.set(t.key, (creators.get(t.key) ?? 0) + 1);
       if (!expected.has(t.key)) report(`${t.key}: transition for an unknown key`);
+      const from = t.before === null ? null : (JSON.parse(t.before) as { status: string }).status;
+      const to = (JSON.parse(t.after) as { status: string }).status;
+      if (from === to) report(`${t.key}: a transition that changed no status (${to})`);
+      const list = links.get(t.key) ?? [];
+      list.push({ from, to });
+      links.set(t.key, list);
     }
   }
-  for (const [id, n] of seen) if (n !== 1) report(`transition to a status emitted ${n} times: ${id.replace('\u0000', ' → ')}`);
   for (const [key, want] of expected) {
-    if (creators.get(key) !== 1) report(`${key}: created ${creators.get(key) ?? 0} times (before = null), expected once`);
-    if (!seen.has(`${key}\u0000${present(want).status}`)) report(`${key}: no transition reached the final status ${present(want).status}`);
+    const list = links.get(key) ?? [];
+    const final = present(want).status;
+    // Walk the one chain from null; every link must be used exactly once.
+    const unused = list.slice();
+    let at: string | null = null;
+    const path: string[] = [];
+    for (;;) {
+      const k = unused.findIndex((l) => l.from === at);
+      if (k < 0) break;
+      const [link] = unused.splice(k, 1) as [{ from: string | null; to: string }];
+      path.push(link.to);
+      at = link.to;
+      if (unused.some((l) => l.from === link.from && l.to === link.to)) report(`${key}: transition ${link.from ?? 'null'} → ${link.to} emitted more than once`);
+    }
+    if (list.filter((l) => l.from === null).length !== 1) report(`${key}: created ${list.filter((l) => l.from === null).length} times (before = null), expected once`);
+    if (unused.length > 0) report(`${key}: transitions off the chain null → ${path.join(' → ')}: ${unused.map((l) => `${l.from ?? 'null'} → ${l.to}`).join(', ')}`);
+    if (at !== final) report(`${key}: transitions end at ${at ?? 'nothing'}, the final presented status is ${final}`);
   }
   return problems;
 }

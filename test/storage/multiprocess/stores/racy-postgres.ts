@@ -1,29 +1,30 @@
 /**
- * A deliberately broken store for the harness's self-test: it reads the "before" state with a
- * separate query ahead of the (atomic) merge, so concurrent processes see stale befores and
- * emit transitions twice. The harness must report it.
+ * A deliberately broken store for the harness's self-test: its ingest reads each "before" with a
+ * separate query ahead of the (atomic) step, so concurrent processes see stale befores and emit
+ * transitions twice or create a state twice. The harness must report it.
  */
-import type { MergeResult, StorageAdapter } from '../../../../src/storage/adapter.js';
-import { merge } from '../../../../src/tracking/merge.js';
+import { merge } from '../../../../src/state/merge.js';
+import type { DeliveryState } from '../../../../src/state/state.js';
+import type { MergeResult, StateStore } from '../../../../src/storage/state-store.js';
 import { createStore as createPostgres } from './postgres.js';
 
-export async function createStore(): Promise<StorageAdapter> {
+export async function createStore(): Promise<StateStore> {
   const inner = await createPostgres();
-  const racyMerge: StorageAdapter['merge'] = async (key, observation) => {
-    const before = await inner.get(key);
-    await new Promise((r) => setTimeout(r, 1));
-    await inner.merge(key, observation);
-    return { before, after: before === null ? observation : merge(before, observation) };
-  };
   return {
-    claim: (id, ttl) => inner.claim(id, ttl),
-    merge: racyMerge,
-    mergeMany: async (items) => {
-      const out: MergeResult[] = [];
-      for (const it of items) out.push(await racyMerge(it.key, it.observation));
-      return out;
+    ...inner,
+    outbox: inner.outbox,
+    async ingest(step) {
+      const seen = new Map<string, DeliveryState | null>();
+      for (const m of step.merges) if (!seen.has(m.key)) seen.set(m.key, await inner.get(m.key));
+      await new Promise((r) => setTimeout(r, 1));
+      const result = await inner.ingest(step);
+      const merged: MergeResult[] = step.merges.map((m) => {
+        const before = seen.get(m.key) ?? null;
+        const after = before === null ? m.observation : merge(before, m.observation);
+        seen.set(m.key, after);
+        return { before, after };
+      });
+      return { ...result, merged };
     },
-    get: (key) => inner.get(key),
-    close: () => inner.close(),
   };
 }

@@ -1,0 +1,87 @@
+/**
+ * The DDL of schema version 2: the states, claims, outbox and dead-letter tables and their
+ * indexes. Ranks and time columns come from src/state/ (the generated `rank_at` column is the
+ * time of the current rank).
+ */
+import { RANK_STATUS, TIME_FIELDS } from '../../state/state.js';
+import { COLUMNS, timeColumn, type Column } from './columns.js';
+import type { Names } from './names.js';
+
+/** A column's DDL (`estimated` has a default, so that migrating a 0.1 table can add it). */
+export function columnDefinition(c: Column): string {
+  const collate = c.type === 'text' || c.type === 'text[]' ? ' COLLATE "C"' : '';
+  const notNull = c.nullable ? '' : ' NOT NULL';
+  const dflt = c.kind === 'estimated' ? ' DEFAULT 0' : '';
+  return `${c.name} ${c.type}${collate}${notNull}${dflt}`;
+}
+
+/** The time of a state's current rank, 0 for rank 0 (`rank_at`, findStale's index). */
+export function rankAtExpression(): string {
+  const cases = RANK_STATUS.slice(1).map((_, i) => `WHEN ${i + 1} THEN ${timeColumn(TIME_FIELDS[i] as (typeof TIME_FIELDS)[number])}`);
+  return `CASE rank ${cases.join(' ')} ELSE 0 END`;
+}
+
+/** Indexes on the states table the store itself needs (analytics adds its own, see views.ts). */
+export function stateIndexes(n: Names): string[] {
+  return [
+    // findStale: unfailed states by rank and the rank's timestamp.
+    `CREATE INDEX IF NOT EXISTS ${n.index('states_stale')} ON ${n.states} (rank, rank_at) WHERE failed_at = 0 AND errors IS NULL`,
+    // findByMessage and group summaries.
+    `CREATE INDEX IF NOT EXISTS ${n.index('states_message')} ON ${n.states} (message_id)`,
+    // resolveAliases: WASender numeric send ids kept by track(); partial, so only those states pay.
+    `CREATE INDEX IF NOT EXISTS ${n.index('states_alias')} ON ${n.states} ((meta->>'wasenderMsgId')) WHERE (meta->>'wasenderMsgId') IS NOT NULL`,
+  ];
+}
+
+/**
+ * The outbox and dead-letter tables (version 2 on any database). Events and the merge parts are
+ * `json`, the text as appended (cheaper to write and to read back than `jsonb`, and never queried
+ * inside); `base` is the state row's own `prev` (jsonb).
+ */
+export function outboxTables(n: Names): string[] {
+  return [
+    // A queue table: rows come and go fast, so vacuum it long before the default 20% of dead rows.
+    // One index per row: the key (consumer, id) serves lease (a consumer's records oldest first,
+    // whatever other consumers hold back), ack, release and dead-lettering (always by consumer).
+    `CREATE TABLE IF NOT EXISTS ${n.outbox} (
+       id bigserial,
+       consumer text COLLATE "C" NOT NULL,
+       event json NOT NULL,
+       base jsonb, prior json, obs json,
+       leases integer NOT NULL DEFAULT 0,
+       lease_until timestamptz NOT NULL,
+       appended_at bigint NOT NULL,
+       PRIMARY KEY (consumer, id)
+     ) WITH (autovacuum_vacuum_scale_factor = 0.01)`,
+    `CREATE TABLE IF NOT EXISTS ${n.deadLetters} (
+       id bigint PRIMARY KEY,
+       consumer text COLLATE "C" NOT NULL,
+       event json NOT NULL,
+       base jsonb, prior json, obs json,
+       appended_at bigint NOT NULL,
+       reason text COLLATE "C" NOT NULL,
+       message text NOT NULL,
+       attempts integer NOT NULL,
+       at bigint NOT NULL
+     )`,
+    `CREATE INDEX IF NOT EXISTS ${n.index('dead_letters_consumer')} ON ${n.deadLetters} (consumer, at, id)`,
+    `CREATE INDEX IF NOT EXISTS ${n.index('dead_letters_at')} ON ${n.deadLetters} (at)`,
+  ];
+}
+
+/** Everything of version 2 on an empty schema. */
+export function createVersion2(n: Names): string[] {
+  return [
+    `CREATE TABLE IF NOT EXISTS ${n.states} (
+       key text COLLATE "C" PRIMARY KEY,
+       ${COLUMNS.map(columnDefinition).join(',\n       ')},
+       rank_at bigint GENERATED ALWAYS AS (${rankAtExpression()}) STORED,
+       prev jsonb,
+       created_at timestamptz NOT NULL DEFAULT now(),
+       updated_at timestamptz NOT NULL DEFAULT now())`,
+    ...stateIndexes(n),
+    `CREATE TABLE IF NOT EXISTS ${n.claims} (id text COLLATE "C" PRIMARY KEY, expires_at timestamptz NOT NULL)`,
+    `CREATE INDEX IF NOT EXISTS ${n.index('claims_expires')} ON ${n.claims} (expires_at)`,
+    ...outboxTables(n),
+  ];
+}

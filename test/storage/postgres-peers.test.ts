@@ -1,0 +1,47 @@
+/**
+ * `postgresStore` and `pgliteStore` with their optional peer absent (hidden from module
+ * resolution in a child process, exactly as an uninstalled package): a `ConfigError` naming the
+ * install command from ready() (which the webhook adapters await before acknowledging anything)
+ * and from every operation, never a retryable StorageError; the package is asked for at
+ * construction already, so ready() answers at once.
+ */
+import { spawnSync } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import { describe, expect, it } from 'vitest';
+
+const ROOT = fileURLToPath(new URL('../../', import.meta.url));
+const HIDE = fileURLToPath(new URL('./peers/hide.mjs', import.meta.url));
+const CHILD = fileURLToPath(new URL('./peers/child.ts', import.meta.url));
+
+function run(kind: 'pg' | 'pglite' | 'pglite-memory', hidden: string): { errors: Array<{ name: string; code: string; status: number; message: string }>; stderr: string } {
+  const r = spawnSync(process.execPath, ['--import', 'tsx', '--import', HIDE, CHILD, kind], { cwd: ROOT, env: { ...process.env, BLUETICK_HIDE_PEERS: hidden }, encoding: 'utf8', timeout: 60_000 });
+  if (r.status !== 0) throw new Error(`child failed (${r.status}): ${r.stderr}`);
+  return { errors: JSON.parse(r.stdout), stderr: r.stderr };
+}
+
+describe('a missing optional peer', () => {
+  it('postgresStore({ connectionString }) without pg: ConfigError "npm install pg" from ready() and every operation; loaded at construction', () => {
+    const { errors, stderr } = run('pg', 'pg');
+    expect(errors.length).toBe(4);
+    for (const e of errors.slice(0, 3)) expect(e).toEqual({ name: 'ConfigError', code: 'missing_dependency', status: 500, message: 'bluetick/postgres needs the optional peer dependency `pg`: npm install pg' });
+    expect(stderr.indexOf('[hidden peer requested] pg')).toBeGreaterThanOrEqual(0);
+    expect(stderr.indexOf('[hidden peer requested] pg')).toBeLessThan(stderr.indexOf('[ready called]'));
+  }, 60_000);
+
+  it('pgliteStore({ dataDir }) without @electric-sql/pglite: ConfigError "npm install @electric-sql/pglite"', () => {
+    const { errors } = run('pglite', '@electric-sql/pglite');
+    for (const e of errors.slice(0, 3)) expect(e).toMatchObject({ name: 'ConfigError', code: 'missing_dependency', message: expect.stringContaining('npm install @electric-sql/pglite') });
+  }, 60_000);
+
+  it('the same child with the peer present fails as an outage instead (the test tells the two apart)', () => {
+    const { errors } = run('pg', '');
+    for (const e of errors.slice(0, 3)) expect(e).toMatchObject({ name: 'StorageError', code: 'unavailable', status: 503 });
+  }, 60_000);
+});
+
+describe('pgliteStore() creating its own database', () => {
+  it('serves in memory without any argument; close() closes it (operations then reject as closed)', () => {
+    const { errors } = run('pglite-memory', '');
+    expect(errors).toEqual([null, null, null, { name: 'StorageError', code: 'closed', status: 503, message: 'The PostgreSQL store is closed.' }]);
+  }, 90_000);
+});
