@@ -7,13 +7,14 @@
  * one. The `poll` kind keeps them apart from webhook ids (`provider:status:…`), which name a
  * recipient the poll may not know.
  */
+import { EXPIRED_ANNOTATION } from '../analytics/state-metrics.js';
 import { joinId } from '../event/ids.js';
 import type { StatusEvent } from '../event/types.js';
 import type { DeliveryState } from '../state/state.js';
 import type { Observation } from './types.js';
 
-/** The `providerStatus` (and annotation) of an expiry. */
-export const EXPIRED = 'expired';
+/** The `providerStatus` (and so the annotation) of an expiry: the one the funnel counts. */
+export const EXPIRED = EXPIRED_ANNOTATION;
 
 function isoOf(value: string | number | Date | null | undefined): string | null {
   if (value === null || value === undefined) return null;

@@ -1,8 +1,13 @@
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { PGlite } from '@electric-sql/pglite';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { parseDuration, reconcileAndReport, reconcilerOptions } from '../../src/cli/commands/reconcile.js';
 import { parseCommandArgs } from '../../src/cli/args.js';
 import type { CliIo } from '../../src/cli/io.js';
 import { createTracker, type Tracker } from '../../src/index.js';
+import { pgliteStore } from '../../src/storage/postgres/index.js';
 import { redisStore } from '../../src/storage/redis/index.js';
 import { REDIS_URL, redisAvailable } from '../helpers/services.js';
 import { startFakeWasender, type FakeWasender } from '../reconcile/fake-wasender.js';
@@ -141,6 +146,35 @@ describe.skipIf(!redisUp)('bluetick reconcile --store redis://', () => {
     } finally {
       await deleteUnder(client, prefix);
       client.disconnect();
+      await fake.close();
+    }
+  });
+});
+
+describe('bluetick reconcile --store pglite:', () => {
+  it('reconciles a PGlite store another process wrote, and prints the report', async () => {
+    const fake = await startFakeWasender();
+    const dir = mkdtempSync(join(tmpdir(), 'bluetick-reconcile-'));
+    try {
+      const db = await PGlite.create(dir);
+      const tracker = createTracker({ store: pgliteStore(db) });
+      await trackWasender(tracker, fake, 800, 5);
+      await tracker.track({ provider: 'onprem', messageId: 'gBGGOP.OLD', sentAt: Date.now() - 8 * DAY });
+      await tracker.close();
+      await db.close();
+      const r = await runCli(['reconcile', '--store', `pglite:${dir}`, '--wasender-key', fake.apiKey, '--base-url', fake.url, '--older-than', '30m']);
+      expect(r.code).toBe(0);
+      expect(r.stdout).toMatch(new RegExp(`^Reconciled pglite:${dir} in `));
+      expect(r.stdout).toContain('  checked       1  (changed 1, unchanged 0, not found 0, failed 0)');
+      expect(r.stdout).toContain('  expired       1');
+      expect(r.stderr).toMatch(/^reconcile: 1\/2 \(50%\)/m);
+      const again = await PGlite.create(dir);
+      const check = createTracker({ store: pgliteStore(again) });
+      expect((await check.getState('3EB0800'))?.status).toBe('played');
+      expect((await check.funnel({ from: 0, to: Date.now() + 1000 })).expired).toBe(1);
+      await check.close();
+      await again.close();
+    } finally {
       await fake.close();
     }
   });

@@ -5,10 +5,12 @@
  * expiry is reported once even when two reconcilers race on one store.
  */
 import { afterAll, afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { memoryStore, normalize, type StateStore } from '../../src/index.js';
+import { createTracker, memoryStore, normalize, type StateStore } from '../../src/index.js';
 import { createReconciler } from '../../src/reconcile/index.js';
+import { postgresStore } from '../../src/storage/postgres/index.js';
 import { redisStore } from '../../src/storage/redis/index.js';
-import { REDIS_URL, redisAvailable } from '../helpers/services.js';
+import { POSTGRES_URL, postgresAvailable, REDIS_URL, redisAvailable } from '../helpers/services.js';
+import { dropSchema, uniqueSchema } from '../storage/postgres-helpers.js';
 import { deleteUnder, testClient, uniquePrefix } from '../storage/redis-helpers.js';
 import { startFakeWasender, type FakeWasender } from './fake-wasender.js';
 import { DAY, HOUR, recordingTracker, trackWasender, wasenderReconciler } from './helpers.js';
@@ -48,7 +50,26 @@ function redisKind(): StoreKind {
   };
 }
 
-const kinds: Array<() => StoreKind> = [memoryKind, redisKind];
+const postgresUp = await postgresAvailable();
+function postgresKind(): StoreKind {
+  const schema = uniqueSchema('reconcile');
+  const opened: StateStore[] = [];
+  return {
+    name: 'PostgreSQL',
+    up: postgresUp,
+    open() {
+      const s = postgresStore({ connectionString: POSTGRES_URL, max: 4, schema });
+      opened.push(s);
+      return s;
+    },
+    async cleanup() {
+      for (const s of opened.splice(0)) await s.close();
+      if (postgresUp) await dropSchema(schema);
+    },
+  };
+}
+
+const kinds: Array<() => StoreKind> = [memoryKind, redisKind, postgresKind];
 
 /** A WASender `messages.update` webhook for one of our messages. */
 function wasenderUpdate(keyId: string, status: number, ms: number) {
@@ -108,6 +129,35 @@ for (const makeKind of kinds) {
       await tracker.ingest(wasenderUpdate(late, 4, providerTime));
       const after = await tracker.getState(late);
       expect(after).toMatchObject({ status: 'read', readAt: new Date(providerTime).toISOString() });
+      await tracker.close();
+    });
+
+    it("the store's funnel counts expired exactly as the reference does, per bucket and policy", async () => {
+      const { tracker } = recordingTracker(kind.open());
+      const t0 = Date.UTC(2026, 0, 10);
+      const day = (d: number) => t0 + d * DAY;
+      for (let i = 0; i < 12; i++) await tracker.track({ provider: 'onprem', messageId: `wamid.F${i}`, sentAt: day(i % 3) + i * 1000 });
+      await createReconciler({ tracker, now: () => day(20) }).run(); // all 12 expire
+      // Then some settle: delivered (out of the count), failed (out), failed after delivery (out).
+      const statuses = (id: string, status: string, at: number, errors: object[] = []) =>
+        normalize({ statuses: [{ id, status, timestamp: String(Math.floor(at / 1000)), recipient_id: '16505551234', ...(errors.length > 0 ? { errors } : {}) }] });
+      await tracker.ingest(statuses('wamid.F0', 'delivered', day(21)));
+      await tracker.ingest(statuses('wamid.F1', 'failed', day(21), [{ code: 131026, title: 'Message undeliverable' }]));
+      await tracker.ingest(statuses('wamid.F2', 'read', day(21)));
+      await tracker.ingest(statuses('wamid.F2', 'failed', day(22), [{ code: 131026, title: 'Message undeliverable' }]));
+      const { computeFunnel } = await import('../../src/analytics/memory-funnel.js');
+      const { allStates } = await import('../../src/tracking/analytics.js');
+      const states = await allStates(tracker.store);
+      for (const failedPolicy of ['delivery-wins', 'absorbing'] as const) {
+        const q = { fromMs: day(-1), toMs: day(30), groupBy: 'day' as const, failedPolicy };
+        const reference = computeFunnel(states, [], [], q);
+        const reader = createTracker({ store: tracker.store, closeStore: false, failedPolicy, durableListeners: false });
+        const got = await reader.funnel({ from: day(-1), to: day(30), groupBy: 'day' });
+        await reader.close();
+        expect(got.expired).toBe(reference.expired);
+        expect(got.buckets.map((b) => [b.start, b.expired])).toEqual(reference.buckets.map((b) => [b.start, b.expired]));
+      }
+      expect(computeFunnel(states, [], [], { fromMs: day(-1), toMs: day(30), failedPolicy: 'delivery-wins' }).expired).toBe(9);
       await tracker.close();
     });
 
