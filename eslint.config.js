@@ -14,7 +14,7 @@ const nodeGlobals = {
 };
 
 export default tseslint.config(
-  { ignores: ['dist/**', 'coverage/**', 'docs/api/**', 'node_modules/**', '.pack/**'] },
+  { ignores: ['dist/**', 'coverage/**', 'docs/api/**', 'node_modules/**', '.pack/**', '.tmp/**'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {

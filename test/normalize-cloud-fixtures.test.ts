@@ -1,10 +1,10 @@
 import { isDeepStrictEqual } from 'node:util';
-import { describe, expect, it } from 'vitest';
+import { expect, it } from 'vitest';
 import { NormalizeError } from '../src/errors.js';
 import { eventSchema } from '../src/event/schema.js';
 import type { CanonicalEvent } from '../src/event/types.js';
 import { normalize } from '../src/normalize.js';
-import { hasSharedFixtures, invalidByDesign, sharedFixtures } from './helpers/fixtures.js';
+import { invalidByDesign, sharedFixtures, describeWithSharedFixtures } from './helpers/fixtures.js';
 
 /*
  * Every real Cloud API body in ../shared/fixtures/cloud, through normalize(). The expected counts
@@ -49,7 +49,7 @@ function run(text: string): CanonicalEvent[] | NormalizeError {
   }
 }
 
-describe.skipIf(!hasSharedFixtures)('normalize() over every shared Cloud fixture', () => {
+describeWithSharedFixtures('normalize() over every shared Cloud fixture', () => {
   it('finds the fixtures', () => {
     expect(fixtures.length).toBeGreaterThan(100);
   });

@@ -1,7 +1,7 @@
-import { describe, expect, it } from 'vitest';
+import { expect, it } from 'vitest';
 import { eventSchema } from '../src/event/schema.js';
 import { normalize } from '../src/normalize.js';
-import { hasSharedFixtures, invalidByDesign, sharedFixtures } from './helpers/fixtures.js';
+import { invalidByDesign, sharedFixtures, describeWithSharedFixtures } from './helpers/fixtures.js';
 import { countKinds, normalizeFixture } from './providers/fixture-run.js';
 
 const RECEIVED = '2026-01-01T00:00:00.000Z';
@@ -25,7 +25,7 @@ function expectedCounts(body: Record<string, unknown>) {
   };
 }
 
-describe.skipIf(!hasSharedFixtures)('normalize() over every shared On-Premises fixture', () => {
+describeWithSharedFixtures('normalize() over every shared On-Premises fixture', () => {
   it('has fixtures to run over', () => {
     expect(fixtures.length).toBeGreaterThanOrEqual(50);
   });

@@ -1,7 +1,7 @@
-import { describe, expect, it } from 'vitest';
+import { expect, it } from 'vitest';
 import { eventSchema } from '../src/event/schema.js';
 import { normalize } from '../src/normalize.js';
-import { hasSharedFixtures, invalidByDesign, sharedFixtures } from './helpers/fixtures.js';
+import { invalidByDesign, sharedFixtures, describeWithSharedFixtures } from './helpers/fixtures.js';
 import { countKinds, normalizeFixture } from './providers/fixture-run.js';
 
 const RECEIVED = '2026-01-01T00:00:00.000Z';
@@ -54,7 +54,7 @@ function expectedCounts(body: Body) {
   return counts;
 }
 
-describe.skipIf(!hasSharedFixtures)('normalize() over every shared WASender fixture', () => {
+describeWithSharedFixtures('normalize() over every shared WASender fixture', () => {
   it('has fixtures to run over', () => {
     expect(fixtures.length).toBeGreaterThanOrEqual(36);
   });

@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { describe, it } from 'vitest';
 import { NormalizeError, eventSchema, normalize } from '../src/index.js';
-import { hasSharedFixtures, sharedFixtures } from './helpers/fixtures.js';
+import { sharedFixtures, describeWithSharedFixtures } from './helpers/fixtures.js';
 
 /** normalize() may return events or throw a NormalizeError; anything else is a bug. */
 function returnsOrThrowsNormalizeError(body: unknown, provider?: 'cloud' | 'onprem' | 'wasender'): void {
@@ -73,7 +73,7 @@ describe('normalize() never throws anything but NormalizeError (fast-check)', ()
     );
   });
 
-  describe.skipIf(!hasSharedFixtures)('on arbitrary mutations of every real payload', () => {
+  describeWithSharedFixtures('on arbitrary mutations of every real payload', () => {
     const fixtures = sharedFixtures();
     it(`mutates each of the ${fixtures.length} shared fixtures`, () => {
       for (const fixture of fixtures) {

@@ -70,7 +70,9 @@ async function runChecks(label, load) {
   assert.equal(unsigned.status, 401);
 
   // Framework adapters are created without their framework installed (they only use its types).
-  assert.equal(typeof mods['./express'].bluetickExpress({ cloud: { appSecret: 's' } }), 'function');
+  assert.equal(typeof mods['./express'].bluetickExpress({ cloud: { appSecret: 's' }, tracker }), 'function');
+  // …and a handler with nowhere to put events refuses to start instead of dropping them.
+  assert.throws(() => mods['./web'].createFetchHandler({ cloud: { appSecret: 's' } }), (error) => error.code === 'no_consumer');
   assert.equal(typeof mods['./fastify'].bluetickFastify, 'function');
 
   // Optional peers used without being installed: the error names the package to install.

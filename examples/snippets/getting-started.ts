@@ -2,6 +2,9 @@
  * The code of docs/getting-started.md, steps 2 to 5, type-checked with the repository
  * (test/docs/samples.test.ts checks that every `ts` block of that page appears in a snippet file).
  * `response` and `WABA_ID` stand for what your own send code has.
+ *
+ * @sample run
+ * @sample-call afterSend read
  */
 import express from 'express';
 import { createTracker } from 'bluetick';

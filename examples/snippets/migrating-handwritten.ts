@@ -1,4 +1,10 @@
-/** docs/migrating.md: a typical hand-written Express webhook (the "before"), then the same with bluetick. */
+/**
+ * docs/migrating.md: a typical hand-written Express webhook (the "before"), then the same with bluetick.
+ *
+ * @sample run
+ * @sample-mount after
+ * @sample-webhook /webhook
+ */
 import express from 'express';
 import { createTracker } from 'bluetick';
 import { bluetickExpress } from 'bluetick/express';

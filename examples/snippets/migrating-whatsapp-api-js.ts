@@ -1,4 +1,10 @@
-/** docs/migrating.md: from whatsapp-api-js's webhook handling to bluetick, keeping whatsapp-api-js to send. */
+/**
+ * docs/migrating.md: from whatsapp-api-js's webhook handling to bluetick, keeping whatsapp-api-js to send.
+ *
+ * @sample run
+ * @sample-mount after
+ * @sample-webhook /webhook
+ */
 import express from 'express';
 import { WhatsAppAPI } from 'whatsapp-api-js/middleware/express';
 import { Text } from 'whatsapp-api-js/messages';
@@ -10,6 +16,7 @@ declare const db: { updateStatus(messageId: string, status: string): Promise<voi
 export function before(app: express.Express) {
   const Whatsapp = new WhatsAppAPI({
     token: process.env.WHATSAPP_TOKEN!,
+    v: 'v24.0',
     appSecret: process.env.META_APP_SECRET!,
     webhookVerifyToken: process.env.META_VERIFY_TOKEN!,
   });
@@ -30,7 +37,7 @@ export function before(app: express.Express) {
 
 export function after(app: express.Express) {
   // whatsapp-api-js keeps doing what it is good at: sending. bluetick receives.
-  const Whatsapp = new WhatsAppAPI({ token: process.env.WHATSAPP_TOKEN!, secure: false });
+  const Whatsapp = new WhatsAppAPI({ token: process.env.WHATSAPP_TOKEN!, v: 'v24.0', secure: false }); // pin the Graph API version
   const tracker = createTracker();
 
   tracker.on('message', async (message) => {

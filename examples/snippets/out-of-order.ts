@@ -4,6 +4,8 @@
  * late failure. test/docs/snippets.test.ts checks the transitions the doc shows.
  *
  *   node --import tsx examples/snippets/out-of-order.ts
+ *
+ * @sample run
  */
 import { createTracker, normalize } from 'bluetick';
 

@@ -2,7 +2,10 @@
  * The production setup of docs/getting-started.md, type-checked with the rest of the repository:
  * a shared PostgreSQL store, an HTTP sink with a dead-letter file, Prometheus metrics, secrets
  * from the environment (two app secrets during a rotation), tracking of sends and a clean
- * shutdown. It needs a database and real credentials, so it is compiled, not run, by the tests.
+ * shutdown. test/docs/run-samples.test.ts runs it against a throwaway database with fake secrets.
+ *
+ * @sample run
+ * @sample-needs postgres
  */
 import express from 'express';
 import * as promClient from 'prom-client';

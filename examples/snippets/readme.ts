@@ -1,6 +1,8 @@
 /*
  * The README's TypeScript samples, verbatim, so tsc checks them (test/docs/samples.test.ts keeps
- * them in step). Type-checked only: nothing imports this file.
+ * them in step) and test/docs/run-samples.test.ts runs them (`rawBody` is given a real webhook).
+ *
+ * @sample run
  */
 declare const rawBody: string;
 

@@ -1,4 +1,9 @@
-/** docs/recipes.md: Bun and Deno serve a Fetch handler directly. */
+/**
+ * docs/recipes.md: Bun and Deno serve a Fetch handler directly.
+ *
+ * @sample run
+ * @sample-call serveBun serveDeno
+ */
 import { createTracker } from 'bluetick';
 import { createFetchHandler } from 'bluetick/web';
 

@@ -1,4 +1,8 @@
-/** docs/recipes.md: Fastify (4 and 5). */
+/**
+ * docs/recipes.md: Fastify (4 and 5).
+ *
+ * @sample run
+ */
 import Fastify from 'fastify';
 import { createTracker } from 'bluetick';
 import { bluetickFastify } from 'bluetick/fastify';

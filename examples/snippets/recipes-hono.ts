@@ -1,4 +1,9 @@
-/** docs/recipes.md: Hono (Node, Bun, Deno, Workers). */
+/**
+ * docs/recipes.md: Hono (Node, Bun, Deno, Workers).
+ *
+ * @sample run
+ * @sample-fetch default
+ */
 import { Hono } from 'hono';
 import { createTracker } from 'bluetick';
 import { createFetchHandler } from 'bluetick/web';

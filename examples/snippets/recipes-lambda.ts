@@ -1,4 +1,10 @@
-/** docs/recipes.md: AWS Lambda behind API Gateway (REST v1, HTTP API v2) or a function URL. */
+/**
+ * docs/recipes.md: AWS Lambda behind API Gateway (REST v1, HTTP API v2) or a function URL.
+ *
+ * @sample run
+ * @sample-needs postgres
+ * @sample-lambda handler
+ */
 import { createTracker } from 'bluetick';
 import { createLambdaHandler } from 'bluetick/lambda';
 import { postgresStore } from 'bluetick/postgres';

@@ -1,4 +1,10 @@
-/** docs/recipes.md: Next.js App Router, app/api/whatsapp/route.ts. */
+/**
+ * docs/recipes.md: Next.js App Router, app/api/whatsapp/route.ts.
+ *
+ * @sample run
+ * @sample-needs postgres
+ * @sample-fetch POST
+ */
 import { createTracker } from 'bluetick';
 import { postgresStore } from 'bluetick/postgres';
 import { createFetchHandler } from 'bluetick/web';

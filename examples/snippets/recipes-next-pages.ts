@@ -1,4 +1,9 @@
-/** docs/recipes.md: Next.js Pages Router, pages/api/whatsapp.ts. */
+/**
+ * docs/recipes.md: Next.js Pages Router, pages/api/whatsapp.ts.
+ *
+ * @sample run
+ * @sample-serve default
+ */
 import { createTracker } from 'bluetick';
 import { createNodeListener } from 'bluetick/node';
 

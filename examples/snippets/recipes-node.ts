@@ -1,4 +1,8 @@
-/** docs/recipes.md: plain Node, and Koa through the same listener. */
+/**
+ * docs/recipes.md: plain Node, and Koa through the same listener.
+ *
+ * @sample run
+ */
 import { createServer } from 'node:http';
 import { createTracker } from 'bluetick';
 import { createNodeListener } from 'bluetick/node';

@@ -1,4 +1,9 @@
-/** docs/recipes.md: Cloudflare Workers. Secrets come from `env`, so the handler is built on the first request. */
+/**
+ * docs/recipes.md: Cloudflare Workers. Secrets come from `env`, so the handler is built on the first request.
+ *
+ * @sample run
+ * @sample-fetch default
+ */
 import type { NormalizeResult } from 'bluetick';
 import { createFetchHandler } from 'bluetick/web';
 

@@ -1,4 +1,8 @@
-/** docs/operating-at-scale.md: the receivers (any number of identical processes) and one sweeper. */
+/**
+ * docs/operating-at-scale.md: the receivers (any number of identical processes) and one sweeper.
+ *
+ * @sample compile-only — a fixed BullMQ queue on the shared Redis and dead letters under /var/lib/bluetick
+ */
 import { Pool } from 'pg';
 import { createTracker } from 'bluetick';
 import { createNodeListener } from 'bluetick/node';

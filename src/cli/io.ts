@@ -53,6 +53,24 @@ export function processIo(signal?: AbortSignal): CliIo {
   return { stdout: process.stdout, stderr: process.stderr, stdin: process.stdin, signal };
 }
 
+/**
+ * Ends the process quietly, with exit code 0, when the reader of `stream` goes away. After
+ * `bluetick replay … | head -1`, `head` has what it wanted and closes the pipe; Node reports the
+ * next write as an `EPIPE` error event on the stream, which is an uncaught exception with a stack
+ * trace unless someone listens. Any other stream error is still thrown.
+ *
+ * @example
+ * ```ts
+ * endQuietlyOnClosedPipe(process.stdout);
+ * ```
+ */
+export function endQuietlyOnClosedPipe(stream: NodeJS.WritableStream, exit: (code: number) => void = (code) => process.exit(code)): void {
+  stream.on('error', (error: NodeJS.ErrnoException) => {
+    if (error.code === 'EPIPE' || error.code === 'ERR_STREAM_DESTROYED') exit(EXIT.ok);
+    else throw error;
+  });
+}
+
 /** Writes one line. */
 export function println(out: CliOutput, line = ''): void {
   out.write(`${line}\n`);

@@ -4,7 +4,8 @@
  * loaded on demand, and no optional peer (pg, ioredis, …) is imported unless a flag asks for it.
  *
  * Exit codes: 0 ok, 1 failure (signature does not verify, non-2xx answers, unusable body),
- * 2 usage error. Errors are one line on stderr.
+ * 2 usage error. Errors are one line on stderr. A reader that closes the output early
+ * (`… | head -1`) ends the command quietly with 0.
  *
  * @packageDocumentation
  */
@@ -12,7 +13,7 @@ import { realpathSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { BluetickError } from '../errors.js';
 import type { Command } from './command.js';
-import { CliError, EXIT, println, processIo, type CliIo } from './io.js';
+import { CliError, endQuietlyOnClosedPipe, EXIT, println, processIo, type CliIo } from './io.js';
 
 const COMMANDS: Record<string, { summary: string; load: () => Promise<Command> }> = {
   verify: { summary: 'check a Meta signature against a body, and say why it fails', load: async () => (await import('./commands/verify.js')).verifyCommand },
@@ -22,6 +23,7 @@ const COMMANDS: Record<string, { summary: string; load: () => Promise<Command> }
   listen: { summary: 'run a local receiver that prints events, transitions and the report', load: async () => (await import('./commands/listen.js')).listenCommand },
   report: { summary: 'print the delivery report of the states a store holds', load: async () => (await import('./commands/report.js')).reportCommand },
   reconcile: { summary: 'poll WASenderApi for missed statuses; expire Cloud/On-Prem messages past the horizon', load: async () => (await import('./commands/reconcile.js')).reconcileCommand },
+  'dead-letters': { summary: "list a store's dead-lettered events, and replay them", load: async () => (await import('./commands/dead-letters.js')).deadLettersCommand },
 };
 
 const USAGE = `Usage: bluetick <command> [options]
@@ -30,7 +32,7 @@ WhatsApp webhooks: sign, verify, normalize, replay, receive and report.
 
 Commands:
 ${Object.entries(COMMANDS)
-  .map(([name, c]) => `  ${name.padEnd(10)} ${c.summary}`)
+  .map(([name, c]) => `  ${name.padEnd(12)} ${c.summary}`)
   .join('\n')}
 
 Run bluetick <command> --help for a command's options.
@@ -86,6 +88,9 @@ function isEntryPoint(): boolean {
 }
 
 if (isEntryPoint()) {
+  // `bluetick … | head -1`: the reader closing the pipe ends the command, without a stack trace.
+  endQuietlyOnClosedPipe(process.stdout);
+  endQuietlyOnClosedPipe(process.stderr);
   const controller = new AbortController();
   let signals = 0;
   const stop = () => {

@@ -2,6 +2,7 @@ import type { NextFunction, Request, RequestHandler, Response } from 'express';
 import { createWebhookHandler } from './handler.js';
 import { internalErrorResponse, nodeRawBody, sendNodeResponse } from './node-io.js';
 import type { WebhookHandlerOptions } from './types.js';
+import { logError } from './log-error.js';
 
 /** Options of {@link bluetickExpress}: the handler's options plus the route path. */
 export interface BluetickExpressOptions extends WebhookHandlerOptions {
@@ -50,7 +51,7 @@ export function bluetickExpress(options: BluetickExpressOptions): RequestHandler
       const response = await handle({ method: req.method, url: req.originalUrl, headers: req.headers, rawBody: body.rawBody });
       sendNodeResponse(res, response);
     } catch (error) {
-      (options.logger ?? console).error('[bluetick] webhook handler failed', error);
+      logError(options.logger ?? console, 'webhook handler failed', error);
       sendNodeResponse(res, internalErrorResponse());
     }
   };

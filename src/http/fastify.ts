@@ -1,6 +1,7 @@
 import type { FastifyInstance, FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
 import { ConfigError } from '../errors.js';
 import { createWebhookHandler } from './handler.js';
+import { logError } from './log-error.js';
 import { errorResponse, tooLargeResponse } from './responses.js';
 import type { WebhookHandlerOptions, WebhookResponse } from './types.js';
 
@@ -50,8 +51,10 @@ export const bluetickFastify: FastifyPluginAsync<BluetickFastifyOptions> = async
   instance.addContentTypeParser('*', { parseAs: 'buffer', bodyLimit: limit }, keepBytes);
   instance.setErrorHandler((error: { statusCode?: number; code?: string }, _req, reply) => {
     if (error.statusCode === 413 || error.code === 'FST_ERR_CTP_BODY_TOO_LARGE') return send(reply, tooLargeResponse(limit));
-    instance.log.error(error);
     const status = error.statusCode !== undefined && error.statusCode >= 400 && error.statusCode < 500 ? error.statusCode : 500;
+    // A 4xx is the client's (the answer says so); a 500 is logged through the handler's logger,
+    // like every adapter, and without the error's message.
+    if (status === 500) logError(options.logger ?? console, 'webhook request failed', error);
     return send(reply, errorResponse(status, status === 500 ? 'internal_error' : 'bad_request', status === 500 ? 'The webhook handler failed unexpectedly.' : 'The request could not be read.'));
   });
   instance.route({

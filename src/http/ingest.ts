@@ -1,6 +1,7 @@
 import { BluetickError, ConfigError } from '../errors.js';
 import type { NormalizeResult } from '../event/types.js';
 import type { ResolvedOptions } from './options.js';
+import { logError } from './log-error.js';
 import { errorResponse } from './responses.js';
 import type { WebhookResponse } from './types.js';
 
@@ -41,7 +42,7 @@ export async function ingestWithTimeout(result: NormalizeResult, options: Resolv
     if (error instanceof BluetickError && error.status === 503) {
       return errorResponse(503, error.code, `The event store is unavailable (${error.code}); retry later.`, undefined, { 'retry-after': '5' });
     }
-    options.logger.error('[bluetick] webhook ingestion failed', error);
+    logError(options.logger, 'webhook ingestion failed', error);
     return errorResponse(503, 'ingest_failed', 'The events could not be processed; retry later.', undefined, { 'retry-after': '5' });
   } finally {
     clearTimeout(timer);

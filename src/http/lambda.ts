@@ -1,26 +1,49 @@
 import { createWebhookHandler } from './handler.js';
 import { errorResponse } from './responses.js';
 import type { WebhookHandlerOptions, WebhookResponse } from './types.js';
+import { logError } from './log-error.js';
 
 /**
  * The fields bluetick reads from an API Gateway REST (v1), HTTP API (v2) or Lambda function URL
- * event (function URLs use the v2 shape). Structural, so no `@types/aws-lambda` is needed.
+ * event (function URLs use the v2 shape). Structural, so no `@types/aws-lambda` is needed, and
+ * written so that `APIGatewayProxyEvent`, `APIGatewayProxyEventV2` and `LambdaFunctionURLEvent`
+ * from `@types/aws-lambda` are assignable to it without a cast: no index signatures (interfaces
+ * have none), and `| undefined` on every optional field (for `exactOptionalPropertyTypes`).
+ *
+ * @example
+ * ```ts
+ * import type { APIGatewayProxyHandlerV2 } from 'aws-lambda';
+ * import { createLambdaHandler } from 'bluetick/lambda';
+ *
+ * export const handler: APIGatewayProxyHandlerV2 = createLambdaHandler({ cloud: { appSecret, verifyToken }, tracker });
+ * ```
  */
 export interface LambdaHttpEvent {
-  version?: string;
+  version?: string | undefined;
   /** v1 */
-  httpMethod?: string;
-  path?: string;
-  headers?: Record<string, string | undefined> | null;
-  multiValueHeaders?: Record<string, string[] | undefined> | null;
-  queryStringParameters?: Record<string, string | undefined> | null;
-  multiValueQueryStringParameters?: Record<string, string[] | undefined> | null;
-  /** v2 */
-  rawPath?: string;
-  rawQueryString?: string;
-  requestContext?: { http?: { method?: string } } & Record<string, unknown>;
-  body?: string | null;
-  isBase64Encoded?: boolean;
+  httpMethod?: string | undefined;
+  /** v1 */
+  path?: string | undefined;
+  headers?: Readonly<Record<string, string | undefined>> | null | undefined;
+  /** v1 */
+  multiValueHeaders?: Readonly<Record<string, readonly string[] | undefined>> | null | undefined;
+  queryStringParameters?: Readonly<Record<string, string | undefined>> | null | undefined;
+  /** v1 */
+  multiValueQueryStringParameters?: Readonly<Record<string, readonly string[] | undefined>> | null | undefined;
+  /** v2 and function URLs */
+  rawPath?: string | undefined;
+  /** v2 and function URLs */
+  rawQueryString?: string | undefined;
+  /** `http.method` in v2 and function URLs, `httpMethod` in v1. */
+  requestContext?: LambdaRequestContext | null | undefined;
+  body?: string | null | undefined;
+  isBase64Encoded?: boolean | undefined;
+}
+
+/** The part of an event's `requestContext` bluetick reads (v2's `http.method`, v1's `httpMethod`). */
+export interface LambdaRequestContext {
+  http?: { method?: string | undefined } | undefined;
+  httpMethod?: string | undefined;
 }
 
 /** The proxy-integration result (valid for v1, v2 and function URLs). */
@@ -37,7 +60,7 @@ function lowerHeaders(event: LambdaHttpEvent): Record<string, string | string[]>
   // v1 multi-value headers keep every repetition: a duplicated signature header must stay visible
   // (different values are refused as ambiguous).
   for (const [name, values] of Object.entries(event.multiValueHeaders ?? {})) {
-    if (values !== undefined && values.length > 0) out[name.toLowerCase()] = values.length === 1 ? (values[0] as string) : values;
+    if (values !== undefined && values.length > 0) out[name.toLowerCase()] = values.length === 1 ? (values[0] as string) : [...values];
   }
   return out;
 }
@@ -75,12 +98,12 @@ export function createLambdaHandler(options: WebhookHandlerOptions): (event: Lam
   const handle = createWebhookHandler(options);
   return async (event) => {
     try {
-      const method = event.requestContext?.http?.method ?? event.httpMethod ?? 'GET';
+      const method = event.requestContext?.http?.method ?? event.httpMethod ?? event.requestContext?.httpMethod ?? 'GET';
       let rawBody: Buffer | string | undefined;
       if (typeof event.body === 'string') rawBody = event.isBase64Encoded === true ? Buffer.from(event.body, 'base64') : event.body;
       return toResult(await handle({ method, url: urlOf(event), headers: lowerHeaders(event), rawBody }));
     } catch (error) {
-      (options.logger ?? console).error('[bluetick] webhook handler failed', error);
+      logError(options.logger ?? console, 'webhook handler failed', error);
       return toResult(errorResponse(500, 'internal_error', 'The webhook handler failed unexpectedly.'));
     }
   };

@@ -2,6 +2,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { createWebhookHandler } from './handler.js';
 import { internalErrorResponse, nodeRawBody, sendNodeResponse } from './node-io.js';
 import type { WebhookHandlerOptions } from './types.js';
+import { logError } from './log-error.js';
 
 const FIX =
   'Give bluetick the raw request: mount it before any body parser, or exclude its path from the parser (for Next.js pages: export const config = { api: { bodyParser: false } }).';
@@ -17,7 +18,7 @@ const FIX =
  * import { createServer } from 'node:http';
  * import { createNodeListener } from 'bluetick/node';
  *
- * createServer(createNodeListener({ cloud: { appSecret, verifyToken } })).listen(3000);
+ * createServer(createNodeListener({ cloud: { appSecret, verifyToken }, tracker })).listen(3000);
  * ```
  */
 export function createNodeListener(options: WebhookHandlerOptions): (req: IncomingMessage, res: ServerResponse) => Promise<void> {
@@ -29,7 +30,7 @@ export function createNodeListener(options: WebhookHandlerOptions): (req: Incomi
       const response = await handle({ method: req.method ?? 'GET', url: req.url ?? '/', headers: req.headers, rawBody: body.rawBody });
       sendNodeResponse(res, response);
     } catch (error) {
-      (options.logger ?? console).error('[bluetick] webhook handler failed', error);
+      logError(options.logger ?? console, 'webhook handler failed', error);
       sendNodeResponse(res, internalErrorResponse());
     }
   };

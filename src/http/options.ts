@@ -2,6 +2,7 @@ import { ConfigError } from '../errors.js';
 import type { NormalizeResult } from '../event/types.js';
 import { hasSurroundingWhitespace, toSecretList } from '../verify/secrets.js';
 import type { MetricsHook } from '../metrics/hook.js';
+import { logError } from './log-error.js';
 import type { TrackerLike, WebhookHandlerOptions, WebhookLogger } from './types.js';
 
 /** Options after validation: every enabled provider has its secrets as a list. */
@@ -40,8 +41,29 @@ function positive(name: string, value: number | undefined, fallback: number): nu
 }
 
 /**
+ * A handler with nowhere to put events would answer 200 (so the provider never redelivers) and
+ * drop them all without a word: refuse it, unless the caller says it means it.
+ */
+function assertConsumer(options: WebhookHandlerOptions): void {
+  const consumers = options.tracker !== undefined || options.onEvents !== undefined;
+  if (options.discardEvents !== undefined && options.discardEvents !== true) {
+    throw new ConfigError('invalid_option', 'discardEvents must be true, or left out.');
+  }
+  if (options.discardEvents === true && consumers) {
+    throw new ConfigError('invalid_option', 'discardEvents: true drops every event, but a tracker or onEvents is configured too: remove one or the other.');
+  }
+  if (!consumers && options.discardEvents !== true) {
+    throw new ConfigError(
+      'no_consumer',
+      'createWebhookHandler(): give a tracker or onEvents to receive the events; without either every verified event would be acknowledged with 200 and dropped. Set discardEvents: true if that is what you want (a handshake-only or verify-only endpoint).',
+    );
+  }
+}
+
+/**
  * Validates the options and fails closed: a provider without its secret refuses to start
- * (`ConfigError` `missing_secret`) unless `dangerouslyDisableVerification` is set.
+ * (`ConfigError` `missing_secret`) unless `dangerouslyDisableVerification` is set, and so does a
+ * handler with neither `tracker` nor `onEvents` (`no_consumer`) unless `discardEvents` is set.
  */
 export function resolveOptions(options: WebhookHandlerOptions): ResolvedOptions {
   const logger: WebhookLogger = options.logger ?? console;
@@ -58,7 +80,8 @@ export function resolveOptions(options: WebhookHandlerOptions): ResolvedOptions 
   }
   const resolved: ResolvedOptions = {
     insecure,
-    onError: options.onError ?? ((error) => logger.error('[bluetick] webhook ingestion failed after the response', error)),
+    // The default logs the error's class and codes only (see log-error.ts); onError gets it whole.
+    onError: options.onError ?? ((error) => logError(logger, 'webhook ingestion failed after the response (pass onError to handle the error itself)', error)),
     maxBodyBytes: positive('maxBodyBytes', options.maxBodyBytes, DEFAULT_MAX_BODY_BYTES),
     ack: options.ack ?? 'stored',
     ingestTimeoutMs: positive('ingestTimeoutMs', options.ingestTimeoutMs, 10_000),
@@ -108,6 +131,7 @@ export function resolveOptions(options: WebhookHandlerOptions): ResolvedOptions 
   if (all.some(hasSurroundingWhitespace)) {
     warnOnce('secret_whitespace', 'A configured secret has leading or trailing whitespace; signatures will not verify unless the provider uses it too. Trim it.');
   }
+  assertConsumer(options);
   if (insecure) {
     warnOnce('insecure', 'dangerouslyDisableVerification is on: webhook signatures are NOT checked and anyone can inject events. Never use this in production.');
   }

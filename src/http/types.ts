@@ -96,6 +96,14 @@ export interface WebhookHandlerOptions {
    * redelivery is idempotent).
    */
   onEvents?: (result: NormalizeResult) => unknown;
+  /**
+   * Acknowledge verified webhooks and drop their events, on purpose. Without a `tracker` or
+   * `onEvents` the handler refuses to start (`ConfigError` `no_consumer`), because every event
+   * would be answered 200, so never redelivered, and lost. Set this only for an endpoint that
+   * should verify and answer but keep nothing (the GET handshake while the app is not ready, a
+   * signature check in a test). Cannot be combined with `tracker` or `onEvents`.
+   */
+  discardEvents?: true;
   /** Called with errors that happen after the response (`ack: 'immediate'`). */
   onError?: (error: unknown) => void;
   /** Largest body accepted, in bytes. Default 4 MiB (Meta sends up to 3 MB). Larger → 413. */

@@ -2,6 +2,7 @@ import { createHandlerCore } from './core.js';
 import { webCrypto } from './crypto-web.js';
 import { errorResponse, tooLargeResponse } from './responses.js';
 import type { WebhookHandlerOptions, WebhookResponse } from './types.js';
+import { logError } from './log-error.js';
 
 export { verifyMetaSignatureWeb, signMetaPayloadWeb } from '../verify/meta-web.js';
 export { verifySharedTokenPortable } from '../verify/shared-secret-web.js';
@@ -55,9 +56,10 @@ function toFetchResponse(response: WebhookResponse): Response {
  * @example
  * ```ts
  * // app/api/whatsapp/route.ts (Next.js)
+ * import { createTracker } from 'bluetick';
  * import { createFetchHandler } from 'bluetick/web';
  *
- * const handler = createFetchHandler({ cloud: { appSecret: process.env.APP_SECRET!, verifyToken: process.env.VERIFY_TOKEN! } });
+ * const handler = createFetchHandler({ cloud: { appSecret: process.env.APP_SECRET!, verifyToken: process.env.VERIFY_TOKEN! }, tracker: createTracker() });
  * export { handler as GET, handler as POST };
  * ```
  */
@@ -73,7 +75,7 @@ export function createFetchHandler(options: WebhookHandlerOptions): (request: Re
       }
       return toFetchResponse(await handle({ method: request.method, url: request.url, headers: request.headers, rawBody }));
     } catch (error) {
-      (options.logger ?? console).error('[bluetick] webhook handler failed', error);
+      logError(options.logger ?? console, 'webhook handler failed', error);
       return toFetchResponse(errorResponse(500, 'internal_error', 'The webhook handler failed unexpectedly.'));
     }
   };

@@ -6,8 +6,10 @@
  */
 
 // NUL, a high surrogate not followed by a low one, or a low surrogate not preceded by a high one.
+// eslint-disable-next-line no-control-regex -- NUL is exactly what this finds
 const POISON = /\u0000|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g;
 // A cheap first test: any NUL or surrogate at all (valid pairs included, checked precisely after).
+// eslint-disable-next-line no-control-regex -- NUL is exactly what this finds
 const SUSPECT = /[\u0000\uD800-\uDFFF]/;
 
 /**

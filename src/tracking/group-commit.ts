@@ -54,7 +54,7 @@ export function createGroupCommitter(store: StateStore, step: { claimTtlMs: numb
   const maxEvents = Math.max(1, options.maxEvents ?? 2000);
   const maxWaitMs = Math.max(0, options.maxWaitMs ?? 0);
   const concurrency = Math.max(1, options.concurrency ?? 4);
-  let queue: Waiting[] = [];
+  const queue: Waiting[] = [];
   let queued = 0;
   let running = 0;
   let timer: ReturnType<typeof setTimeout> | undefined;

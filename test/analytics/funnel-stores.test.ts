@@ -4,14 +4,14 @@
  * differently), and the percentiles agree with a direct computation from present().
  */
 import pg from 'pg';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, expect, it } from 'vitest';
 import type { FunnelQuery, FunnelReport } from '../../src/analytics/types.js';
 import { present } from '../../src/state/present.js';
 import type { DeliveryState } from '../../src/state/state.js';
 import { memoryStore } from '../../src/storage/memory-store.js';
 import { postgresStore, type PostgresStore } from '../../src/storage/postgres/index.js';
 import { createTracker, type Tracker } from '../../src/tracking/tracker.js';
-import { POSTGRES_URL, postgresAvailable } from '../helpers/services.js';
+import { POSTGRES_URL, postgresAvailable, describeIf, SKIP_REASONS } from '../helpers/services.js';
 import { dropSchema, uniqueSchema } from '../storage/postgres-helpers.js';
 import { generateTraffic, T0 } from './traffic.js';
 
@@ -47,7 +47,7 @@ function firstReaching(values: number[], p: number): number | null {
   return null;
 }
 
-describe.skipIf(!up)('funnel: memory and PostgreSQL stores agree', () => {
+describeIf(up, SKIP_REASONS.postgres, 'funnel: memory and PostgreSQL stores agree', () => {
   const schema = uniqueSchema('analytics');
   const pool = new pg.Pool({ connectionString: POSTGRES_URL, max: 4 });
   const mem = memoryStore();

@@ -1,20 +1,20 @@
 /** PostgreSQL analytics: views, index use, retention in batches (delete and archive), restarts. */
 import pg from 'pg';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, expect, it } from 'vitest';
 import { nearestRank } from '../../src/analytics/percentile.js';
 import { anchorOf, sentToDelivered, sentToRead } from '../../src/analytics/state-metrics.js';
 import { accountOf, type DeliveryState } from '../../src/state/state.js';
 import { postgresStore, SCHEMA_VERSION, type PostgresStore } from '../../src/storage/postgres/index.js';
 import { stepOf } from '../../src/testing/index.js';
 import { createTracker } from '../../src/tracking/tracker.js';
-import { POSTGRES_URL, postgresAvailable } from '../helpers/services.js';
+import { POSTGRES_URL, postgresAvailable, describeIf, SKIP_REASONS } from '../helpers/services.js';
 import { adminQuery, dropSchema, uniqueSchema } from '../storage/postgres-helpers.js';
 import { generateTraffic, T0 } from './traffic.js';
 
 const up = await postgresAvailable();
 const DAY = 86_400_000;
 
-describe.skipIf(!up)('PostgreSQL analytics maintenance', () => {
+describeIf(up, SKIP_REASONS.postgres, 'PostgreSQL analytics maintenance', () => {
   const schema = uniqueSchema('insight');
   const pool = new pg.Pool({ connectionString: POSTGRES_URL, max: 3 });
   const open = () => postgresStore({ pool, schema, claimCleanupIntervalMs: 0 });

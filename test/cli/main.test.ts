@@ -73,11 +73,13 @@ describe('bluetick report', () => {
     const r = await runCli(['report', '--store', `pglite:${dir}`, '--json']);
     expect(r.stderr).toBe('');
     expect(r.code).toBe(0);
-    const report = JSON.parse(r.stdout) as { funnel: Record<string, unknown>; failures: Array<{ code: string }>; campaigns: Array<{ campaign: string; total: number }> };
-    expect(report.funnel).toMatchObject({ scope: 'tracked', total: 2, sent: 1, failed: 1 });
-    expect(report.failures.map((f) => f.code)).toEqual(['131049']);
-    expect(report.campaigns).toEqual([{ campaign: 'c1', total: 2, delivered: 0, read: 0, failed: 1 }]);
+    type Funnel = { total: number; sent: number; failed: number; failures: { byCode: Array<{ code: string }> } };
+    const report = JSON.parse(r.stdout) as { all: Funnel; tracked: Funnel; webhookOnly: number };
+    expect(report.tracked).toMatchObject({ total: 2, sent: 1, failed: 1 });
+    expect(report.all.total).toBe(2 + report.webhookOnly);
+    expect(report.all.failures.byCode.map((f) => f.code)).toEqual(['131049']);
     const text = await runCli(['report', '--store', `pglite:${dir}`]);
-    expect(text.stdout).toMatch(/Funnel \(2 tracked messages\)/);
+    expect(text.stdout).toMatch(/Tracked messages only \(2\)/);
+    expect(text.stdout).toMatch(/Every delivery state \(\d+: 2 tracked by the host with track\(\), \d+ seen only in webhooks\)/);
   });
 });

@@ -1,15 +1,15 @@
 import { randomUUID } from 'node:crypto';
 import { Redis } from 'ioredis';
-import { afterAll, describe, expect, it } from 'vitest';
+import { afterAll, expect, it } from 'vitest';
 import { createTracker, normalize } from '../../src/index.js';
 import { redisStore } from '../../src/storage/redis/index.js';
 import { ownFixture } from '../helpers/fixtures.js';
-import { REDIS_URL, redisAvailable } from '../helpers/services.js';
+import { REDIS_URL, redisAvailable, describeIf, SKIP_REASONS } from '../helpers/services.js';
 import { runCli } from './helpers.js';
 
 const up = await redisAvailable();
 
-describe.skipIf(!up)('bluetick report --store redis://', () => {
+describeIf(up, SKIP_REASONS.redis, 'bluetick report --store redis://', () => {
   const prefix = `bt-report-${randomUUID().slice(0, 8)}:`;
   const cleanup = new Redis(REDIS_URL);
   afterAll(async () => {

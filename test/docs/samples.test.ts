@@ -9,7 +9,28 @@ import { describe, expect, it } from 'vitest';
  * the page but not in its file fails here.
  */
 const root = new URL('../../', import.meta.url).pathname;
-const CHECKED_PAGES = ['../README.md', 'getting-started.md', 'recipes.md', 'operating-at-scale.md', 'migrating.md'];
+const CHECKED_PAGES = [
+  '../README.md',
+  'getting-started.md',
+  'recipes.md',
+  'operating-at-scale.md',
+  'migrating.md',
+  'receiving-webhooks.md',
+  'sinks.md',
+  'metrics.md',
+  'privacy.md',
+  'redis.md',
+  'canonical-event.md',
+];
+/**
+ * Pages whose samples are not in examples/snippets/ yet, and why. Printed on every run; a page
+ * with `ts` blocks must be in one list or the other.
+ */
+const PENDING: Record<string, string> = {
+  'analytics.md': 'its text is being rewritten (issue 15, item 14); its samples move to examples/snippets/ with it',
+  'postgres.md': 'its text is being rewritten (issue 15, item 14); its samples move to examples/snippets/ with it',
+  'storage-adapters.md': 'its text is being rewritten (issue 15, item 14); its conformance sample imports a module of the reader (../src/my-store.js)',
+};
 
 function squash(text: string): string {
   return text.replace(/\s+/g, ' ').trim();
@@ -28,6 +49,15 @@ function sourceFiles(dir: string): string[] {
 const sources = sourceFiles(join(root, 'examples')).map((path) => ({ path, text: squash(readFileSync(path, 'utf8')) }));
 
 describe('docs samples are type-checked code', () => {
+  it('every page with TypeScript samples is checked, or pending with a reason', () => {
+    const withSamples = readdirSync(join(root, 'docs'))
+      .filter((name) => name.endsWith('.md') && /```ts\n/.test(readFileSync(join(root, 'docs', name), 'utf8')))
+      .sort();
+    const unaccounted = withSamples.filter((page) => !CHECKED_PAGES.includes(page) && !(page in PENDING));
+    expect(unaccounted).toEqual([]);
+    for (const [page, why] of Object.entries(PENDING)) console.log(`[docs samples] not yet checked: docs/${page}: ${why}`);
+  });
+
   for (const page of CHECKED_PAGES) {
     it(`every ts block of docs/${page} is in a file under examples/`, () => {
       const text = readFileSync(join(root, 'docs', page), 'utf8');

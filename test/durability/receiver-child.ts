@@ -27,7 +27,7 @@ const tracker = createTracker({
   sinks: [ndjsonSink({ name: 'file', path: ndjsonPath }), httpSink({ name: 'http', url: sinkUrl })],
   // Short leases: what a killed process held comes back within seconds, not a minute.
   leaseMs: 1_500,
-  dispatch: { leaseMs: 1_500, recoverEveryMs: 200, retry: { retries: 50, minTimeout: 50, maxTimeout: 500 } },
+  dispatch: { leaseMs: 1_500, recoverEveryMs: 200, retry: { retries: 50, minTimeout: 50, maxTimeout: 500 }, onError: () => undefined },
 });
 tracker.on('transition', () => undefined);
 await tracker.ready();

@@ -4,9 +4,9 @@
  * webhook answered 2xx reaches BOTH sinks (an ndjson file and an HTTP endpoint) at least once, or
  * sits in the store's dead-letter list with a reason: zero are missing. Real PostgreSQL and Redis.
  */
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, expect, it } from 'vitest';
 import type { StateStore } from '../../src/index.js';
-import { postgresAvailable, redisAvailable } from '../helpers/services.js';
+import { postgresAvailable, redisAvailable, describeIf, SKIP_REASONS } from '../helpers/services.js';
 import { startTcpProxy, type TcpProxy } from '../storage/multiprocess/tcp-proxy.js';
 import { provider, Receiver, startSinkServer, until } from './harness.js';
 
@@ -78,7 +78,7 @@ async function scenario(kind: Kind, fault: (receiver: Receiver, proxy: TcpProxy)
 }
 
 for (const kind of ['postgres', 'redis'] as const) {
-  describe.skipIf(!available[kind])(`durable ingest on ${kind}: zero acknowledged events missing`, () => {
+  describeIf(available[kind], SKIP_REASONS[kind as keyof typeof SKIP_REASONS], `durable ingest on ${kind}: zero acknowledged events missing`, () => {
     it('SIGKILL during load, then a restart', async () => {
       await scenario(kind, async (receiver) => {
         await receiver.stop('SIGKILL');

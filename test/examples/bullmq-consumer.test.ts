@@ -1,14 +1,14 @@
-import { describe, expect, it } from 'vitest';
+import { expect, it } from 'vitest';
 import { Queue } from 'bullmq';
 import type { CanonicalEvent } from '../../src/index.js';
-import { redisAvailable } from '../helpers/services.js';
+import { redisAvailable, describeIf, SKIP_REASONS } from '../helpers/services.js';
 import { startConsumer, startReceiver } from '../../examples/bullmq-consumer.js';
 import { APP_SECRET, metaHeaders, statusesBody } from './helpers.js';
 import { normalize } from '../../src/index.js';
 
 const up = await redisAvailable();
 
-describe.skipIf(!up)('examples/bullmq-consumer (real Redis at 127.0.0.1:6379)', () => {
+describeIf(up, SKIP_REASONS.redis, 'examples/bullmq-consumer (real Redis at 127.0.0.1:6379)', () => {
   it('a signed webhook reaches the worker as validated canonical events, once each', async () => {
     const queue = { queueName: `bluetick-example-${process.pid}-${Date.now()}`, connection: { host: '127.0.0.1', port: 6379 } };
     const received: CanonicalEvent[] = [];

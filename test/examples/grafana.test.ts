@@ -14,7 +14,7 @@ import { createTracker, createWebhookHandler, signMetaPayload, type FunnelReport
 import { prometheusMetrics } from '../../src/metrics/index.js';
 import { postgresStore } from '../../src/storage/postgres/index.js';
 import { generateTraffic, T0 } from '../analytics/traffic.js';
-import { POSTGRES_URL, postgresAvailable } from '../helpers/services.js';
+import { POSTGRES_URL, postgresAvailable, describeIf, SKIP_REASONS } from '../helpers/services.js';
 import { dropSchema, uniqueSchema } from '../storage/postgres-helpers.js';
 
 const DAY = 86_400_000;
@@ -96,17 +96,17 @@ function interpolate(sql: string, vars: Record<string, string | string[]>, range
 
 const postgresUp = await postgresAvailable();
 
-describe.skipIf(!postgresUp)('examples/grafana: every SQL panel on real PostgreSQL, against tracker.funnel()', () => {
+describeIf(postgresUp, SKIP_REASONS.postgres, 'examples/grafana: every SQL panel on real PostgreSQL, against tracker.funnel()', () => {
   const schema = uniqueSchema('grafana');
   const pool = new pg.Pool({ connectionString: POSTGRES_URL, max: 4 });
-  const store = postgresStore({ pool }, { schema, claimCleanupIntervalMs: 0 });
+  const store = postgresStore({ pool, schema, claimCleanupIntervalMs: 0 });
   let tracker: Tracker;
   const range = { from: new Date(T0 - DAY), to: new Date(T0 + 4 * DAY) };
   let all: Record<string, string[]>;
   let report: FunnelReport;
 
   beforeAll(async () => {
-    tracker = createTracker({ store, now: () => T0 + 4 * DAY });
+    tracker = createTracker({ store, now: () => T0 + 4 * DAY, closeStore: false });
     const traffic = generateTraffic(500, 23);
     for (const t of traffic.tracks) await tracker.track(t);
     for (const b of traffic.batches) await tracker.ingest(b);

@@ -12,7 +12,7 @@ import { cloudEventType } from '../../src/sinks/cloudevents.js';
 import * as natsExample from '../../examples/nats-consumer.js';
 import * as rabbitExample from '../../examples/rabbitmq-consumer.js';
 import * as sqsExample from '../../examples/sqs-consumer.js';
-import { NATS_SERVERS, natsAvailable, RABBITMQ_URL, rabbitmqAvailable } from '../helpers/services.js';
+import { NATS_SERVERS, natsAvailable, RABBITMQ_URL, rabbitmqAvailable, describeIf, SKIP_REASONS } from '../helpers/services.js';
 import { APP_SECRET, metaHeaders, statusesBody } from './helpers.js';
 import { localSqs } from './local-sqs.js';
 
@@ -35,7 +35,7 @@ async function until(received: unknown[], n: number): Promise<void> {
   await new Promise((r) => setTimeout(r, 200)); // a duplicate would arrive now
 }
 
-describe.skipIf(!rabbitUp)('examples/rabbitmq-consumer (real RabbitMQ at 127.0.0.1:5672)', () => {
+describeIf(rabbitUp, SKIP_REASONS.postgres, 'examples/rabbitmq-consumer (real RabbitMQ at 127.0.0.1:5672)', () => {
   it('statuses reach a queue bound to status.* as validated events, once each, with their routing keys', async () => {
     const settings = { url: RABBITMQ_URL, exchange: `bluetick-example-${randomUUID()}` };
     const queue = `${settings.exchange}-statuses`;
@@ -58,7 +58,7 @@ describe.skipIf(!rabbitUp)('examples/rabbitmq-consumer (real RabbitMQ at 127.0.0
   });
 });
 
-describe.skipIf(!natsUp)('examples/nats-consumer (real NATS JetStream at 127.0.0.1:4222)', () => {
+describeIf(natsUp, SKIP_REASONS.postgres, 'examples/nats-consumer (real NATS JetStream at 127.0.0.1:4222)', () => {
   it('CloudEvents reach the durable consumer as validated events, once each', async () => {
     const id = randomUUID().replace(/-/g, '');
     const settings = { servers: NATS_SERVERS, stream: `BLUETICK_EXAMPLE_${id}`, subjectPrefix: `bt-example-${id}` };

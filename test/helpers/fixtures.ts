@@ -1,6 +1,7 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { describeIf, itIf } from './services.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
 
@@ -11,9 +12,17 @@ export const hasSharedFixtures = existsSync(join(sharedFixturesDir, 'cloud'));
 /** Our own fixtures, written from the providers' documented shapes. */
 export const ownFixturesDir = resolve(here, '../fixtures');
 
-if (!hasSharedFixtures) {
-  // Visible on purpose: a clone without ../shared skips these tests; CI always has it.
-  console.warn(`[bluetick tests] ${sharedFixturesDir} is absent: tests over the shared real fixtures are SKIPPED.`);
+/** Why the tests over the shared fixtures are skipped: a clone without ../shared (CI always has it). */
+export const NO_SHARED_FIXTURES = `${sharedFixturesDir} is absent (the real webhook fixtures live beside the repository)`;
+
+/** `describe` over the shared fixtures; a visibly skipped group, with the reason, without them. */
+export function describeWithSharedFixtures(name: string, fn: () => void): void {
+  describeIf(hasSharedFixtures, NO_SHARED_FIXTURES, name, fn);
+}
+
+/** `it` over the shared fixtures; a visibly skipped test, with the reason, without them. */
+export function itWithSharedFixtures(name: string, fn: () => unknown, timeout?: number): void {
+  itIf(hasSharedFixtures, NO_SHARED_FIXTURES, name, fn, timeout);
 }
 
 export interface SharedFixture {

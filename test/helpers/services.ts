@@ -1,4 +1,5 @@
 import { createConnection } from 'node:net';
+import { describe, it } from 'vitest';
 
 /**
  * Real services (PostgreSQL, Redis) for integration tests.
@@ -26,6 +27,38 @@ function reachable(host: string, port: number, timeoutMs = 1000): Promise<boolea
 }
 
 /**
+ * `describe(name, fn)` when `condition` holds. Otherwise the group is registered as skipped with
+ * the reason in its title (so every reporter shows it next to the group), and one line naming the
+ * group and the reason is printed: a skipped group never passes unnoticed.
+ *
+ * @example
+ * describeIf(await redisAvailable(), REASONS.redis, 'redisStore (real Redis)', () => { … });
+ */
+export function describeIf(condition: boolean, reason: string, name: string, fn: () => void): void {
+  if (condition) return void describe(name, fn);
+  console.warn(`[bluetick tests] SKIPPED "${name}": ${reason}`);
+  describe.skip(`${name} [skipped: ${reason}]`, fn);
+}
+
+/** The same for one test. */
+export function itIf(condition: boolean, reason: string, name: string, fn: () => unknown, timeout?: number): void {
+  if (condition) return void it(name, fn, timeout);
+  console.warn(`[bluetick tests] SKIPPED "${name}": ${reason}`);
+  it.skip(`${name} [skipped: ${reason}]`, fn, timeout);
+}
+
+/** A `describe` for suites that take one (the storage conformance suite), skipping visibly unless `condition`. */
+export function describeFor(condition: boolean, reason: string): (name: string, fn: () => void) => void {
+  return (name, fn) => describeIf(condition, reason, name, fn);
+}
+
+/** Why a service's tests are skipped (only when BLUETICK_REQUIRE_SERVICES is not set). */
+export const SKIP_REASONS = {
+  postgres: 'PostgreSQL is not reachable at 127.0.0.1:5432 (start it, or set BLUETICK_REQUIRE_SERVICES=1 to make this a failure)',
+  redis: 'Redis is not reachable at 127.0.0.1:6379 (start it, or set BLUETICK_REQUIRE_SERVICES=1 to make this a failure)',
+} as const;
+
+/**
  * Resolves whether a service is up. When it is not: throws under BLUETICK_REQUIRE_SERVICES=1,
  * otherwise prints why the dependent tests are skipped.
  */
@@ -34,7 +67,7 @@ export async function serviceAvailable(name: string, host: string, port: number)
   if (ok) return true;
   const message = `${name} is not reachable at ${host}:${port}`;
   if (requireServices) throw new Error(`${message}, and BLUETICK_REQUIRE_SERVICES=1 requires it.`);
-  console.warn(`[bluetick tests] ${message}: its integration tests are SKIPPED.`);
+  // Each group that needs it then prints its own SKIPPED line (describeIf / itIf).
   return false;
 }
 

@@ -5,7 +5,7 @@ import { normalize } from '../../src/normalize.js';
 import type { WebhookHandlerOptions } from '../../src/http/types.js';
 import { escapeNonAscii } from '../../src/verify/escape.js';
 import { signMetaPayload } from '../../src/verify/meta.js';
-import { hasSharedFixtures, ownFixture, sharedFixture, sharedFixtures } from '../helpers/fixtures.js';
+import { hasSharedFixtures, ownFixture, sharedFixture, sharedFixtures, itWithSharedFixtures } from '../helpers/fixtures.js';
 import { recordingTracker, unavailableTracker, type SimpleResponse } from './helpers.js';
 
 export type Transport = (init: { method: string; path: string; headers?: Record<string, string>; body?: string | Buffer }) => Promise<SimpleResponse>;
@@ -55,7 +55,7 @@ export function describeAdapterContract(name: string, setup: AdapterSetup): void
     afterAll(() => closeIt());
     const post = (body: string | Buffer, headers: Record<string, string>, path = PATH) => transport({ method: 'POST', path, headers, body });
 
-    it.skipIf(!hasSharedFixtures)('answers every shared real fixture, signed, as normalize() does, and ingests its events', async () => {
+    itWithSharedFixtures('answers every shared real fixture, signed, as normalize() does, and ingests its events', async () => {
       const fixtures = sharedFixtures();
       expect(fixtures.length).toBeGreaterThan(200);
       for (const fixture of fixtures) {
@@ -82,7 +82,7 @@ export function describeAdapterContract(name: string, setup: AdapterSetup): void
       }
     });
 
-    it.skipIf(!hasSharedFixtures)('ingests the right events of a real status with pricing and a real inbound text', async () => {
+    itWithSharedFixtures('ingests the right events of a real status with pricing and a real inbound text', async () => {
       const status = sharedFixture('cloud', 'netflie-status-with-pricing.json');
       expect((await post(status, cloudHeaders(status))).status).toBe(200);
       const event = tracker.batches.at(-1)?.events[0];
@@ -186,6 +186,51 @@ export function describeAdapterContract(name: string, setup: AdapterSetup): void
       expect(response.headers['retry-after']).toBe('5');
       expect(JSON.parse(response.body).error.code).toBe('store_unavailable');
       expect(tracker.calls).toBe(1);
+    });
+  });
+
+  describe(`${name}: an unexpected failure`, () => {
+    it('answers 500 and logs the error class and where it was thrown, never its message', async () => {
+      const errors: string[] = [];
+      // The logger's warn throws (as a broken logger would) on the one-time hint a handshake to a
+      // handler without verifyToken triggers: an error from inside the handler, carrying personal data.
+      const logger = {
+        warn: () => {
+          throw new Error('warn failed for +16315551234 {"text":"secret"}');
+        },
+        error: (message: string, extra?: unknown) => void errors.push(message, JSON.stringify(extra)),
+      };
+      const built = await setup({ cloud: { appSecret: APP_SECRET }, tracker: recordingTracker(), logger });
+      try {
+        const response = await built.transport({ method: 'GET', path: `${PATH}?hub.mode=subscribe&hub.verify_token=x&hub.challenge=1` });
+        expect(response.status).toBe(500);
+        expect(errors[0]).toMatch(/^\[bluetick\] webhook (handler|request) failed: Error, at /);
+        expect(errors.join('\n')).not.toMatch(/16315551234|secret/);
+      } finally {
+        await built.close();
+      }
+    });
+  });
+
+  describe(`${name}: somewhere to put the events`, () => {
+    const quiet = { warn: () => undefined, error: () => undefined };
+
+    it('refuses to start with neither tracker nor onEvents (every event would be acknowledged and lost)', async () => {
+      await expect(setup({ cloud: { appSecret: APP_SECRET }, logger: quiet })).rejects.toMatchObject({ name: 'ConfigError', code: 'no_consumer' });
+    });
+
+    it('with discardEvents: true starts, verifies, and acknowledges without keeping anything', async () => {
+      const built = await setup({ cloud: { appSecret: APP_SECRET }, discardEvents: true, logger: quiet });
+      try {
+        const body = ownFixture('http/cloud-text-unicode.json');
+        const ok = await built.transport({ method: 'POST', path: PATH, headers: cloudHeaders(escapeNonAscii(body)), body });
+        expect(ok.status).toBe(200);
+        expect(JSON.parse(ok.body)).toMatchObject({ ok: true, messages: 1 });
+        const forged = await built.transport({ method: 'POST', path: PATH, headers: cloudHeaders(body, 'not-the-secret'), body });
+        expect(forged.status).toBe(401);
+      } finally {
+        await built.close();
+      }
     });
   });
 }

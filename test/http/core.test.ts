@@ -15,7 +15,9 @@ const ONPREM = '{"statuses":[{"id":"gBEGkYiEB1VXAglK1ZEqA1YKPrU","recipient_id":
 const post = (body: string, headers: Record<string, string>, url = '/wh'): WebhookRequest => ({ method: 'POST', url, headers, rawBody: Buffer.from(body) });
 const signed = (body: string, secret = SECRET) => post(body, { 'x-hub-signature-256': signMetaPayload(body, secret) });
 const quiet = { warn: () => undefined, error: () => undefined };
-const make = (options: Partial<WebhookHandlerOptions>) => createWebhookHandler({ cloud: { appSecret: SECRET }, logger: quiet, ...options });
+// A recording tracker unless the test brings its own consumer (a handler needs one: no_consumer).
+const make = (options: Partial<WebhookHandlerOptions>) =>
+  createWebhookHandler({ cloud: { appSecret: SECRET }, logger: quiet, ...(options.tracker || options.onEvents ? {} : { tracker: recordingTracker() }), ...options });
 const bodyOf = (r: { body: string }) => JSON.parse(r.body);
 
 describe('createWebhookHandler: configuration fails closed', () => {
@@ -26,6 +28,17 @@ describe('createWebhookHandler: configuration fails closed', () => {
     }
     expect(() => createWebhookHandler({ cloud: { appSecret: 'a', appSecrets: ['b'] } })).toThrow(expect.objectContaining({ code: 'invalid_option' }));
     expect(() => make({ maxBodyBytes: 0 })).toThrow(ConfigError);
+  });
+
+  it('refuses a handler with nowhere to put events (no_consumer) unless discardEvents: true says so', async () => {
+    expect(() => createWebhookHandler({ cloud: { appSecret: SECRET } })).toThrow(expect.objectContaining({ code: 'no_consumer', message: expect.stringContaining('discardEvents') }));
+    // The secret is checked first: a missing secret is the more urgent mistake.
+    expect(() => createWebhookHandler({ cloud: {} })).toThrow(expect.objectContaining({ code: 'missing_secret' }));
+    const discarding = createWebhookHandler({ cloud: { appSecret: SECRET }, discardEvents: true, logger: quiet });
+    expect((await discarding(signed(CLOUD))).status).toBe(200);
+    expect(() => createWebhookHandler({ cloud: { appSecret: SECRET }, discardEvents: true, tracker: recordingTracker() })).toThrow(expect.objectContaining({ code: 'invalid_option' }));
+    expect(() => createWebhookHandler({ cloud: { appSecret: SECRET }, discardEvents: false as unknown as true, onEvents: () => undefined })).toThrow(expect.objectContaining({ code: 'invalid_option' }));
+    expect(createWebhookHandler({ cloud: { appSecret: SECRET }, onEvents: () => undefined })).toBeTypeOf('function');
   });
 
   it('with dangerouslyDisableVerification starts without secrets, warns once, and accepts unsigned bodies', async () => {
@@ -42,7 +55,7 @@ describe('createWebhookHandler: configuration fails closed', () => {
 
   it('warns once, without the secret, about a secret with surrounding whitespace', () => {
     const logger = recordingLogger();
-    createWebhookHandler({ cloud: { appSecret: ` ${SECRET}\n` }, logger });
+    createWebhookHandler({ cloud: { appSecret: ` ${SECRET}\n` }, logger, tracker: recordingTracker() });
     expect(logger.warnings).toHaveLength(1);
     expect(logger.warnings[0]).not.toContain(SECRET);
   });
@@ -53,6 +66,7 @@ describe('createWebhookHandler: which provider', () => {
     cloud: { appSecret: SECRET },
     wasender: { secret: 'ws' },
     onprem: { token: 'op', header: 'x-onprem-token' },
+    tracker: recordingTracker(),
     logger: quiet,
   });
 
@@ -107,7 +121,7 @@ describe('createWebhookHandler: diagnostics', () => {
 
   it('explains a secret with surrounding whitespace in the 401 hint', async () => {
     const logger = recordingLogger();
-    const response = await createWebhookHandler({ cloud: { appSecret: `${SECRET} ` }, logger })(signed(CLOUD));
+    const response = await createWebhookHandler({ cloud: { appSecret: `${SECRET} ` }, logger, tracker: recordingTracker() })(signed(CLOUD));
     expect(response.status).toBe(401);
     expect(bodyOf(response).error.hint).toMatch(/TRIMMED/);
     expect(response.body).not.toContain(SECRET);

@@ -3,7 +3,7 @@ import express from 'express';
 import { describe, expect, it } from 'vitest';
 import { bluetickExpress } from '../../src/http/express.js';
 import { APP_SECRET, cloudHeaders, describeAdapterContract, PATH } from './adapter-contract.js';
-import { close, listen, recordingLogger, send } from './helpers.js';
+import { close, listen, recordingLogger, recordingTracker, send } from './helpers.js';
 
 describeAdapterContract('express 5', async (options) => {
   const app = express();
@@ -21,7 +21,7 @@ describe('express adapter', () => {
     const logger = recordingLogger();
     const app = express();
     app.use(express.json());
-    app.use(bluetickExpress({ path: PATH, cloud: { appSecret: APP_SECRET }, logger }));
+    app.use(bluetickExpress({ path: PATH, cloud: { appSecret: APP_SECRET }, tracker: recordingTracker(), logger }));
     const s2 = createServer(app);
     const url = await listen(s2);
     try {
@@ -42,7 +42,7 @@ describe('express adapter', () => {
 
   it('leaves the host app’s JSON routes alone and passes other paths on', async () => {
     const app = express();
-    app.use(bluetickExpress({ path: PATH, cloud: { appSecret: APP_SECRET } }));
+    app.use(bluetickExpress({ path: PATH, cloud: { appSecret: APP_SECRET }, tracker: recordingTracker() }));
     app.use(express.json());
     app.post('/api/echo', (req, res) => {
       res.json({ got: req.body });
@@ -61,7 +61,7 @@ describe('express adapter', () => {
   it('uses the Buffer of an express.raw() parser mounted in front of it', async () => {
     const app = express();
     app.use(PATH, express.raw({ type: '*/*' }));
-    app.use(bluetickExpress({ path: PATH, cloud: { appSecret: APP_SECRET } }));
+    app.use(bluetickExpress({ path: PATH, cloud: { appSecret: APP_SECRET }, tracker: recordingTracker() }));
     const server = createServer(app);
     const url = await listen(server);
     try {

@@ -2,7 +2,7 @@ import Fastify from 'fastify';
 import { describe, expect, it } from 'vitest';
 import { bluetickFastify } from '../../src/http/fastify.js';
 import { APP_SECRET, cloudHeaders, describeAdapterContract, PATH } from './adapter-contract.js';
-import { send } from './helpers.js';
+import { recordingTracker, send } from './helpers.js';
 
 describeAdapterContract('fastify 5', async (options) => {
   const app = Fastify();
@@ -17,7 +17,7 @@ describe('fastify adapter', () => {
   it('keeps its raw-body parser encapsulated: the host app still parses JSON elsewhere', async () => {
     const app = Fastify();
     app.post('/api/echo', async (request) => ({ got: request.body }));
-    await app.register(bluetickFastify, { path: PATH, cloud: { appSecret: APP_SECRET } });
+    await app.register(bluetickFastify, { path: PATH, cloud: { appSecret: APP_SECRET }, tracker: recordingTracker() });
     const base = await app.listen({ port: 0, host: '127.0.0.1' });
     try {
       const echo = await send(base, { method: 'POST', path: '/api/echo', headers: { 'content-type': 'application/json' }, body: '{"a":1}' });
@@ -30,7 +30,7 @@ describe('fastify adapter', () => {
 
   it('works under a register prefix with the default path', async () => {
     const app = Fastify();
-    await app.register(bluetickFastify, { prefix: '/hooks/wa', cloud: { appSecret: APP_SECRET } } as never);
+    await app.register(bluetickFastify, { prefix: '/hooks/wa', cloud: { appSecret: APP_SECRET }, tracker: recordingTracker() } as never);
     const base = await app.listen({ port: 0, host: '127.0.0.1' });
     try {
       expect((await send(base, { method: 'POST', path: '/hooks/wa', headers: cloudHeaders(BODY), body: BODY })).status).toBe(200);

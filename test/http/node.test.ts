@@ -3,7 +3,7 @@ import { connect } from 'node:net';
 import { describe, expect, it } from 'vitest';
 import { createNodeListener } from '../../src/http/node.js';
 import { describeAdapterContract, PATH, cloudHeaders, APP_SECRET } from './adapter-contract.js';
-import { close, listen, send } from './helpers.js';
+import { close, listen, recordingTracker, send } from './helpers.js';
 
 describeAdapterContract('node:http', async (options) => {
   const server = createServer(createNodeListener(options));
@@ -34,7 +34,7 @@ function partialRequest(base: string, head: string, bodyPart: Buffer): Promise<s
 
 describe('node:http body limit', () => {
   it('answers 413 from Content-Length alone, without waiting for (or reading) the body', async () => {
-    const server = createServer(createNodeListener({ cloud: { appSecret: APP_SECRET }, maxBodyBytes: 1024 * 1024 }));
+    const server = createServer(createNodeListener({ cloud: { appSecret: APP_SECRET }, tracker: recordingTracker(), maxBodyBytes: 1024 * 1024 }));
     const base = await listen(server);
     try {
       const head = `POST ${PATH} HTTP/1.1\r\nhost: x\r\ncontent-type: application/json\r\ncontent-length: ${5 * 1024 * 1024}\r\nx-hub-signature-256: ${cloudHeaders('x')['x-hub-signature-256']}\r\n\r\n`;
@@ -47,7 +47,7 @@ describe('node:http body limit', () => {
   });
 
   it('stops a chunked body as soon as it passes the limit', async () => {
-    const server = createServer(createNodeListener({ cloud: { appSecret: APP_SECRET }, maxBodyBytes: 256 * 1024 }));
+    const server = createServer(createNodeListener({ cloud: { appSecret: APP_SECRET }, tracker: recordingTracker(), maxBodyBytes: 256 * 1024 }));
     const base = await listen(server);
     try {
       const head = `POST ${PATH} HTTP/1.1\r\nhost: x\r\ncontent-type: application/json\r\ntransfer-encoding: chunked\r\nx-hub-signature-256: ${cloudHeaders('x')['x-hub-signature-256']}\r\n\r\n`;
@@ -61,7 +61,7 @@ describe('node:http body limit', () => {
   });
 
   it('uses a raw Buffer a framework already captured as req.body, and explains a parsed object', async () => {
-    const listener = createNodeListener({ cloud: { appSecret: APP_SECRET }, logger: { warn: () => undefined, error: () => undefined } });
+    const listener = createNodeListener({ cloud: { appSecret: APP_SECRET }, tracker: recordingTracker(), logger: { warn: () => undefined, error: () => undefined } });
     const body = '{"object":"whatsapp_business_account","entry":[]}';
     const server = createServer((req, res) => {
       const pre = req.headers['x-pre'];

@@ -3,6 +3,7 @@ import { dirname, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { createFetchHandler } from '../../src/http/web.js';
 import { APP_SECRET, cloudHeaders, describeAdapterContract, PATH } from './adapter-contract.js';
+import { recordingTracker } from './helpers.js';
 
 function headersRecord(headers: Headers): Record<string, string> {
   const out: Record<string, string> = {};
@@ -29,7 +30,7 @@ describeAdapterContract('web (Request → Response)', async (options) => {
 
 describe('web adapter', () => {
   it('stops reading a streamed body past the limit and cancels the stream', async () => {
-    const handler = createFetchHandler({ cloud: { appSecret: APP_SECRET }, maxBodyBytes: 1024 });
+    const handler = createFetchHandler({ cloud: { appSecret: APP_SECRET }, tracker: recordingTracker(), maxBodyBytes: 1024 });
     let pulled = 0;
     let cancelled = false;
     const stream = new ReadableStream<Uint8Array>({
@@ -67,7 +68,7 @@ describe('web adapter', () => {
   });
 
   it('GET through a Request with the PHP-style keys', async () => {
-    const handler = createFetchHandler({ cloud: { appSecret: APP_SECRET, verifyToken: 'tok' } });
+    const handler = createFetchHandler({ cloud: { appSecret: APP_SECRET, verifyToken: 'tok' }, tracker: recordingTracker() });
     const response = await handler(new Request(`https://example.com${PATH}?hub_mode=subscribe&hub_verify_token=tok&hub_challenge=xyz`));
     expect(response.status).toBe(200);
     expect(await response.text()).toBe('xyz');

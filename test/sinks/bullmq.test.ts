@@ -3,7 +3,7 @@ import { Queue } from 'bullmq';
 import { afterAll, describe, expect, it } from 'vitest';
 import { createDispatcher } from '../../src/sinks/dispatcher.js';
 import { bullmqJobId, bullmqSink } from '../../src/sinks/bullmq.js';
-import { redisAvailable } from '../helpers/services.js';
+import { redisAvailable, describeIf, SKIP_REASONS } from '../helpers/services.js';
 import { makeEvents } from './helpers.js';
 
 const connection = { host: '127.0.0.1', port: 6379 };
@@ -19,7 +19,7 @@ describe('bullmqJobId', () => {
   });
 });
 
-describe.skipIf(!redisUp)('bullmqSink on the real Redis at 127.0.0.1:6379', () => {
+describeIf(redisUp, SKIP_REASONS.redis, 'bullmqSink on the real Redis at 127.0.0.1:6379', () => {
   const queues: Queue[] = [];
   const newQueue = () => {
     const q = new Queue(`bluetick-test-${randomUUID()}`, { connection });

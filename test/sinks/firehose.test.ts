@@ -1,3 +1,5 @@
+// Before the SDK loads: its Node-version notice is silenced for tests (see the helper).
+import '../helpers/aws-sdk.js';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { FirehoseClient } from '@aws-sdk/client-firehose';

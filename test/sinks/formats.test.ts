@@ -19,7 +19,7 @@ import { createDispatcher } from '../../src/sinks/dispatcher.js';
 import { PartialBatchError } from '../../src/sinks/errors.js';
 import { firehoseSink } from '../../src/sinks/firehose.js';
 import { ndjsonSink } from '../../src/sinks/ndjson.js';
-import { redisAvailable } from '../helpers/services.js';
+import { redisAvailable, describeIf, SKIP_REASONS } from '../helpers/services.js';
 import { collectingDeadLetter, makeEvents } from './helpers.js';
 
 const redisUp = await redisAvailable();
@@ -124,7 +124,7 @@ describe("format: 'cloudevents' on the existing sinks", () => {
     }
   });
 
-  describe.skipIf(!redisUp)('bullmqSink (real Redis at 127.0.0.1:6379)', () => {
+  describeIf(redisUp, SKIP_REASONS.redis, 'bullmqSink (real Redis at 127.0.0.1:6379)', () => {
     const queues: Queue[] = [];
     afterAll(async () => {
       for (const q of queues) {

@@ -4,11 +4,11 @@
  * group participant, an outbound WASender update), it is derived from a real fixture by changing
  * only the named field, at run time.
  */
-import { describe, expect, it } from 'vitest';
+import { expect, it } from 'vitest';
 import { normalize } from '../../src/normalize.js';
 import { createTracker, type Tracker } from '../../src/tracking/tracker.js';
 import type { Transition } from '../../src/tracking/tracker-types.js';
-import { hasSharedFixtures, sharedFixture } from '../helpers/fixtures.js';
+import { sharedFixture, describeWithSharedFixtures } from '../helpers/fixtures.js';
 
 type Json = Record<string, unknown>;
 const RECEIVED = '2025-01-01T00:00:00.000Z';
@@ -32,7 +32,7 @@ function withTransitions(tracker: Tracker): Transition[] {
 
 const ingest = (tracker: Tracker, b: Json | string) => tracker.ingest(normalize(typeof b === 'string' ? b : JSON.stringify(b), { receivedAt: RECEIVED }));
 
-describe.skipIf(!hasSharedFixtures)('tracking real fixture sequences', () => {
+describeWithSharedFixtures('tracking real fixture sequences', () => {
   it('sent → read → delivered (delivered last): read wins, deliveredAt becomes observed', async () => {
     const tracker = createTracker();
     const seen = withTransitions(tracker);

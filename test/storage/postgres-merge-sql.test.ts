@@ -6,7 +6,7 @@
  * recipientId), non-ASCII strings.
  */
 import fc from 'fast-check';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, expect, it } from 'vitest';
 import type { StatusEvent } from '../../src/event/types.js';
 import { stateKey } from '../../src/state/key.js';
 import { merge } from '../../src/state/merge.js';
@@ -14,7 +14,7 @@ import { observe } from '../../src/state/observe.js';
 import { MAX_ANNOTATIONS, MAX_ERRORS, type DeliveryState } from '../../src/state/state.js';
 import { postgresStore, type PostgresStore } from '../../src/storage/postgres/index.js';
 import type { MergeResult } from '../../src/storage/state-store.js';
-import { postgresAvailable, POSTGRES_URL } from '../helpers/services.js';
+import { postgresAvailable, POSTGRES_URL, describeIf, SKIP_REASONS } from '../helpers/services.js';
 import { dropSchema, uniqueSchema } from './postgres-helpers.js';
 
 const available = await postgresAvailable();
@@ -99,7 +99,7 @@ async function mergeAll(key: string, observations: readonly DeliveryState[]): Pr
   return (await store.ingest(step)).merged;
 }
 
-describe.skipIf(!available)('postgresStore: the SQL join equals merge()', () => {
+describeIf(available, SKIP_REASONS.postgres, 'postgresStore: the SQL join equals merge()', () => {
   it('folds random observation sequences exactly like the TypeScript reference (one per step, then many in one step)', async () => {
     await fc.assert(
       fc.asyncProperty(fc.array(obsArb, { minLength: 1, maxLength: 14 }), fc.integer({ min: 1, max: 5 }), async (rows, split) => {

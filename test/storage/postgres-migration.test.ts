@@ -17,7 +17,7 @@ import type { DeliveryState } from '../../src/state/state.js';
 import { pgliteStore, postgresStore, SCHEMA_VERSION, type PostgresStore } from '../../src/storage/postgres/index.js';
 import { observation, stepOf } from '../../src/testing/index.js';
 import { ownFixturesDir } from '../helpers/fixtures.js';
-import { postgresAvailable, POSTGRES_URL } from '../helpers/services.js';
+import { postgresAvailable, POSTGRES_URL, describeIf, SKIP_REASONS } from '../helpers/services.js';
 import { adminQuery, dropSchema, uniqueSchema } from './postgres-helpers.js';
 
 const available = await postgresAvailable();
@@ -161,7 +161,7 @@ async function checkMigrated(store: PostgresStore, select: (sql: string) => Prom
   ]);
 }
 
-describe.skipIf(!available)('migrate() from a 0.1 PostgreSQL schema', () => {
+describeIf(available, SKIP_REASONS.postgres, 'migrate() from a 0.1 PostgreSQL schema', () => {
   async function load(): Promise<string> {
     const schema = uniqueSchema('v01');
     schemas.push(schema);

@@ -1,7 +1,7 @@
 import { fileURLToPath } from 'node:url';
-import { afterAll, describe, expect, it } from 'vitest';
+import { afterAll, expect, it } from 'vitest';
 import { postgresStore } from '../../src/storage/postgres/index.js';
-import { postgresAvailable, POSTGRES_URL } from '../helpers/services.js';
+import { postgresAvailable, POSTGRES_URL, describeIf, SKIP_REASONS } from '../helpers/services.js';
 import { runMultiprocess, verifyOutcome } from './multiprocess/runner.js';
 import { dropSchema, uniqueSchema } from './postgres-helpers.js';
 
@@ -12,7 +12,7 @@ afterAll(async () => {
   if (available) await dropSchema(schema);
 });
 
-describe.skipIf(!available)('postgresStore across 4 processes', () => {
+describeIf(available, SKIP_REASONS.postgres, 'postgresStore across 4 processes', () => {
   it('converges to the sequential fold and emits every status transition exactly once', async () => {
     // Migrate first so the workers race on data, not on DDL (migration races are tested apart).
     const store = postgresStore({ connectionString: POSTGRES_URL, max: 2, schema, claimCleanupIntervalMs: 0 });

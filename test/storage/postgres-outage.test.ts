@@ -5,7 +5,7 @@
  * of the same steps once the database is back claims and merges everything exactly once, with
  * each outbox record once.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, expect, it } from 'vitest';
 import { StorageError } from '../../src/errors.js';
 import type { CanonicalEvent, NotificationEvent, StatusEvent } from '../../src/event/types.js';
 import { createWebhookHandler } from '../../src/http/handler.js';
@@ -14,7 +14,7 @@ import { postgresStore, type PostgresStore } from '../../src/storage/postgres/in
 import type { IngestResult, IngestStep } from '../../src/storage/state-store.js';
 import { foldItems, observation, stepOf, type StepItem } from '../../src/testing/index.js';
 import { createTracker } from '../../src/tracking/tracker.js';
-import { postgresAvailable, POSTGRES_URL } from '../helpers/services.js';
+import { postgresAvailable, POSTGRES_URL, describeIf, SKIP_REASONS } from '../helpers/services.js';
 import { startTcpProxy, type TcpProxy } from './multiprocess/tcp-proxy.js';
 import { adminQuery, dropSchema, uniqueSchema } from './postgres-helpers.js';
 
@@ -65,7 +65,7 @@ async function caught(p: Promise<unknown>): Promise<unknown> {
   return null;
 }
 
-describe.skipIf(!available)('postgresStore when the connection is cut', () => {
+describeIf(available, SKIP_REASONS.postgres, 'postgresStore when the connection is cut', () => {
   it('ingest rejects with StorageError unavailable while cut, and the same payload is processed once after restore', async () => {
     const tracker = createTracker({ store, closeStore: false });
     expect((await tracker.ingest([statusEvent('cut-1', 'sent', 10)])).transitions).toBe(1);

@@ -5,7 +5,7 @@
  * bad values stored as U+FFFD (src/storage/sanitize.ts), through the store directly (its own
  * defence, for steps nobody sanitized) and through a tracker fed a raw Cloud API webhook body.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, expect, it } from 'vitest';
 import type { CanonicalEvent, MessageEvent, NotificationEvent, StatusEvent } from '../../src/event/types.js';
 import { normalize } from '../../src/normalize.js';
 import { stateKey } from '../../src/state/key.js';
@@ -13,7 +13,7 @@ import { LISTENERS_CONSUMER } from '../../src/storage/outbox.js';
 import { postgresStore, type PostgresStore } from '../../src/storage/postgres/index.js';
 import { observation, stepOf } from '../../src/testing/index.js';
 import { createTracker } from '../../src/tracking/tracker.js';
-import { postgresAvailable, POSTGRES_URL } from '../helpers/services.js';
+import { postgresAvailable, POSTGRES_URL, describeIf, SKIP_REASONS } from '../helpers/services.js';
 import { adminQuery, dropSchema, uniqueSchema } from './postgres-helpers.js';
 
 const available = await postgresAvailable();
@@ -31,7 +31,7 @@ afterAll(async () => {
 
 const R = '\uFFFD';
 
-describe.skipIf(!available)('postgresStore: poison values never fail a batch', () => {
+describeIf(available, SKIP_REASONS.postgres, 'postgresStore: poison values never fail a batch', () => {
   it('an unsanitized step with NUL and lone surrogates commits whole: claims, merges, outbox, interactions', async () => {
     const failed = observation('poison-\uD800-id', 'failed', 1_700_000_000, {
       errors: [{ code: '131026', class: 'permanent', title: 'bad\u0000title' }],

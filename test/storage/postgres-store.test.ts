@@ -16,7 +16,7 @@ import { postgresStore, SCHEMA_VERSION, type PostgresStore } from '../../src/sto
 import { createStatements } from '../../src/storage/postgres/sql.js';
 import { createNames } from '../../src/storage/postgres/names.js';
 import { observation, stepOf } from '../../src/testing/index.js';
-import { postgresAvailable, POSTGRES_URL } from '../helpers/services.js';
+import { postgresAvailable, POSTGRES_URL, describeIf, SKIP_REASONS } from '../helpers/services.js';
 import { adminQuery, dropSchema, uniqueSchema } from './postgres-helpers.js';
 
 const available = await postgresAvailable();
@@ -96,7 +96,7 @@ describe('postgresStore(): one options object', () => {
   });
 });
 
-describe.skipIf(!available)('postgresStore: migration', () => {
+describeIf(available, SKIP_REASONS.postgres, 'postgresStore: migration', () => {
   it('six stores migrating one fresh schema at once all succeed, and exactly one does the work', async () => {
     const schema = fresh('mig');
     const stores = Array.from({ length: 6 }, () => store({ schema }));
@@ -164,7 +164,7 @@ describe.skipIf(!available)('postgresStore: migration', () => {
   });
 });
 
-describe.skipIf(!available)('postgresStore: connections', () => {
+describeIf(available, SKIP_REASONS.postgres, 'postgresStore: connections', () => {
   it('works over one pg.Client and over a pool it does not own (neither is closed by close())', async () => {
     const schema = fresh('conn');
     const client = new pg.Client({ connectionString: POSTGRES_URL });
@@ -206,7 +206,7 @@ describe.skipIf(!available)('postgresStore: connections', () => {
   });
 });
 
-describe.skipIf(!available)('postgresStore: claims', () => {
+describeIf(available, SKIP_REASONS.postgres, 'postgresStore: claims', () => {
   it('cleanupExpiredClaims deletes only expired claims, in bounded batches', async () => {
     const s = store({ schema: fresh('claims'), claimCleanupBatch: 7 });
     const expiring = Array.from({ length: 30 }, (_, i) => note(`old-${i}`));
@@ -230,7 +230,7 @@ describe.skipIf(!available)('postgresStore: claims', () => {
   });
 });
 
-describe.skipIf(!available)('postgresStore: steps from several pools at once', () => {
+describeIf(available, SKIP_REASONS.postgres, 'postgresStore: steps from several pools at once', () => {
   it('hundreds of steps on one key from 4 stores (4 pools) converge: one creator, no lost update, each claim once', async () => {
     const schema = fresh('conc');
     const stores = Array.from({ length: 4 }, () => store({ schema, max: 4 }));
@@ -257,7 +257,7 @@ describe.skipIf(!available)('postgresStore: steps from several pools at once', (
   });
 });
 
-describe.skipIf(!available)('postgresStore: reads', () => {
+describeIf(available, SKIP_REASONS.postgres, 'postgresStore: reads', () => {
   it('findByMessage filters by provider; findStale with limit 0 answers nothing', async () => {
     const s = store({ schema: fresh('q') });
     await s.ingest(stepOf([observation('q-msg', 'sent', 5), observation('q-msg', 'read', 6, { participantId: 'p1' })]));
@@ -299,7 +299,7 @@ describe.skipIf(!available)('postgresStore: reads', () => {
   });
 });
 
-describe.skipIf(!available)('postgresStore: the outbox keeps what listeners need, and only for them', () => {
+describeIf(available, SKIP_REASONS.postgres, 'postgresStore: the outbox keeps what listeners need, and only for them', () => {
   it('a leased listener record rebuilds the before/after ingest returned, items of one key in one step included', async () => {
     const s = store({ schema: fresh('obx') });
     await s.ingest(stepOf([observation('obx-1', 'sent', 1_700_000_000)]));

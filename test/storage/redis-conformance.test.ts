@@ -2,14 +2,14 @@ import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from
 import type { Redis } from 'ioredis';
 import { redisStore } from '../../src/storage/redis/index.js';
 import { runStateStoreConformance } from '../../src/testing/index.js';
-import { redisAvailable, REDIS_URL } from '../helpers/services.js';
+import { redisAvailable, REDIS_URL, describeIf, SKIP_REASONS } from '../helpers/services.js';
 import { deleteUnder, testClient, uniquePrefix } from './redis-helpers.js';
 
 const up = await redisAvailable();
 const prefix = uniquePrefix('conformance');
 let client: Redis;
 
-describe.skipIf(!up)('redisStore conformance (real Redis)', () => {
+describeIf(up, SKIP_REASONS.redis, 'redisStore conformance (real Redis)', () => {
   beforeAll(() => {
     client = testClient();
   });

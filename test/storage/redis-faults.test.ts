@@ -6,7 +6,7 @@
  * exactly once in total.
  */
 import { Redis } from 'ioredis';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, expect, it } from 'vitest';
 import { StorageError } from '../../src/errors.js';
 import type { CanonicalEvent } from '../../src/event/types.js';
 import { hasFailure } from '../../src/state/present.js';
@@ -14,7 +14,7 @@ import { atOfRank, type DeliveryState } from '../../src/state/state.js';
 import { redisStore, type RedisStore } from '../../src/storage/redis/index.js';
 import type { IngestStep } from '../../src/storage/state-store.js';
 import { foldItems, observation, observationSet, seeded, stepOf, type StepItem } from '../../src/testing/index.js';
-import { redisAvailable } from '../helpers/services.js';
+import { redisAvailable, describeIf, SKIP_REASONS } from '../helpers/services.js';
 import { startRedisProxy, type RedisProxy } from './redis-proxy.js';
 import { deleteUnder, keysUnder, testClient, uniquePrefix } from './redis-helpers.js';
 
@@ -95,7 +95,7 @@ async function claimsOf(store: RedisStore, events: readonly CanonicalEvent[]): P
   return n;
 }
 
-describe.skipIf(!up)('redisStore when Redis fails (TCP proxy in front of the real server)', () => {
+describeIf(up, SKIP_REASONS.redis, 'redisStore when Redis fails (TCP proxy in front of the real server)', () => {
   beforeAll(async () => {
     direct = testClient();
     proxy = await startRedisProxy();

@@ -6,7 +6,7 @@
  */
 import fc from 'fast-check';
 import type { Redis } from 'ioredis';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, expect, it } from 'vitest';
 import type { DeliveryStatus, ProviderError, StatusEvent } from '../../src/event/types.js';
 import { redisStore, type RedisStore } from '../../src/storage/redis/index.js';
 import type { MergeResult } from '../../src/storage/state-store.js';
@@ -14,7 +14,7 @@ import { stateKey } from '../../src/state/key.js';
 import { merge } from '../../src/state/merge.js';
 import { observe } from '../../src/state/observe.js';
 import { MAX_ANNOTATIONS, MAX_ERRORS, MAX_TAGS, TIME_FIELDS, type DeliveryState } from '../../src/state/state.js';
-import { redisAvailable } from '../helpers/services.js';
+import { redisAvailable, describeIf, SKIP_REASONS } from '../helpers/services.js';
 import { deleteUnder, testClient, uniquePrefix } from './redis-helpers.js';
 
 const up = await redisAvailable();
@@ -163,7 +163,7 @@ async function seed(a: DeliveryState): Promise<DeliveryState> {
   return fresh;
 }
 
-describe.skipIf(!up)('Lua merge equals merge() (real Redis)', () => {
+describeIf(up, SKIP_REASONS.redis, 'Lua merge equals merge() (real Redis)', () => {
   beforeAll(() => {
     client = testClient();
     store = redisStore({ client, prefix });

@@ -7,11 +7,11 @@
  */
 import { readFileSync } from 'node:fs';
 import type { Redis } from 'ioredis';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, expect, it } from 'vitest';
 import { ConfigError } from '../../src/errors.js';
 import type { DeliveryState } from '../../src/state/state.js';
 import { redisStore, type RedisStore } from '../../src/storage/redis/index.js';
-import { redisAvailable } from '../helpers/services.js';
+import { redisAvailable, describeIf, SKIP_REASONS } from '../helpers/services.js';
 import { deleteUnder, keysUnder, notification, testClient, uniquePrefix } from './redis-helpers.js';
 
 interface Entry {
@@ -108,7 +108,7 @@ async function legacyKeys(prefix: string): Promise<string[]> {
   return (await keysUnder(client, prefix)).filter((k) => /\}:s:|\}:m$/.test(k) || /:stale:\d$/.test(k));
 }
 
-describe.skipIf(!up)('redisStore.migrate() from 0.1 (real Redis, the fixture 0.1 wrote)', () => {
+describeIf(up, SKIP_REASONS.redis, 'redisStore.migrate() from 0.1 (real Redis, the fixture 0.1 wrote)', () => {
   beforeAll(() => {
     client = testClient();
   });

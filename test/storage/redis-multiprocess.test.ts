@@ -1,7 +1,7 @@
 import { fileURLToPath } from 'node:url';
-import { afterAll, describe, expect, it } from 'vitest';
+import { afterAll, expect, it } from 'vitest';
 import { redisStore } from '../../src/storage/redis/index.js';
-import { redisAvailable, REDIS_URL } from '../helpers/services.js';
+import { redisAvailable, REDIS_URL, describeIf, SKIP_REASONS } from '../helpers/services.js';
 import { runMultiprocess, verifyOutcome } from './multiprocess/runner.js';
 import { deleteUnder, testClient, uniquePrefix } from './redis-helpers.js';
 
@@ -15,7 +15,7 @@ afterAll(async () => {
   await client.quit();
 });
 
-describe.skipIf(!available)('redisStore across 4 processes', () => {
+describeIf(available, SKIP_REASONS.redis, 'redisStore across 4 processes', () => {
   it('converges to the sequential fold and emits every transition exactly once', async () => {
     const outcome = await runMultiprocess({
       storeModule: fileURLToPath(new URL('./redis-multiprocess-store.ts', import.meta.url)),

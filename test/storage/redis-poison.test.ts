@@ -5,13 +5,13 @@
  * read, on a redelivery, and out of the outbox.
  */
 import type { Redis } from 'ioredis';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, expect, it } from 'vitest';
 import { stateKey } from '../../src/state/key.js';
 import { LISTENERS_CONSUMER } from '../../src/storage/outbox.js';
 import { redisStore, type RedisStore } from '../../src/storage/redis/index.js';
 import { sanitizeValue } from '../../src/storage/sanitize.js';
 import { observation, stepOf } from '../../src/testing/index.js';
-import { redisAvailable } from '../helpers/services.js';
+import { redisAvailable, describeIf, SKIP_REASONS } from '../helpers/services.js';
 import { deleteUnder, notification, testClient, uniquePrefix } from './redis-helpers.js';
 
 const up = await redisAvailable();
@@ -19,7 +19,7 @@ const prefix = uniquePrefix('poison');
 let client: Redis;
 let store: RedisStore;
 
-describe.skipIf(!up)('redisStore: poison values never block a batch (real Redis)', () => {
+describeIf(up, SKIP_REASONS.redis, 'redisStore: poison values never block a batch (real Redis)', () => {
   beforeAll(() => {
     client = testClient();
     store = redisStore({ client, prefix });

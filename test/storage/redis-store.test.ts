@@ -5,7 +5,7 @@
  * instances, readiness, close, and two trackers sharing a prefix.
  */
 import type { Redis } from 'ioredis';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, expect, it } from 'vitest';
 import { ConfigError, StorageError } from '../../src/errors.js';
 import type { StatusEvent } from '../../src/event/types.js';
 import { stateKey } from '../../src/state/key.js';
@@ -17,7 +17,7 @@ import { redisStore, type RedisStore } from '../../src/storage/redis/index.js';
 import type { MergeResult } from '../../src/storage/state-store.js';
 import { observation, stepOf } from '../../src/testing/index.js';
 import { createTracker } from '../../src/tracking/tracker.js';
-import { redisAvailable, REDIS_URL } from '../helpers/services.js';
+import { redisAvailable, REDIS_URL, describeIf, SKIP_REASONS } from '../helpers/services.js';
 import { deleteUnder, keysUnder, mergeStep, notification, testClient, uniquePrefix } from './redis-helpers.js';
 
 const up = await redisAvailable();
@@ -45,7 +45,7 @@ async function caught(p: Promise<unknown>): Promise<unknown> {
   throw new Error('expected a rejection');
 }
 
-describe.skipIf(!up)('redisStore (real Redis)', () => {
+describeIf(up, SKIP_REASONS.redis, 'redisStore (real Redis)', () => {
   beforeAll(() => {
     client = testClient();
     store = redisStore({ client, prefix });

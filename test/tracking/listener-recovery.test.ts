@@ -3,13 +3,13 @@
  * (its listener records stay leased to it); once the lease ends, a tracker with listeners on the
  * same store runs them from the records, marked `recovered`, and acks them.
  */
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, expect, it } from 'vitest';
 import type { StateStore } from '../../src/index.js';
 import { stateKey } from '../../src/state/key.js';
 import { observe } from '../../src/state/observe.js';
 import { LISTENERS_CONSUMER } from '../../src/storage/outbox.js';
 import { createTracker } from '../../src/tracking/tracker.js';
-import { postgresAvailable, redisAvailable, POSTGRES_URL, REDIS_URL } from '../helpers/services.js';
+import { postgresAvailable, redisAvailable, POSTGRES_URL, REDIS_URL, describeIf, SKIP_REASONS } from '../helpers/services.js';
 import { messageEvent, statusEvent } from './make-event.js';
 
 const stores: Record<string, { up: boolean; open: (ns: string) => Promise<StateStore>; drop: (ns: string) => Promise<void> }> = {
@@ -36,7 +36,7 @@ afterEach(async () => {
 });
 
 for (const [name, kind] of Object.entries(stores)) {
-  describe.skipIf(!kind.up)(`listener recovery on ${name}`, () => {
+  describeIf(kind.up, SKIP_REASONS[name as keyof typeof SKIP_REASONS], `listener recovery on ${name}`, () => {
     it('runs the listeners a stopped process left, once, marked recovered', async () => {
       const ns = `bt_lr_${process.pid}_${Date.now().toString(36)}`;
       const committer = await kind.open(ns);

@@ -1,10 +1,12 @@
 /** Plain-text layout helpers: aligned columns, thousands separators, durations. No colors. */
+import { padToWidth, textWidth } from './text-width.js';
 
 /** Column alignment: left or right. */
 export type Align = 'l' | 'r';
 
 /**
- * Lays rows out in aligned columns (two spaces between columns), each line indented.
+ * Lays rows out in aligned columns (two spaces between columns), each line indented. Widths are
+ * terminal columns ({@link textWidth}), so emoji, CJK and combining accents in titles align.
  *
  * @example
  * ```ts
@@ -14,10 +16,8 @@ export type Align = 'l' | 'r';
 export function table(rows: ReadonlyArray<ReadonlyArray<string | number>>, align: readonly Align[], indent = '  '): string[] {
   const cells = rows.map((row) => row.map((c) => (typeof c === 'number' ? count(c) : c)));
   const widths: number[] = [];
-  for (const row of cells) row.forEach((c, i) => (widths[i] = Math.max(widths[i] ?? 0, c.length)));
-  return cells.map((row) =>
-    (indent + row.map((c, i) => ((align[i] ?? 'l') === 'r' ? c.padStart(widths[i] ?? 0) : c.padEnd(widths[i] ?? 0))).join('  ')).trimEnd(),
-  );
+  for (const row of cells) row.forEach((c, i) => (widths[i] = Math.max(widths[i] ?? 0, textWidth(c))));
+  return cells.map((row) => (indent + row.map((c, i) => padToWidth(c, widths[i] ?? 0, align[i] ?? 'l')).join('  ')).trimEnd());
 }
 
 /** 12345 → "12,345". */
@@ -41,5 +41,5 @@ export function duration(ms: number): string {
 
 /** A section heading. */
 export function heading(title: string): string {
-  return `\n${title}\n${'─'.repeat(title.length)}`;
+  return `\n${title}\n${'─'.repeat(textWidth(title))}`;
 }
