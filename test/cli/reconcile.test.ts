@@ -9,7 +9,7 @@ import type { CliIo } from '../../src/cli/io.js';
 import { createTracker, type Tracker } from '../../src/index.js';
 import { pgliteStore } from '../../src/storage/postgres/index.js';
 import { redisStore } from '../../src/storage/redis/index.js';
-import { REDIS_URL, redisAvailable } from '../helpers/services.js';
+import { describeIf, REDIS_URL, redisAvailable, SKIP_REASONS } from '../helpers/services.js';
 import { startFakeWasender, type FakeWasender } from '../reconcile/fake-wasender.js';
 import { deleteUnder, testClient, uniquePrefix } from '../storage/redis-helpers.js';
 import { DAY, trackWasender } from '../reconcile/helpers.js';
@@ -124,7 +124,7 @@ describe('bluetick reconcile: a run over a store', () => {
 
 const redisUp = await redisAvailable();
 
-describe.skipIf(!redisUp)('bluetick reconcile --store redis://', () => {
+describeIf(redisUp, SKIP_REASONS.redis, 'bluetick reconcile --store redis://', () => {
   it('reconciles what another process tracked, through the public store factory', async () => {
     const fake = await startFakeWasender();
     const prefix = uniquePrefix('cli-reconcile');

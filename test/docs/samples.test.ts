@@ -21,6 +21,7 @@ const CHECKED_PAGES = [
   'privacy.md',
   'redis.md',
   'canonical-event.md',
+  'missed-updates.md',
 ];
 /**
  * Pages whose samples are not in examples/snippets/ yet, and why. Printed on every run; a page

@@ -4,12 +4,12 @@
  * step (never a downgrade, a late webhook still merges, a repeated poll is a duplicate), and an
  * expiry is reported once even when two reconcilers race on one store.
  */
-import { afterAll, afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeEach, expect, it } from 'vitest';
 import { createTracker, memoryStore, normalize, type StateStore } from '../../src/index.js';
 import { createReconciler } from '../../src/reconcile/index.js';
 import { postgresStore } from '../../src/storage/postgres/index.js';
 import { redisStore } from '../../src/storage/redis/index.js';
-import { POSTGRES_URL, postgresAvailable, REDIS_URL, redisAvailable } from '../helpers/services.js';
+import { describeIf, POSTGRES_URL, postgresAvailable, REDIS_URL, redisAvailable, SKIP_REASONS } from '../helpers/services.js';
 import { dropSchema, uniqueSchema } from '../storage/postgres-helpers.js';
 import { deleteUnder, testClient, uniquePrefix } from '../storage/redis-helpers.js';
 import { startFakeWasender, type FakeWasender } from './fake-wasender.js';
@@ -18,6 +18,8 @@ import { DAY, HOUR, recordingTracker, trackWasender, wasenderReconciler } from '
 interface StoreKind {
   name: string;
   up: boolean;
+  /** Why its tests are skipped when it is not up. */
+  reason: string;
   /** A new connection to the SAME store each call (another process, as far as the store knows). */
   open(): StateStore;
   cleanup(): Promise<void>;
@@ -26,7 +28,7 @@ interface StoreKind {
 function memoryKind(): StoreKind {
   const shared = memoryStore();
   // One process: every "connection" is the same instance (closeStore is false in the trackers).
-  return { name: 'memory', up: true, open: () => shared, cleanup: async () => undefined };
+  return { name: 'memory', up: true, reason: '', open: () => shared, cleanup: async () => undefined };
 }
 
 const redisUp = await redisAvailable();
@@ -36,6 +38,7 @@ function redisKind(): StoreKind {
   return {
     name: 'Redis',
     up: redisUp,
+    reason: SKIP_REASONS.redis,
     open() {
       const s = redisStore({ url: REDIS_URL, prefix });
       opened.push(s);
@@ -57,6 +60,7 @@ function postgresKind(): StoreKind {
   return {
     name: 'PostgreSQL',
     up: postgresUp,
+    reason: SKIP_REASONS.postgres,
     open() {
       const s = postgresStore({ connectionString: POSTGRES_URL, max: 4, schema });
       opened.push(s);
@@ -78,7 +82,7 @@ function wasenderUpdate(keyId: string, status: number, ms: number) {
 
 for (const makeKind of kinds) {
   const probe = makeKind();
-  describe.skipIf(!probe.up)(`reconcile over the ${probe.name} store`, () => {
+  describeIf(probe.up, probe.reason, `reconcile over the ${probe.name} store`, () => {
     let kind: StoreKind;
     let fake: FakeWasender;
     beforeEach(async () => {

@@ -1,8 +1,14 @@
 /**
  * The code of docs/missed-updates.md, type-checked with the repository
- * (test/reconcile/docs.test.ts keeps the page and this file identical).
+ * (test/docs/samples.test.ts checks that every `ts` block of that page appears in a snippet file)
+ * and run by test/docs/run-samples.test.ts through `demo()`: a memory tracker, the schedule
+ * started and stopped (no request is made: no run is due), the listeners, and a run over a send
+ * log held in memory that stands for your database.
+ *
+ * @sample run
+ * @sample-call demo
  */
-import type { Tracker } from 'bluetick';
+import { createTracker, type Tracker } from 'bluetick';
 import { createReconciler, wasenderStatusSource, type StatusSource } from 'bluetick/reconcile';
 import { stateKey } from 'bluetick/state';
 
@@ -58,4 +64,17 @@ export function yourOwnSource(db: Db): StatusSource {
   };
   // --- end
   return sendLog;
+}
+
+/** Runs the samples above over a memory tracker and a send log held in memory. */
+export async function demo(): Promise<void> {
+  const tracker = createTracker();
+  await tracker.track({ provider: 'cloud', messageId: 'wamid.LOST', recipientId: '16505551234', sentAt: Date.now() - 3_600_000 });
+  await reconcileInYourProcess(tracker);
+  listenForPolls(tracker);
+  const rows = [{ wamid: 'wamid.LOST', status: 'read' as const, at: new Date(Date.now() - 1_800_000) }];
+  const db: Db = { query: async (_sql, params) => rows.filter((r) => (params[0] as string[]).includes(r.wamid)) };
+  const report = await createReconciler({ tracker, source: yourOwnSource(db) }).run();
+  if (report.changed !== 1 || (await tracker.getState('wamid.LOST'))?.status !== 'read') throw new Error(`the send log did not reconcile: ${JSON.stringify(report)}`);
+  await tracker.close();
 }
