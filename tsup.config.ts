@@ -15,6 +15,7 @@ export const entries: Record<string, string> = {
   testing: 'src/testing/index.ts',
   state: 'src/state/index.ts',
   metrics: 'src/metrics/index.ts',
+  reconcile: 'src/reconcile/index.ts',
   postgres: 'src/storage/postgres/index.ts',
   redis: 'src/storage/redis/index.ts',
   'sinks/ndjson': 'src/sinks/ndjson.ts',

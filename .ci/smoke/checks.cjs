@@ -7,7 +7,7 @@
 const assert = require('node:assert/strict');
 
 // The public subpaths; the exports map must offer exactly these (plus ./package.json).
-const SUBPATHS = ['.', './express', './fastify', './node', './web', './lambda', './testing', './metrics', './postgres', './redis', './sinks/ndjson', './sinks/http', './sinks/firehose', './sinks/bullmq', './sinks/callback', './sinks/rabbitmq', './sinks/nats', './sinks/sqs', './cloudevents'];
+const SUBPATHS = ['.', './express', './fastify', './node', './web', './lambda', './testing', './metrics', './postgres', './redis', './sinks/ndjson', './sinks/http', './sinks/firehose', './sinks/bullmq', './sinks/callback', './sinks/rabbitmq', './sinks/nats', './sinks/sqs', './cloudevents', './state', './reconcile'];
 const PEERS = ['express', 'fastify', 'pg', '@electric-sql/pglite', 'ioredis', 'bullmq', '@aws-sdk/client-firehose', 'prom-client', 'amqplib', 'nats', '@aws-sdk/client-sqs'];
 
 const peerMessage = (subpath, peer) => `${subpath} needs the optional peer dependency \`${peer}\`: npm install ${peer}`;
@@ -80,11 +80,11 @@ async function runChecks(label, load) {
   const context = { signal: new AbortController().signal, attempt: 1 };
 
   const pg = mods['./postgres'].postgresStore({ connectionString: 'postgres://127.0.0.1:9/none' });
-  assertNamesPeer(await rejection(pg.claim('smoke', 60_000)), 'bluetick/postgres', 'pg', BluetickError);
+  assertNamesPeer(await rejection(pg.ready()), 'bluetick/postgres', 'pg', BluetickError);
   await pg.close();
 
   const redis = mods['./redis'].redisStore({ url: 'redis://127.0.0.1:9' });
-  assertNamesPeer(await rejection(redis.claim('smoke', 60_000)), 'bluetick/redis', 'ioredis', BluetickError);
+  assertNamesPeer(await rejection(redis.ready()), 'bluetick/redis', 'ioredis', BluetickError);
   await redis.close();
 
   const bull = mods['./sinks/bullmq'].bullmqSink({ queueName: 'smoke', connection: { host: '127.0.0.1', port: 9 } });
@@ -113,6 +113,11 @@ async function runChecks(label, load) {
   await mods['./sinks/callback'].callbackSink((batch) => void seen.push(...batch), { format: 'cloudevents' }).write([event], context);
   assert.equal(seen[0].id, event.id);
   assert.ok(mods['./sinks/http'].generateWebhookSecret().startsWith('whsec_'));
+
+  // Reconciliation needs no peer (global fetch): a source without its key is a ConfigError.
+  const reconcile = mods['./reconcile'];
+  assert.throws(() => reconcile.wasenderStatusSource({}), (e) => e instanceof ConfigError && e.code === 'invalid_option');
+  assert.equal(typeof reconcile.createReconciler({ tracker: core.createTracker() }).run, 'function');
 
   const metrics = mods['./metrics'];
   const noClient = await rejection(() => metrics.prometheusMetrics());

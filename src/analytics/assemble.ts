@@ -14,6 +14,8 @@ export interface RawStats {
   read: number;
   played: number;
   failed: number;
+  /** See {@link FunnelStats.expired}. */
+  expired: number;
   sentToDelivered: LatencyStats;
   sentToRead: LatencyStats;
   byCode: FailureCount[];
@@ -41,6 +43,7 @@ export function finishStats(raw: RawStats): FunnelStats {
     read: raw.read,
     played: raw.played,
     failed: raw.failed,
+    expired: raw.expired,
     rates: {
       sent: ratio(raw.sent, raw.total),
       delivered: ratio(raw.delivered, raw.sent),
@@ -89,5 +92,5 @@ export function buildReport(
 /** An empty {@link RawStats}. */
 export function emptyRawStats(): RawStats {
   const none: LatencyStats = { count: 0, p50: null, p90: null, p99: null };
-  return { total: 0, sent: 0, delivered: 0, read: 0, played: 0, failed: 0, sentToDelivered: none, sentToRead: { ...none }, byCode: [], byPricingCategory: [], byClass: {} };
+  return { total: 0, sent: 0, delivered: 0, read: 0, played: 0, failed: 0, expired: 0, sentToDelivered: none, sentToRead: { ...none }, byCode: [], byPricingCategory: [], byClass: {} };
 }

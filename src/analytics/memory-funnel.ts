@@ -6,7 +6,7 @@ import type { ErrorClass } from '../event/types.js';
 import { accountOf, type DeliveryState } from '../state/state.js';
 import { buildReport, type RawInteraction, type RawStats } from './assemble.js';
 import { latencyStats } from './percentile.js';
-import { anchorOf, bucketStart, isFailed, sentToDelivered, sentToRead } from './state-metrics.js';
+import { anchorOf, bucketStart, isExpired, isFailed, sentToDelivered, sentToRead } from './state-metrics.js';
 import type { ConversionRecord, FailureCount, FunnelReport, InteractionRecord, PricingCount, RevenueStat, StoreFunnelQuery } from './types.js';
 
 interface Acc {
@@ -16,6 +16,7 @@ interface Acc {
   read: number;
   played: number;
   failed: number;
+  expired: number;
   toDelivered: number[];
   toRead: number[];
   codes: Map<string, FailureCount>;
@@ -23,10 +24,11 @@ interface Acc {
   pricing: Map<string, PricingCount>;
 }
 
-const newAcc = (): Acc => ({ total: 0, sent: 0, delivered: 0, read: 0, played: 0, failed: 0, toDelivered: [], toRead: [], codes: new Map(), classes: {}, pricing: new Map() });
+const newAcc = (): Acc => ({ total: 0, sent: 0, delivered: 0, read: 0, played: 0, failed: 0, expired: 0, toDelivered: [], toRead: [], codes: new Map(), classes: {}, pricing: new Map() });
 
-function add(acc: Acc, s: DeliveryState, failed: boolean): void {
+function add(acc: Acc, s: DeliveryState, failed: boolean, expired: boolean): void {
   acc.total++;
+  if (expired) acc.expired++;
   if (s.rank >= 2) acc.sent++;
   if (s.rank >= 3) acc.delivered++;
   if (s.rank >= 4) acc.read++;
@@ -64,6 +66,7 @@ function raw(acc: Acc): RawStats {
     read: acc.read,
     played: acc.played,
     failed: acc.failed,
+    expired: acc.expired,
     sentToDelivered: latencyStats(acc.toDelivered),
     sentToRead: latencyStats(acc.toRead),
     byCode: [...acc.codes.values()],
@@ -105,12 +108,13 @@ export function computeFunnel(
   for (const s of states) {
     if (!inWindow(s, q)) continue;
     const failed = isFailed(s, q.failedPolicy);
-    add(overall, s, failed);
+    const expired = isExpired(s, q.failedPolicy);
+    add(overall, s, failed, expired);
     if (q.groupBy !== undefined) {
       const start = bucketStart(anchorOf(s), q.groupBy);
       let acc = buckets.get(start);
       if (acc === undefined) buckets.set(start, (acc = newAcc()));
-      add(acc, s, failed);
+      add(acc, s, failed, expired);
     }
     const campaign = s.meta?.campaign ?? null;
     const prev = messages.get(s.messageId);

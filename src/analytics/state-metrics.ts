@@ -10,7 +10,7 @@
  *   time): latencies are provider times only.
  */
 import { presentedStatus, type FailedPolicy } from '../state/present.js';
-import type { DeliveryState } from '../state/state.js';
+import { DELIVERED_RANK, type DeliveryState } from '../state/state.js';
 
 /** Bits of `DeliveryState.estimated` that belong to the five progress times. */
 export const PROGRESS_ESTIMATE_BITS = 0b11111;
@@ -54,6 +54,25 @@ export function sentToRead(s: DeliveryState): number | null {
   if (s.sentAt === 0 || s.readAt === 0 || (s.estimated & PROGRESS_ESTIMATE_BITS) !== 0) return null;
   const p = presented(s);
   return p.read - p.sent;
+}
+
+/**
+ * The annotation reconciliation gives a message stale past its horizon with no way to ask
+ * (`bluetick/reconcile`, docs/missed-updates.md). The funnel counts it; the SQL port uses it too.
+ */
+export const EXPIRED_ANNOTATION = 'expired';
+
+/**
+ * Whether a state counts as expired in the funnel: annotated `expired` by reconciliation, below
+ * `delivered` and not failed (a late webhook that delivered or failed it settles its fate).
+ *
+ * @example
+ * ```ts
+ * isExpired(state, 'delivery-wins'); // true for a Cloud message stuck at sent past the horizon
+ * ```
+ */
+export function isExpired(s: DeliveryState, policy: FailedPolicy): boolean {
+  return s.rank < DELIVERED_RANK && s.annotations !== null && s.annotations.includes(EXPIRED_ANNOTATION) && !isFailed(s, policy);
 }
 
 /** Whether the state presents as `failed` under the policy. */

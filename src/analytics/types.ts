@@ -86,6 +86,11 @@ export interface FunnelStats {
   played: number;
   /** States whose presented status is `failed` under the tracker's policy. */
   failed: number;
+  /**
+   * States reconciliation reported `expired` (annotated `expired`: past the horizon with no news)
+   * that still never got to `delivered` and are not `failed`: the messages whose fate is unknown.
+   */
+  expired: number;
   /** Ratios (null when the denominator is 0): sent/total, delivered/sent, read/delivered, played/read, failed/total. */
   rates: { sent: number | null; delivered: number | null; read: number | null; played: number | null; failed: number | null };
   /** Presented time from sent to delivered, and from sent to read (both observed). */

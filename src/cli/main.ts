@@ -22,6 +22,7 @@ const COMMANDS: Record<string, { summary: string; load: () => Promise<Command> }
   replay: { summary: 'send webhook files to a receiver, signed as each provider would', load: async () => (await import('./commands/replay.js')).replayCommand },
   listen: { summary: 'run a local receiver that prints events, transitions and the report', load: async () => (await import('./commands/listen.js')).listenCommand },
   report: { summary: 'print the delivery report of the states a store holds', load: async () => (await import('./commands/report.js')).reportCommand },
+  reconcile: { summary: 'poll WASenderApi for missed statuses; expire Cloud/On-Prem messages past the horizon', load: async () => (await import('./commands/reconcile.js')).reconcileCommand },
   'dead-letters': { summary: "list a store's dead-lettered events, and replay them", load: async () => (await import('./commands/dead-letters.js')).deadLettersCommand },
 };
 

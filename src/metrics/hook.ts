@@ -49,6 +49,16 @@ export interface MetricsHook {
   shed?(sink: string, n: number): void;
   /** Events waiting or in flight for a sink, after each change. */
   queueDepth?(sink: string, n: number): void;
+  /** Stale states a reconciliation asked its source about (`source` is the source's name). */
+  reconcileChecked?(source: string, n: number): void;
+  /** Checked states whose presented state the poll changed (not counted on a dry run). */
+  reconcileChanged?(source: string, n: number): void;
+  /** Checked states the source could not answer for. */
+  reconcileFailed?(source: string, n: number): void;
+  /** A rate-limit answer (HTTP 429) a reconciliation source met. */
+  reconcileRateLimited?(source: string): void;
+  /** States a reconciliation reported `expired` (not counted on a dry run). */
+  reconcileExpired?(n: number): void;
 }
 
 /**

@@ -61,7 +61,10 @@ const DEFAULT_BUCKETS = [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5
  * `bluetick_events_total{kind}`, `bluetick_duplicates_total`, `bluetick_transitions_total{status}`,
  * `bluetick_prevented_downgrades_total`, `bluetick_sink_failures_total{sink}`,
  * `bluetick_sink_retries_total{sink}`, `bluetick_dead_lettered_total{sink}`, `bluetick_shed_total{sink}`,
- * `bluetick_queue_depth{sink}`, `bluetick_webhook_duration_seconds{provider,outcome}`.
+ * `bluetick_queue_depth{sink}`, `bluetick_webhook_duration_seconds{provider,outcome}`, and for
+ * reconciliation (`bluetick/reconcile`) `bluetick_reconcile_checked_total{source}`,
+ * `bluetick_reconcile_changed_total{source}`, `bluetick_reconcile_failed_total{source}`,
+ * `bluetick_reconcile_rate_limited_total{source}`, `bluetick_reconcile_expired_total`.
  *
  * @example
  * ```ts
@@ -97,6 +100,11 @@ export function prometheusMetrics(options: PrometheusMetricsOptions): MetricsHoo
   const retries = counter('sink_retries_total', 'Events re-sent to a sink by retry attempts.', ['sink']);
   const deadLettered = counter('dead_lettered_total', 'Records moved to the outbox dead-letter list.', ['sink']);
   const shed = counter('shed_total', 'Records a full sink lane handed back to the outbox for later delivery.', ['sink']);
+  const checked = counter('reconcile_checked_total', 'Stale states a reconciliation asked its source about.', ['source']);
+  const changed = counter('reconcile_changed_total', 'Checked states whose presented state a poll changed.', ['source']);
+  const failed = counter('reconcile_failed_total', 'Checked states a reconciliation source could not answer for.', ['source']);
+  const rateLimited = counter('reconcile_rate_limited_total', 'Rate-limit answers (HTTP 429) reconciliation sources met.', ['source']);
+  const expired = counter('reconcile_expired_total', 'States reconciliation reported expired (past the horizon, never checkable).');
   const depth = new client.Gauge({ name: `${prefix}queue_depth`, help: 'Events waiting or in flight, per sink.', labelNames: ['sink'], registers } satisfies MetricConfig);
   const latency = new client.Histogram({
     name: `${prefix}webhook_duration_seconds`,
@@ -120,6 +128,11 @@ export function prometheusMetrics(options: PrometheusMetricsOptions): MetricsHoo
     deadLettered: (sink, n) => deadLettered.inc({ sink }, n),
     shed: (sink, n) => shed.inc({ sink }, n),
     queueDepth: (sink, n) => depth.set({ sink }, n),
+    reconcileChecked: (source, n) => checked.inc({ source }, n),
+    reconcileChanged: (source, n) => changed.inc({ source }, n),
+    reconcileFailed: (source, n) => failed.inc({ source }, n),
+    reconcileRateLimited: (source) => rateLimited.inc({ source }),
+    reconcileExpired: (n) => expired.inc(n),
   };
 }
 

@@ -22,6 +22,7 @@ const CHECKED_PAGES = [
   'redis.md',
   'canonical-event.md',
   'standards.md',
+  'missed-updates.md',
 ];
 /**
  * Pages whose samples are not in examples/snippets/ yet, and why. Printed on every run; a page

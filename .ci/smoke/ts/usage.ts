@@ -5,7 +5,7 @@
 // bluetick's declarations themselves are checked; the @ts-expect-error lines prove the types are
 // real (an `any` would make them unused, which is an error).
 import { BluetickError, createTracker, eventSchema, memoryStore, normalize } from 'bluetick';
-import type { CanonicalEvent, DeliveryStatus, NormalizeResult, PresentedState, Sink, StatusEvent, StorageAdapter, WebhookHandlerOptions } from 'bluetick';
+import type { CanonicalEvent, DeliveryStatus, NormalizeResult, PresentedState, Sink, StatusEvent, StateStore, WebhookHandlerOptions } from 'bluetick';
 import { bluetickExpress } from 'bluetick/express';
 import { bluetickFastify } from 'bluetick/fastify';
 import { createNodeListener } from 'bluetick/node';
@@ -14,7 +14,8 @@ import { createLambdaHandler, type LambdaHttpEvent, type LambdaHttpResult } from
 import { postgresStore, type PostgresStore } from 'bluetick/postgres';
 import { redisStore, type RedisStore } from 'bluetick/redis';
 import { loadPrometheusMetrics, prometheusMetrics, type PromClientLike } from 'bluetick/metrics';
-import { runStorageAdapterConformance } from 'bluetick/testing';
+import { runStateStoreConformance } from 'bluetick/testing';
+import { createReconciler, wasenderStatusSource, type ReconcileReport, type StatusSource } from 'bluetick/reconcile';
 import { httpSink } from 'bluetick/sinks/http';
 import { ndjsonSink } from 'bluetick/sinks/ndjson';
 import { callbackSink } from 'bluetick/sinks/callback';
@@ -34,7 +35,7 @@ const parsed: CanonicalEvent = eventSchema.parse(JSON.parse('{}'));
 // @ts-expect-error narrowing on kind: a message event has no `status`
 if (parsed.kind === 'message') console.log(parsed.status);
 
-const store: StorageAdapter = memoryStore();
+const store: StateStore = memoryStore();
 const sinks: Sink[] = [
   callbackSink(async (batch: CanonicalEvent[]) => void batch.length),
   httpSink({ url: 'https://example.test/events' }),
@@ -65,8 +66,14 @@ const client = {} as PromClientLike;
 const metrics = prometheusMetrics({ client });
 const loaded = loadPrometheusMetrics({ prefix: 'wa_' });
 
+const source: StatusSource = wasenderStatusSource({ apiKey: 'key', baseUrl: 'https://www.wasenderapi.com' });
+const reconciler = createReconciler({ tracker, source, olderThan: 15 * 60_000, statuses: ['pending', 'sent'], limit: 10_000, concurrency: 4, ratePerSecond: 5 });
+const reconciled: Promise<ReconcileReport> = reconciler.run();
+// @ts-expect-error statuses are progress statuses
+createReconciler({ tracker, statuses: ['played'] });
+
 function isBluetick(error: unknown): string | undefined {
   return error instanceof BluetickError ? `${error.code} ${error.status}` : undefined;
 }
 
-export { ce, express, fastify, first, isBluetick, lambda, loaded, metrics, node, pg, redis, runStorageAdapterConformance, web, wrong };
+export { ce, express, fastify, first, isBluetick, lambda, loaded, metrics, node, pg, reconciled, redis, runStateStoreConformance, web, wrong };

@@ -5,7 +5,7 @@
  * src/analytics/percentile.ts. Ranks, time columns and estimate bits come from src/state/ and
  * the JS reference.
  */
-import { PROGRESS_ESTIMATE_BITS } from '../../analytics/state-metrics.js';
+import { EXPIRED_ANNOTATION, PROGRESS_ESTIMATE_BITS } from '../../analytics/state-metrics.js';
 import type { StoreFunnelQuery } from '../../analytics/types.js';
 import { DELIVERED_RANK, RANK, TIME_FIELDS } from '../../state/state.js';
 import { timeColumn } from './columns.js';
@@ -37,6 +37,11 @@ const FAILURE = `(${FAILED} <> 0 OR errors IS NOT NULL)`;
 /** The presented-failed predicate under a policy. */
 export function failedExpr(policy: StoreFunnelQuery['failedPolicy']): string {
   return policy === 'absorbing' ? FAILURE : `(${FAILURE} AND rank < ${DELIVERED_RANK})`;
+}
+
+/** Counted as expired (`isExpired`): annotated by reconciliation, below delivered, not failed. */
+export function expiredExpr(policy: StoreFunnelQuery['failedPolicy']): string {
+  return `(rank < ${DELIVERED_RANK} AND annotations @> ARRAY['${EXPIRED_ANNOTATION}']::text[] AND NOT ${failedExpr(policy)})`;
 }
 
 /** `rank >= <status>`: reached at least that status. */
@@ -76,7 +81,7 @@ export function funnelStatements(n: Names, q: StoreFunnelQuery): Record<'stats' 
   const isOverall = q.groupBy === undefined ? 'true' : 'GROUPING(bucket) = 1';
   const bucket = q.groupBy === undefined ? 'NULL::bigint' : 'bucket';
   const w = `SELECT key, message_id, rank, errors, pricing, ${g.bucket} AS bucket, ${failedExpr(q.failedPolicy)} AS is_failed,
-      ${TO_DELIVERED} AS to_delivered, ${TO_READ} AS to_read FROM ${n.states} WHERE ${where}`;
+      ${expiredExpr(q.failedPolicy)} AS is_expired, ${TO_DELIVERED} AS to_delivered, ${TO_READ} AS to_read FROM ${n.states} WHERE ${where}`;
   const pcts = "'{0.5,0.9,0.99}'::float8[]";
   return {
     stats: {
@@ -84,7 +89,7 @@ export function funnelStatements(n: Names, q: StoreFunnelQuery): Record<'stats' 
 SELECT ${isOverall}, ${bucket}, count(*), count(*) FILTER (WHERE ${reached('sent')}), count(*) FILTER (WHERE ${reached('delivered')}),
   count(*) FILTER (WHERE ${reached('read')}), count(*) FILTER (WHERE ${reached('played')}), count(*) FILTER (WHERE is_failed),
   count(to_delivered), percentile_disc(${pcts}) WITHIN GROUP (ORDER BY to_delivered),
-  count(to_read), percentile_disc(${pcts}) WITHIN GROUP (ORDER BY to_read)
+  count(to_read), percentile_disc(${pcts}) WITHIN GROUP (ORDER BY to_read), count(*) FILTER (WHERE is_expired)
 FROM w ${g.groupBy}`,
       params,
     },

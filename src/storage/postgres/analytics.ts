@@ -44,6 +44,7 @@ export function createAnalytics(names: Names, run: Runner): AnalyticsStore {
       [t.total, t.sent, t.delivered, t.read, t.played, t.failed] = [r[2], r[3], r[4], r[5], r[6], r[7]].map(num) as [number, number, number, number, number, number];
       t.sentToDelivered = latency(r[8], r[9]);
       t.sentToRead = latency(r[10], r[11]);
+      t.expired = num(r[12]);
     }
     for (const r of failures ?? []) target(r).byCode.push({ code: String(r[2]), class: String(r[3]) as ErrorClass, count: num(r[4]) });
     for (const r of classes ?? []) target(r).byClass[String(r[2]) as ErrorClass] = num(r[3]);

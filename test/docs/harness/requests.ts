@@ -12,6 +12,7 @@ export const SAMPLE_ENV: Record<string, string> = {
   APP_SECRET: 'sample-app-secret',
   VERIFY_TOKEN: 'sample-verify-token',
   WASENDER_WEBHOOK_SECRET: 'sample-wasender-secret',
+  WASENDER_API_KEY: 'sample-wasender-api-key',
   ONPREM_TOKEN: 'sample-onprem-token',
   WHATSAPP_TOKEN: 'sample-graph-api-token',
   WABA_ID: '102290129340398',
