@@ -115,6 +115,12 @@ export interface TrackerOptions {
    * stable `name`: it names its share of the outbox across restarts and processes.
    */
   sinks?: readonly Sink[];
+  /**
+   * Names of sinks that OTHER processes on this store drain: every event this tracker accepts is
+   * appended to their share of the outbox too. A process that ingests without running those sinks
+   * (a reconciliation job, a queue consumer) sets it so the receivers' sinks still get its events.
+   */
+  outboxConsumers?: readonly string[];
   /** Dispatcher settings for `sinks`: batch size, retries, dead-letter sink, … */
   dispatch?: Omit<DispatcherOptions, 'sinks' | 'outbox'>;
   /** Receives every accepted event of each batch, after the commit (in process, like a listener). */
@@ -132,7 +138,7 @@ export interface TrackerOptions {
    * one after a restart) runs them when this one stops first. Default true.
    */
   durableListeners?: boolean;
-  /** How long this process holds what it just committed before others may deliver it. Default 5 minutes. */
+  /** How long this process holds what it just committed before others may deliver it. Default 60 s. */
   leaseMs?: number;
   /** How often orphaned listener deliveries are looked for. Default 5 s. */
   recoverEveryMs?: number;

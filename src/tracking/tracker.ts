@@ -125,7 +125,7 @@ export function createTracker(options: TrackerOptions = {}): Tracker {
   const closeStore = options.closeStore !== false;
   const policy: FailedPolicy = options.failedPolicy ?? 'delivery-wins';
   const claimTtlMs = options.dedupeTtlMs ?? 8 * DAY;
-  const leaseMs = options.leaseMs ?? 5 * 60_000;
+  const leaseMs = options.leaseMs ?? 60_000;
   const now = options.now ?? Date.now;
   const metrics = options.metrics;
   const hub = createListenerHub<TrackerEvents>();
@@ -134,6 +134,8 @@ export function createTracker(options: TrackerOptions = {}): Tracker {
   const durable = options.durableListeners !== false && store.outbox.durable !== false;
   const dispatcher =
     options.sinks && options.sinks.length > 0 ? createDispatcher({ metrics, ...options.dispatch, sinks: options.sinks, outbox: store.outbox }) : null;
+  // Sinks that other processes drain: records are appended for them, never held here.
+  const othersConsumers = new Set((options.outboxConsumers ?? []).filter((c) => !(dispatcher?.consumers ?? []).includes(c)));
   const committer = createGroupCommitter(store, { claimTtlMs, leaseMs }, options.groupCommit);
   const queries = createQueries({ store, policy, now, ...(options.provider === undefined ? {} : { defaultProvider: options.provider }) });
   const analytics = createTrackerAnalytics({ store, policy, now });
@@ -203,7 +205,7 @@ export function createTracker(options: TrackerOptions = {}): Tracker {
       mergeOf[i] = merges.length;
       merges.push({ key: stateKey(observation), observation, event: i });
     }
-    const consumers = [...(dispatcher?.consumers ?? [])];
+    const consumers = [...new Set([...(dispatcher?.consumers ?? []), ...(options.outboxConsumers ?? [])])];
     const listenerRecords = wantsListenerRecords();
     if (listenerRecords) consumers.push(LISTENERS_CONSUMER);
     const result = await committer.submit({
@@ -235,7 +237,14 @@ export function createTracker(options: TrackerOptions = {}): Tracker {
 
     const sinkRecords: OutboxRecord[] = [];
     const mine: OutboxRecord[] = [];
-    for (const r of result.records) (r.consumer === LISTENERS_CONSUMER ? mine : sinkRecords).push(r);
+    const others = new Map<string, string[]>();
+    for (const r of result.records) {
+      if (r.consumer === LISTENERS_CONSUMER) mine.push(r);
+      else if (othersConsumers.has(r.consumer)) others.set(r.consumer, [...(others.get(r.consumer) ?? []), r.id]);
+      else sinkRecords.push(r);
+    }
+    // Records for sinks other processes drain: this one does not hold them.
+    for (const [consumer, ids] of others) void store.outbox.release(consumer, ids).catch(reportError('outboxRelease'));
     if (dispatcher !== null && sinkRecords.length > 0) dispatcher.deliver(sinkRecords);
     report.errors = await finish(collector);
     listenerOutbox.ack(mine);

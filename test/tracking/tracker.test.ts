@@ -6,6 +6,7 @@ import { memoryStore } from '../../src/storage/memory-store.js';
 import { LISTENERS_CONSUMER } from '../../src/storage/outbox.js';
 import type { StateStore } from '../../src/storage/state-store.js';
 import { TrackingError } from '../../src/tracking/errors.js';
+import { callbackSink } from '../../src/sinks/callback.js';
 import { createTracker } from '../../src/tracking/tracker.js';
 import type { Transition } from '../../src/tracking/tracker-types.js';
 import { messageEvent, notificationEvent, statusEvent } from './make-event.js';
@@ -302,6 +303,19 @@ describe('createTracker', () => {
     expect(got.sort()).toEqual(['in-9', 'sent:true']);
     await tracker.close();
     expect((await store.outbox.stats()).pending[LISTENERS_CONSUMER] ?? 0).toBe(0);
+  });
+
+  it('outboxConsumers: a process without the sinks still appends their records (a reconciliation job)', async () => {
+    const store = memoryStore();
+    const job = createTracker({ store, outboxConsumers: ['crm'], closeStore: false });
+    await job.ingest(statusEvent({ status: 'delivered', at: 10 }));
+    await job.close();
+    // The receiver with the "crm" sink finds the record in the outbox.
+    const got: string[] = [];
+    const receiver = createTracker({ store, sinks: [callbackSink((batch) => void got.push(...batch.map((e) => (e.kind === 'status' ? e.status : e.kind))), { name: 'crm' })], dispatch: { recoverEveryMs: 10 }, closeStore: false });
+    for (let i = 0; i < 100 && got.length === 0; i++) await new Promise((r) => setTimeout(r, 10));
+    await receiver.close();
+    expect(got).toEqual(['delivered']);
   });
 
   it('the memory store keeps no listener records (they could not outlive the process)', async () => {

@@ -26,6 +26,8 @@ past the horizon as expired, once. Prints a progress bar on a terminal and the r
   --concurrency N      requests in flight (default 4)
   --rate N             requests per second, never exceeded (default 5)
   --expire-after D     the horizon (default 7d, Meta's retry window), or never
+  --sinks LIST         names of the receivers' sinks (comma-separated) that should get what the
+                       polls find, from the outbox (default: none; the states are updated)
   --dry-run            ask and count, write nothing
   --json               print the report as JSON
   --quiet              no progress output
@@ -184,6 +186,7 @@ export const reconcileCommand: Command = {
       rate: { type: 'string' },
       'expire-after': { type: 'string' },
       'dry-run': { type: 'boolean' },
+      sinks: { type: 'string' },
       json: { type: 'boolean' },
       quiet: { type: 'boolean' },
     });
@@ -196,8 +199,10 @@ export const reconcileCommand: Command = {
     }
     const options = reconcilerOptions(parsed, process.env);
     const opened = await openStore('reconcile', spec);
-    // No listeners: a reader and a writer of states, never a consumer of outbox records meant for others.
-    const tracker = createTracker({ store: opened.store, durableListeners: false });
+    // No listeners: a reader and a writer of states, never a consumer of outbox records meant for
+    // others; what it finds reaches the receivers' sinks named by --sinks through the outbox.
+    const sinks = (stringOpt(parsed, 'sinks') ?? '').split(',').map((s) => s.trim()).filter(Boolean);
+    const tracker = createTracker({ store: opened.store, durableListeners: false, outboxConsumers: sinks });
     try {
       return await reconcileAndReport(tracker, options, io, { label: opened.label, json: flag(parsed, 'json'), quiet: flag(parsed, 'quiet') });
     } finally {
