@@ -2,6 +2,7 @@ import { NormalizeError } from '../errors.js';
 import type { NormalizeResult, Provider } from '../event/types.js';
 import { emit, type MetricsHook, type WebhookOutcome } from '../metrics/hook.js';
 import { normalize } from '../normalize.js';
+import { isStorableJsonText, SANITIZED } from '../storage/sanitize.js';
 import { detectProvider } from '../providers/detect.js';
 import { handleVerificationChallenge } from '../verify/challenge.js';
 import { DIAGNOSTIC_MESSAGES } from '../verify/diagnose.js';
@@ -47,8 +48,10 @@ function acknowledged(result: NormalizeResult): WebhookResponse {
 /** Parses, confirms the provider by the body's shape, and normalizes; or the 400 that explains why not. */
 function parseAndNormalize(raw: string | Uint8Array, selected: Provider | null, options: ResolvedOptions): NormalizeResult | WebhookResponse {
   let parsed: unknown;
+  let text: string;
   try {
-    parsed = JSON.parse(typeof raw === 'string' ? raw : decoder.decode(raw));
+    text = typeof raw === 'string' ? raw : decoder.decode(raw);
+    parsed = JSON.parse(text);
   } catch {
     return errorResponse(400, 'invalid_json', 'The webhook body is not valid JSON.');
   }
@@ -63,7 +66,10 @@ function parseAndNormalize(raw: string | Uint8Array, selected: Provider | null, 
       }
       provider = detected;
     }
-    return normalize(parsed as object, { provider: provider ?? undefined, keepRaw: options.keepRaw });
+    const result = normalize(parsed as object, { provider: provider ?? undefined, keepRaw: options.keepRaw });
+    // A body without NUL or lone surrogates gives events the tracker need not walk to sanitize.
+    if (isStorableJsonText(text)) Object.defineProperty(result, SANITIZED, { value: true });
+    return result;
   } catch (error) {
     if (error instanceof NormalizeError) return errorResponse(400, error.code, error.message);
     throw error;

@@ -67,3 +67,32 @@ function walk(value: unknown, depth: number): unknown {
   }
   return out;
 }
+
+/**
+ * Marks a `normalize()` result whose events cannot hold what {@link sanitizeValue} replaces (its
+ * webhook's text had none): the tracker then skips the walk. Set by the webhook handler after it
+ * checked the body with {@link isStorableJsonText}; a symbol, so no event or JSON carries it.
+ */
+export const SANITIZED: unique symbol = Symbol.for('bluetick.sanitized') as never;
+
+// In JSON text: a NUL escape, or a surrogate escape not paired (lone high, lone low).
+const POISON_ESCAPE = /\\u0000|\\u[dD][89abAB][0-9a-fA-F]{2}(?!\\u[dD][c-fC-F])|(?<!\\u[dD][89abAB][0-9a-fA-F]{2})\\u[dD][c-fC-F][0-9a-fA-F]{2}/;
+
+/**
+ * Whether JSON text can only parse into strings free of NUL and lone surrogates: no raw ones, no
+ * escaped ones. (An escaped backslash followed by `u0000` also counts as suspect: that only costs
+ * the walk.)
+ *
+ * @example
+ * ```ts
+ * isStorableJsonText('{"a":"😀"}'); // true
+ * isStorableJsonText('{"a":"\\u0000"}'); // false
+ * ```
+ */
+export function isStorableJsonText(text: string): boolean {
+  if (SUSPECT.test(text)) {
+    POISON.lastIndex = 0;
+    if (POISON.test(text)) return false;
+  }
+  return !POISON_ESCAPE.test(text);
+}

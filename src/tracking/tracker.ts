@@ -17,7 +17,7 @@ import { trackedObservation } from '../state/track.js';
 import { isAnalyticsStore } from '../storage/analytics-store.js';
 import { memoryStore } from '../storage/memory-store.js';
 import { LISTENERS_CONSUMER, type OutboxRecord } from '../storage/outbox.js';
-import { sanitizeValue } from '../storage/sanitize.js';
+import { SANITIZED, sanitizeValue } from '../storage/sanitize.js';
 import type { MergeItem, StateStore } from '../storage/state-store.js';
 import { createTrackerAnalytics } from './analytics.js';
 import { emitAccepted, emitChange, type EmitContext } from './emit.js';
@@ -255,8 +255,10 @@ export function createTracker(options: TrackerOptions = {}): Tracker {
     if (closed) throw new TrackingError('closed', 'ingest() after tracker.close().');
     const origin = opts.origin ?? 'ingest';
     if (origin !== 'ingest' && origin !== 'poll') throw new TrackingError('invalid_input', `ingest(): origin must be 'ingest' or 'poll'.`);
-    // The one storable form of text (src/storage/sanitize.ts), before anything is stored or emitted.
-    const events = eventsOf(input).map(sanitizeValue);
+    // The one storable form of text (src/storage/sanitize.ts), before anything is stored or emitted;
+    // a webhook handler marks the results whose body it checked to need none.
+    const checked = eventsOf(input);
+    const events = (input as { [SANITIZED]?: true })[SANITIZED] === true ? checked : checked.map(sanitizeValue);
     inFlight++;
     try {
       return await commitAndEmit(events, origin);
