@@ -15,12 +15,13 @@ const messageId = 'wamid.HBgLMTY1MDM4Nzk0MzkVAgARGBI';
 
 async function theFunnel(tracker: ReturnType<typeof createTracker>): Promise<void> {
 const report = await tracker.funnel({ from: '2025-01-01', to: '2025-02-01', campaign: 'jan-promo', groupBy: 'day' });
-report.rates.delivered;            // delivered / sent
-report.latency.sentToRead.p90;     // ms
-report.failures.byCode;            // [{ code: '131026', class: 'permanent', count: 12 }, …]
-report.interactions;               // [{ kind: 'button_reply', replyId: 'yes', title: 'Yes', replies, messages, clickThroughRate }]
-report.revenue;                    // [{ campaign: 'jan-promo', currency: 'BRL', value: 1234.5, conversions: 31 }]
-report.buckets;                    // one FunnelStats per UTC day that holds states
+const { rates, latency, failures, interactions, revenue, buckets } = report;
+console.log(rates.delivered);         // delivered / sent
+console.log(latency.sentToRead.p90);  // ms
+console.log(failures.byCode);         // [{ code: '131026', class: 'permanent', count: 12 }, …]
+console.log(interactions);            // [{ kind: 'button_reply', replyId: 'yes', title: 'Yes', replies, messages, clickThroughRate }]
+console.log(revenue);                 // [{ campaign: 'jan-promo', currency: 'BRL', value: 1234.5, conversions: 31 }]
+console.log(buckets);                 // one FunnelStats per UTC day that holds states
 }
 
 async function aConversion(tracker: ReturnType<typeof createTracker>): Promise<void> {

@@ -9,7 +9,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { PGlite } from '@electric-sql/pglite';
 import pg from 'pg';
-import { afterAll, describe, expect, it } from 'vitest';
+import { afterAll, expect, it } from 'vitest';
 import type { NotificationEvent } from '../../src/event/types.js';
 import { stateKey } from '../../src/state/key.js';
 import { merge } from '../../src/state/merge.js';
