@@ -9,6 +9,8 @@ import { describe, it } from 'vitest';
  * instead: a skipped integration test is never counted as passing there.
  */
 export const requireServices = process.env.BLUETICK_REQUIRE_SERVICES === '1';
+/** `npm run test:unit`: the tests that need a service are skipped on purpose (and say so). */
+export const skipServices = process.env.BLUETICK_SKIP_SERVICES === '1' && !requireServices;
 
 export const POSTGRES_URL = process.env.BLUETICK_POSTGRES_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
 export const REDIS_URL = process.env.BLUETICK_REDIS_URL ?? 'redis://127.0.0.1:6379';
@@ -52,10 +54,13 @@ export function describeFor(condition: boolean, reason: string): (name: string, 
   return (name, fn) => describeIf(condition, reason, name, fn);
 }
 
+const UNIT = 'npm run test:unit leaves the tests that need a service to npm test';
 /** Why a service's tests are skipped (only when BLUETICK_REQUIRE_SERVICES is not set). */
 export const SKIP_REASONS = {
-  postgres: 'PostgreSQL is not reachable at 127.0.0.1:5432 (start it, or set BLUETICK_REQUIRE_SERVICES=1 to make this a failure)',
-  redis: 'Redis is not reachable at 127.0.0.1:6379 (start it, or set BLUETICK_REQUIRE_SERVICES=1 to make this a failure)',
+  postgres: skipServices ? UNIT : 'PostgreSQL is not reachable at 127.0.0.1:5432 (start it, or set BLUETICK_REQUIRE_SERVICES=1 to make this a failure)',
+  redis: skipServices ? UNIT : 'Redis is not reachable at 127.0.0.1:6379 (start it, or set BLUETICK_REQUIRE_SERVICES=1 to make this a failure)',
+  rabbitmq: skipServices ? UNIT : 'RabbitMQ is not reachable at 127.0.0.1:5672 (start it, or set BLUETICK_REQUIRE_SERVICES=1 to make this a failure)',
+  nats: skipServices ? UNIT : 'NATS JetStream is not reachable at 127.0.0.1:4222 (start it, or set BLUETICK_REQUIRE_SERVICES=1 to make this a failure)',
 } as const;
 
 /**
@@ -63,6 +68,7 @@ export const SKIP_REASONS = {
  * otherwise prints why the dependent tests are skipped.
  */
 export async function serviceAvailable(name: string, host: string, port: number): Promise<boolean> {
+  if (skipServices) return false;
   const ok = await reachable(host, port);
   if (ok) return true;
   const message = `${name} is not reachable at ${host}:${port}`;

@@ -10,7 +10,7 @@ import type { CanonicalEvent } from '../../src/event/types.js';
 import { createDispatcher } from '../../src/sinks/dispatcher.js';
 import type { SinkError } from '../../src/sinks/errors.js';
 import { natsSink } from '../../src/sinks/nats.js';
-import { NATS_SERVERS, natsAvailable, describeIf } from '../helpers/services.js';
+import { NATS_SERVERS, natsAvailable, describeIf, SKIP_REASONS } from '../helpers/services.js';
 import { collectingDeadLetter, makeEvents } from './helpers.js';
 import { tcpProxy } from './tcp-proxy.js';
 
@@ -18,7 +18,7 @@ const up = await natsAvailable();
 const ctx = () => ({ signal: new AbortController().signal, attempt: 1 });
 const fastRetry = { retries: 3, minTimeout: 5, maxTimeout: 20 };
 
-describeIf(up, 'NATS JetStream is not reachable at 127.0.0.1:4222 (start it, or set BLUETICK_REQUIRE_SERVICES=1 to make this a failure)', 'natsSink on the real NATS JetStream at 127.0.0.1:4222', () => {
+describeIf(up, SKIP_REASONS.nats, 'natsSink on the real NATS JetStream at 127.0.0.1:4222', () => {
   let nc: NatsConnection;
   let jsm: JetStreamManager;
   const streams: string[] = [];

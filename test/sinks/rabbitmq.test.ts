@@ -10,7 +10,7 @@ import type { CanonicalEvent, MessageEvent, NotificationEvent, StatusEvent } fro
 import { createDispatcher } from '../../src/sinks/dispatcher.js';
 import { PartialBatchError, type SinkError } from '../../src/sinks/errors.js';
 import { rabbitmqSink } from '../../src/sinks/rabbitmq.js';
-import { RABBITMQ_URL, rabbitmqAvailable, describeIf } from '../helpers/services.js';
+import { RABBITMQ_URL, rabbitmqAvailable, describeIf, SKIP_REASONS } from '../helpers/services.js';
 import { collectingDeadLetter, makeEvents } from './helpers.js';
 import { tcpProxy } from './tcp-proxy.js';
 
@@ -29,7 +29,7 @@ function mixedEvents(): CanonicalEvent[] {
   return [...statuses, message, notification, { ...base, id: 'cloud:error:1', kind: 'error', errors: [{ code: '131000', class: 'unknown' }] }];
 }
 
-describeIf(up, 'RabbitMQ is not reachable at 127.0.0.1:5672 (start it, or set BLUETICK_REQUIRE_SERVICES=1 to make this a failure)', 'rabbitmqSink on the real RabbitMQ at 127.0.0.1:5672', () => {
+describeIf(up, SKIP_REASONS.rabbitmq, 'rabbitmqSink on the real RabbitMQ at 127.0.0.1:5672', () => {
   let connection: ChannelModel;
   let channel: Channel;
   const exchanges: string[] = [];

@@ -23,7 +23,7 @@ describeIf(available, SKIP_REASONS.redis, 'redisStore across 4 processes', () =>
     });
     const totals = outcome.outputs.map((o) => `${o.ingested} in ${Math.round(o.ms)} ms`).join(', ');
     console.log(`[redis multiprocess] ${outcome.events.length} events; workers: ${totals}; wall ${Math.round(outcome.wallMs)} ms`);
-    expect(outcome.events.length).toBe(20_000);
+    expect(outcome.events.length).toBe(8_000);
     expect(outcome.outputs.length).toBe(4);
     expect(outcome.outputs.every((o) => o.ingested > outcome.events.length)).toBe(true);
     expect(outcome.outputs.every((o) => o.duplicates > 0)).toBe(true);

@@ -52,7 +52,7 @@ const ROOT = fileURLToPath(new URL('../../../', import.meta.url));
 /** Spawns the workers, starts them together, and collects their reports. */
 export async function runMultiprocess(options: MultiprocessOptions): Promise<MultiprocessOutcome> {
   const workers = options.workers ?? 4;
-  const count = options.events ?? 20_000;
+  const count = options.events ?? 8_000;
   const seed = options.seed ?? 20_240_601;
   const dir = mkdtempSync(join(tmpdir(), 'bluetick-mp-'));
   const children = Array.from({ length: workers }, (_, w) => {
