@@ -4,9 +4,12 @@ import { join } from 'node:path';
 import { chromium, type Browser } from 'playwright-core';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { ownFixturesDir } from '../helpers/fixtures.js';
-import { describeIf, requireServices } from '../helpers/services.js';
+import { describeIf, requireServices, skipServices } from '../helpers/services.js';
+import { createTracker, normalize } from '../../src/index.js';
+import { buildReport } from '../../src/cli/report/model.js';
+import { startUiServer } from '../../src/cli/ui/server.js';
 import { runCli } from './helpers.js';
-import { startListen } from './ui-helpers.js';
+import { startListen, until } from './ui-helpers.js';
 
 /*
  * `bluetick listen --ui` in a real browser: Debian's Chromium (/usr/bin/chromium, which .ci/run
@@ -23,6 +26,12 @@ const creds = ['--secret', 'app-secret', '--wasender-secret', 'wa-secret', '--on
 const folders = ['cloud', 'onprem', 'wasender'].map((p) => join(ownFixturesDir, p));
 const XSS_TEXT = '<img src=x onerror="window.__bluetickXss=1">';
 const XSS_ID = 'wamid.XSS<b>1</b>';
+
+/** A Cloud webhook with `count` `sent` statuses of fresh message ids. */
+function sentStatuses(from: number, count: number): string {
+  const statuses = Array.from({ length: count }, (_, i) => ({ id: `wamid.G${from + i}`, status: 'sent', timestamp: '1750300001', recipient_id: '5511999990001' }));
+  return JSON.stringify({ object: 'whatsapp_business_account', entry: [{ id: '1', changes: [{ field: 'messages', value: { messaging_product: 'whatsapp', metadata: { display_phone_number: '1', phone_number_id: '2' }, statuses } }] }] });
+}
 
 /** A Cloud text message whose text and id are markup, from Meta's documented shape. */
 function xssPayload(): string {
@@ -44,7 +53,11 @@ interface Line {
   report?: { http: Record<string, number>; events: Record<string, number>; all: Record<string, number>; tracked: unknown };
 }
 
-describeIf(hasChromium || requireServices, NO_CHROMIUM, 'bluetick listen --ui in headless Chromium', () => {
+// Like a service: required in CI, left to `npm test` by `npm run test:unit`.
+const run = !skipServices && (hasChromium || requireServices);
+const reason = skipServices ? 'npm run test:unit leaves the browser test to npm test' : NO_CHROMIUM;
+
+describeIf(run, reason, 'bluetick listen --ui in headless Chromium', () => {
   let browser: Browser;
   let dir: string;
   beforeAll(async () => {
@@ -135,6 +148,40 @@ describeIf(hasChromium || requireServices, NO_CHROMIUM, 'bluetick listen --ui in
     } finally {
       await context.close();
       if (stopped === null) await listen.stop();
+    }
+  }, 30_000);
+
+  it('the page keeps the last 500 rows, and resumes after a dropped connection with Last-Event-ID', async () => {
+    const tracker = createTracker();
+    const ui = await startUiServer({ tracker, report: () => buildReport(tracker), feedLimit: 2000, reportEveryMs: 20 });
+    const context = await browser.newContext();
+    try {
+      await tracker.ingest(normalize(sentStatuses(0, 600)));
+      const page = await context.newPage();
+      await page.goto(ui.url);
+      await page.waitForFunction(() => document.body.dataset.lastSeq === '1200');
+      expect(await page.locator('#events tbody tr').count()).toBe(500);
+      expect(await page.locator('#changes tbody tr').count()).toBe(500);
+      expect(await page.textContent('#events-count')).toBe('600 (last 500 shown)');
+      expect(await page.getAttribute('#events tbody tr >> nth=0', 'data-message-id')).toBe('wamid.G599');
+
+      const lastEventIds: Array<string | undefined> = [];
+      ui.server.on('request', (req: { url?: string; headers: Record<string, unknown> }) => {
+        if (req.url === '/_bluetick/events') lastEventIds.push(req.headers['last-event-id'] as string | undefined);
+      });
+      ui.server.closeAllConnections();
+      // The browser reconnects by itself, saying what it saw last.
+      await until(() => lastEventIds.length === 1 && ui.clients === 1, 'the page to reconnect');
+      expect(lastEventIds).toEqual([`${ui.feed.session}.1200`]);
+      await tracker.ingest(normalize(sentStatuses(600, 5)));
+      await page.waitForFunction(() => document.body.dataset.lastSeq === '1210');
+      expect(await page.textContent('#events-count')).toBe('605 (last 500 shown)');
+      expect(await page.getAttribute('#events tbody tr >> nth=0', 'data-message-id')).toBe('wamid.G604');
+      expect(await page.getAttribute('#conn', 'data-state')).toBe('live');
+    } finally {
+      await context.close();
+      await ui.close();
+      await tracker.close();
     }
   }, 30_000);
 });

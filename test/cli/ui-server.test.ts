@@ -1,11 +1,13 @@
 import { createHash } from 'node:crypto';
 import { createServer } from 'node:net';
-import { afterEach, describe, expect, it } from 'vitest';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { createTracker, normalize, type Tracker } from '../../src/index.js';
 import { buildReport } from '../../src/cli/report/model.js';
 import { CLIENT_SCRIPT } from '../../src/cli/ui/client.js';
 import { createUiFeed } from '../../src/cli/ui/feed.js';
 import { renderPage } from '../../src/cli/ui/page.js';
+import { openSseStream, SSE_BUFFER_LIMIT, SSE_HEARTBEAT_MS } from '../../src/cli/ui/sse.js';
 import { hostAllowed, startUiServer, type UiServer } from '../../src/cli/ui/server.js';
 import { clip, ERRORS_LIMIT, eventView, TEXT_LIMIT } from '../../src/cli/ui/views.js';
 import type { MessageEvent, StatusEvent } from '../../src/event/types.js';
@@ -126,6 +128,39 @@ describe('listen --ui: the event stream', () => {
       expect(s.messages[0]?.data).toMatchObject({ resumed: false });
       expect(records(s.messages).map((r) => r.seq)).toEqual(Array.from({ length: 8 }, (_, i) => latest - 7 + i));
     }
+  });
+
+  it('keeps idle streams open with a comment line, and cuts a page that reads too slowly', async () => {
+    vi.useFakeTimers({ toFake: ['setInterval', 'clearInterval'] });
+    const tracker = createTracker();
+    open.push(tracker, { close: () => vi.useRealTimers() });
+    const feed = createUiFeed(tracker);
+    let written = '';
+    let destroyed = false;
+    let closed = 0;
+    const res = {
+      writableLength: 0,
+      writeHead: () => res,
+      write: (chunk: string) => void (written += chunk),
+      destroy: () => void (destroyed = true),
+      on: () => res,
+    };
+    const req = { headers: {}, url: '/_bluetick/events' };
+    openSseStream(req as unknown as IncomingMessage, res as unknown as ServerResponse, feed, {}, () => closed++);
+    expect(written).toMatch(/^retry: 1000\n\nevent: hello\n/);
+    vi.advanceTimersByTime(SSE_HEARTBEAT_MS);
+    expect(written.endsWith(': ping\n\n')).toBe(true);
+    await tracker.ingest(statuses());
+    expect(written).toMatch(/event: record/);
+    expect(destroyed).toBe(false);
+    // The socket stopped draining: past the limit the stream is cut, once, and gets nothing more.
+    res.writableLength = SSE_BUFFER_LIMIT + 1;
+    await tracker.ingest(batch());
+    expect([destroyed, closed]).toEqual([true, 1]);
+    const after = written.length;
+    await tracker.ingest(normalize(ownFixture('cloud/messages-media.json')));
+    vi.advanceTimersByTime(SSE_HEARTBEAT_MS * 2);
+    expect(written.length).toBe(after);
   });
 
   it('a closed server ends the streams', async () => {

@@ -106,12 +106,14 @@ export const CLIENT_SCRIPT = String.raw`
     byId('changes-count').textContent = String(page.changes) + (page.changes > MAX_ROWS ? ' (last ' + MAX_ROWS + ' shown)' : '');
   }
   function addRecord(r) {
+    var row = r.event ? eventRow(r) : changeRow(r);
+    if (page.selected !== null && messageOf(r) === page.selected) row.classList.add('selected');
     if (r.event) {
       page.events++;
-      prepend(eventsBody, eventRow(r));
+      prepend(eventsBody, row);
     } else {
       page.changes++;
-      prepend(changesBody, changeRow(r));
+      prepend(changesBody, row);
     }
     document.body.dataset.lastSeq = String(r.seq);
     if (page.selected !== null && messageOf(r) === page.selected) scheduleRefresh();
