@@ -1,3 +1,4 @@
+import { availableParallelism } from 'node:os';
 import { defineConfig } from 'vitest/config';
 import { entries } from './tsup.config.js';
 
@@ -13,6 +14,9 @@ export default defineConfig({
   resolve: { alias },
   test: {
     include: ['test/**/*.test.ts'],
+    // Most test files wait (on services, child processes, leases that expire), so more files run at
+    // once than there are cores: vitest's default (cores - 1) is ONE file at a time on 2 cores.
+    maxWorkers: Math.max(3, availableParallelism()),
     testTimeout: 30_000,
     hookTimeout: 30_000,
     // In CI a JSON report is written too, so .ci/run can print the plain "N passed, N failed" line.

@@ -58,7 +58,9 @@ async function listener(kind: string): Promise<{ handle: RequestListener; close:
   }
   if (kind === 'handwritten-pg') {
     const pool = new pg.Pool({ connectionString: POSTGRES_URL, max: POOL });
-    await pool.query('CREATE TABLE IF NOT EXISTS bench_handwritten (message_id text PRIMARY KEY, status text NOT NULL, at bigint NOT NULL)');
+    // A table of this run's own (dropped at the end), so runs do not measure each other's leftovers.
+    const table = `bench_handwritten_${process.pid}`;
+    await pool.query(`CREATE TABLE IF NOT EXISTS ${table} (message_id text PRIMARY KEY, status text NOT NULL, at bigint NOT NULL)`);
     return {
       handle: (req, res) =>
         void verified(req, res).then(async (b) => {
@@ -73,7 +75,7 @@ async function listener(kind: string): Promise<{ handle: RequestListener; close:
           }
           try {
             await pool.query(
-              'INSERT INTO bench_handwritten (message_id, status, at) SELECT * FROM unnest($1::text[], $2::text[], $3::bigint[]) ON CONFLICT (message_id) DO UPDATE SET status = excluded.status, at = excluded.at',
+              `INSERT INTO ${table} (message_id, status, at) SELECT * FROM unnest($1::text[], $2::text[], $3::bigint[]) ON CONFLICT (message_id) DO UPDATE SET status = excluded.status, at = excluded.at`,
               [ids, statuses, ats],
             );
             res.writeHead(200, { 'content-type': 'application/json' }).end('{"ok":true}');
@@ -81,7 +83,10 @@ async function listener(kind: string): Promise<{ handle: RequestListener; close:
             res.writeHead(503).end();
           }
         }),
-      close: () => pool.end(),
+      close: async () => {
+        await pool.query(`DROP TABLE IF EXISTS ${table}`);
+        await pool.end();
+      },
     };
   }
   const logger = { warn: () => undefined, error: (m: string, e?: unknown) => console.error(m, e) };
@@ -91,10 +96,10 @@ async function listener(kind: string): Promise<{ handle: RequestListener; close:
   let store: StateStore | undefined;
   if (kind === 'bluetick-postgres') {
     const { postgresStore } = await import('../../src/storage/postgres/index.js');
-    store = postgresStore({ connectionString: POSTGRES_URL, max: POOL, schema: `bench_${process.pid}` } as never);
+    store = postgresStore({ connectionString: POSTGRES_URL, max: POOL, schema: `bench_${process.pid}` });
   } else if (kind === 'bluetick-redis') {
     const { redisStore } = await import('../../src/storage/redis/index.js');
-    store = redisStore({ url: REDIS_URL, prefix: `bench:${process.pid}:` } as never);
+    store = redisStore({ url: REDIS_URL, prefix: `bench:${process.pid}:` });
   } else if (kind !== 'bluetick-memory') {
     throw new Error(`unknown receiver kind ${kind}`);
   }
@@ -108,8 +113,29 @@ async function listener(kind: string): Promise<{ handle: RequestListener; close:
     close: async () => {
       await tracker.close();
       if (transitions === 0) console.error('no transition was emitted');
+      await dropBenchData(kind);
     },
   };
+}
+
+/** What this run wrote to the real store goes, so the next run starts from the same database. */
+async function dropBenchData(kind: string): Promise<void> {
+  if (kind === 'bluetick-postgres') {
+    const client = new pg.Client({ connectionString: POSTGRES_URL });
+    await client.connect();
+    await client.query(`DROP SCHEMA IF EXISTS bench_${process.pid} CASCADE`);
+    await client.end();
+  } else if (kind === 'bluetick-redis') {
+    const { Redis } = await import('ioredis');
+    const redis = new Redis(REDIS_URL);
+    let cursor = '0';
+    do {
+      const [next, keys] = await redis.scan(cursor, 'MATCH', `bench:${process.pid}:*`, 'COUNT', 1000);
+      cursor = next;
+      if (keys.length > 0) await redis.unlink(...keys);
+    } while (cursor !== '0');
+    await redis.quit();
+  }
 }
 
 const [kind = 'limit', portFile] = process.argv.slice(2);

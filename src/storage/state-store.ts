@@ -71,6 +71,10 @@ export interface MessageRef {
 
 /** A page of {@link StateStore.scanStates}. */
 export interface StatePage {
+  /**
+   * About `limit` states: a store may return fewer (even none) before the end, when the work of
+   * one page is bounded (Redis SCAN over a database shared with other data), or a few more.
+   */
   states: DeliveryState[];
   /** Pass as `cursor` for the next page; null when this was the last. */
   cursor: string | null;

@@ -6,6 +6,7 @@ import { describe, expect, it } from 'vitest';
 import { createTracker, normalize } from '../../src/index.js';
 import { pgliteStore } from '../../src/storage/postgres/index.js';
 import { ownFixture } from '../helpers/fixtures.js';
+import { heavyTests, itIf, SKIP_REASONS } from '../helpers/services.js';
 import { execCli, runCli } from './helpers.js';
 
 const commands = ['verify', 'sign', 'normalize', 'replay', 'listen', 'report'];
@@ -61,7 +62,7 @@ describe('bluetick report', () => {
     expect((await runCli(['report', '--store', 'pglite:'])).code).toBe(2);
   });
 
-  it('reports the states a PGlite store holds', async () => {
+  itIf(heavyTests, SKIP_REASONS.pglite, 'reports the states a PGlite store holds', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'bluetick-report-'));
     const db = await PGlite.create(dir);
     const tracker = createTracker({ store: pgliteStore(db) });
@@ -81,5 +82,5 @@ describe('bluetick report', () => {
     const text = await runCli(['report', '--store', `pglite:${dir}`]);
     expect(text.stdout).toMatch(/Tracked messages only \(2\)/);
     expect(text.stdout).toMatch(/Every delivery state \(\d+: 2 tracked by the host with track\(\), \d+ seen only in webhooks\)/);
-  });
+  }, 120_000);
 });

@@ -9,7 +9,7 @@ import type { CliIo } from '../../src/cli/io.js';
 import { createTracker, type Tracker } from '../../src/index.js';
 import { pgliteStore } from '../../src/storage/postgres/index.js';
 import { redisStore } from '../../src/storage/redis/index.js';
-import { describeIf, REDIS_URL, redisAvailable, SKIP_REASONS } from '../helpers/services.js';
+import { describeIf, heavyTests, REDIS_URL, redisAvailable, SKIP_REASONS } from '../helpers/services.js';
 import { startFakeWasender, type FakeWasender } from '../reconcile/fake-wasender.js';
 import { deleteUnder, testClient, uniquePrefix } from '../storage/redis-helpers.js';
 import { DAY, trackWasender } from '../reconcile/helpers.js';
@@ -151,7 +151,7 @@ describeIf(redisUp, SKIP_REASONS.redis, 'bluetick reconcile --store redis://', (
   });
 });
 
-describe('bluetick reconcile --store pglite:', () => {
+describeIf(heavyTests, SKIP_REASONS.pglite, 'bluetick reconcile --store pglite:', () => {
   it('reconciles a PGlite store another process wrote, and prints the report', async () => {
     const fake = await startFakeWasender();
     const dir = mkdtempSync(join(tmpdir(), 'bluetick-reconcile-'));
@@ -177,5 +177,5 @@ describe('bluetick reconcile --store pglite:', () => {
     } finally {
       await fake.close();
     }
-  });
+  }, 120_000);
 });

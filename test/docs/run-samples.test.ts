@@ -5,8 +5,9 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import pg from 'pg';
 import { afterAll, describe, expect, it } from 'vitest';
-import { describeIf, postgresAvailable, POSTGRES_URL, redisAvailable, REDIS_URL, SKIP_REASONS } from '../helpers/services.js';
+import { describeIf, heavyTests, postgresAvailable, POSTGRES_URL, redisAvailable, REDIS_URL, SKIP_REASONS } from '../helpers/services.js';
 import type { SampleReport } from './harness/driver.js';
+import { bundleSamples } from './harness/bundle.js';
 import { readSampleSpec, type SampleSpec } from './harness/spec.js';
 
 /*
@@ -43,6 +44,11 @@ async function inTurn<T>(work: () => Promise<T>): Promise<T> {
   }
 }
 
+// The samples of this repository run bundled (./harness/bundle.ts: plain node, a third of the CPU
+// of tsx); a sample written by a test below runs through tsx. Either way the driver is the same.
+const bundle = heavyTests ? await bundleSamples(root, samples.map((s) => s.path)) : undefined;
+afterAll(() => bundle?.dispose());
+
 function runSample(path: string, env: Record<string, string> = {}): Promise<{ report: SampleReport; stderr: string; code: number | null }> {
   return inTurn(() => runSampleNow(path, env));
 }
@@ -50,8 +56,10 @@ function runSample(path: string, env: Record<string, string> = {}): Promise<{ re
 async function runSampleNow(path: string, env: Record<string, string>): Promise<{ report: SampleReport; stderr: string; code: number | null }> {
   const cwd = mkdtempSync(join(tmpdir(), 'bluetick-sample-'));
   const reportPath = join(cwd, 'report.json');
+  const bundled = bundle && path.startsWith(snippetsDir);
+  const args = bundled ? [bundle.driver, path, reportPath, bundle.moduleOf(path)] : ['--import', tsx, driver, path, reportPath];
   try {
-    const child = spawn(process.execPath, ['--import', tsx, driver, path, reportPath], {
+    const child = spawn(process.execPath, args, {
       cwd,
       env: { ...process.env, TSX_TSCONFIG_PATH: join(root, 'tsconfig.json'), AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true', ...env },
       stdio: ['ignore', 'pipe', 'pipe'],
@@ -73,7 +81,7 @@ async function runSampleNow(path: string, env: Record<string, string>): Promise<
 }
 
 function expectRanCleanly(spec: SampleSpec, { report, stderr, code }: Awaited<ReturnType<typeof runSample>>): void {
-  const context = `\n--- stderr of the sample ---\n${stderr}`;
+  const context = `\n--- stderr of the sample (to run it by hand: node --import tsx test/docs/harness/driver.ts <sample> report.json) ---\n${stderr}`;
   expect(report.failure, context).toBeUndefined();
   expect(report.uncaught, context).toEqual([]);
   expect(report.errorOutput, context).toEqual([]);
@@ -86,7 +94,7 @@ function expectRanCleanly(spec: SampleSpec, { report, stderr, code }: Awaited<Re
 
 const runnable = samples.filter((s) => s.spec.mode === 'run');
 
-describe('the harness fails a sample that misbehaves', () => {
+describeIf(heavyTests, SKIP_REASONS.samples, 'the harness fails a sample that misbehaves', () => {
   it('reports wrong answers, error output, and a sample that does not load', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'bluetick-bad-sample-'));
     try {
@@ -116,9 +124,9 @@ describe('docs samples: every one either runs or says why it cannot', () => {
   });
 });
 
-describe.concurrent('docs samples run (in-memory store, real HTTP on 127.0.0.1, fake secrets)', () => {
+describeIf(heavyTests, SKIP_REASONS.samples, 'docs samples run (in-memory store, real HTTP on 127.0.0.1, fake secrets)', () => {
   for (const sample of runnable.filter((s) => s.spec.needs.length === 0)) {
-    it(`examples/snippets/${sample.name}`, async () => {
+    it.concurrent(`examples/snippets/${sample.name}`, async () => {
       expectRanCleanly(sample.spec, await runSample(sample.path));
     }, 90_000);
   }

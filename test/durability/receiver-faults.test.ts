@@ -38,6 +38,10 @@ async function dropNamespace(kind: Kind, namespace: string): Promise<void> {
   }
 }
 
+// Two receiver processes, a fault and a minute at most for the sinks to catch up: on a loaded
+// 2-core machine that is more than the default 30 s.
+const SCENARIO_TIMEOUT = 120_000;
+
 async function scenario(kind: Kind, fault: (receiver: Receiver, proxy: TcpProxy) => Promise<void>): Promise<void> {
   const namespace = `bt_dur_${kind}_${process.pid}_${Date.now().toString(36)}`;
   const sink = await startSinkServer();
@@ -84,20 +88,20 @@ for (const kind of ['postgres', 'redis'] as const) {
         await receiver.stop('SIGKILL');
         await receiver.start();
       });
-    });
+    }, SCENARIO_TIMEOUT);
 
     it('SIGTERM during load, then a restart', async () => {
       await scenario(kind, async (receiver) => {
         await receiver.stop('SIGTERM');
         await receiver.start();
       });
-    });
+    }, SCENARIO_TIMEOUT);
 
     it('the store cut for 3 s through a TCP proxy', async () => {
       await scenario(kind, async (_receiver, proxy) => {
         proxy.cut();
         setTimeout(() => proxy.restore(), 3_000);
       });
-    });
+    }, SCENARIO_TIMEOUT);
   });
 }

@@ -54,12 +54,19 @@ export function describeFor(condition: boolean, reason: string): (name: string, 
   return (name, fn) => describeIf(condition, reason, name, fn);
 }
 
+/** The heavy tests that need no service (PGlite, a process per docs sample) run in npm test only. */
+export const heavyTests = !skipServices;
+
 const UNIT = 'npm run test:unit leaves the tests that need a service to npm test';
 /** Why a service's tests are skipped (only when BLUETICK_REQUIRE_SERVICES is not set). */
 export const SKIP_REASONS = {
   postgres: skipServices ? UNIT : 'PostgreSQL is not reachable at 127.0.0.1:5432 (start it, or set BLUETICK_REQUIRE_SERVICES=1 to make this a failure)',
   redis: skipServices ? UNIT : 'Redis is not reachable at 127.0.0.1:6379 (start it, or set BLUETICK_REQUIRE_SERVICES=1 to make this a failure)',
   rabbitmq: skipServices ? UNIT : 'RabbitMQ is not reachable at 127.0.0.1:5672 (start it, or set BLUETICK_REQUIRE_SERVICES=1 to make this a failure)',
+  /** PGlite is PostgreSQL in WASM: no service, but seconds of CPU per database. */
+  pglite: 'npm run test:unit leaves the PGlite databases (seconds of CPU each) to npm test',
+  /** Each docs sample runs in its own Node process (test/docs/run-samples.test.ts). */
+  samples: 'npm run test:unit leaves running the docs samples (a Node process each) to npm test',
   nats: skipServices ? UNIT : 'NATS JetStream is not reachable at 127.0.0.1:4222 (start it, or set BLUETICK_REQUIRE_SERVICES=1 to make this a failure)',
 } as const;
 

@@ -7,13 +7,14 @@ import { collectingDeadLetter, fastRetry, hangUntilAborted, makeEvents, scripted
 describe('createDispatcher: batching', () => {
   it('splits by batchSize and sends a partial batch after flushIntervalMs', async () => {
     const sink = scriptedSink('s', () => {});
-    const d = createDispatcher({ sinks: [sink], batchSize: 10, flushIntervalMs: 30 });
+    const d = createDispatcher({ sinks: [sink], batchSize: 10, flushIntervalMs: 500 });
+    const started = Date.now();
     d.enqueue(makeEvents(25));
     // 20 go at once (two full batches); the last 5 wait for the timer.
-    await new Promise((r) => setTimeout(r, 10));
-    expect(sink.batches.map((b) => b.length)).toEqual([10, 10]);
-    await new Promise((r) => setTimeout(r, 60));
-    expect(sink.batches.map((b) => b.length)).toEqual([10, 10, 5]);
+    await expect.poll(() => sink.batches.map((b) => b.length), { interval: 5 }).toEqual([10, 10]);
+    expect(Date.now() - started).toBeLessThan(500);
+    await expect.poll(() => sink.batches.map((b) => b.length), { interval: 20, timeout: 5_000 }).toEqual([10, 10, 5]);
+    expect(Date.now() - started).toBeGreaterThanOrEqual(490);
     await d.close();
   });
 

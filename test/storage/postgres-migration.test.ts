@@ -17,7 +17,7 @@ import type { DeliveryState } from '../../src/state/state.js';
 import { pgliteStore, postgresStore, SCHEMA_VERSION, type PostgresStore } from '../../src/storage/postgres/index.js';
 import { observation, stepOf } from '../../src/testing/index.js';
 import { ownFixturesDir } from '../helpers/fixtures.js';
-import { postgresAvailable, POSTGRES_URL, describeIf, SKIP_REASONS } from '../helpers/services.js';
+import { heavyTests, postgresAvailable, POSTGRES_URL, describeIf, SKIP_REASONS } from '../helpers/services.js';
 import { adminQuery, dropSchema, uniqueSchema } from './postgres-helpers.js';
 
 const available = await postgresAvailable();
@@ -198,7 +198,7 @@ describeIf(available, SKIP_REASONS.postgres, 'migrate() from a 0.1 PostgreSQL sc
   });
 });
 
-describe('migrate() from a 0.1 schema on PGlite', () => {
+describeIf(heavyTests, SKIP_REASONS.pglite, 'migrate() from a 0.1 schema on PGlite', () => {
   it('moves every state to version 2', async () => {
     const db = await PGlite.create();
     await db.exec(dump.replaceAll('__SCHEMA__', 'old'));
@@ -207,5 +207,5 @@ describe('migrate() from a 0.1 schema on PGlite', () => {
     await checkMigrated(store, async (sql) => (await db.query<unknown[]>(sql, [], { rowMode: 'array' })).rows);
     await store.close();
     await db.close();
-  });
+  }, 120_000);
 });

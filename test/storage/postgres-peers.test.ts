@@ -8,6 +8,7 @@
 import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
+import { describeIf, heavyTests, SKIP_REASONS } from '../helpers/services.js';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const HIDE = fileURLToPath(new URL('./peers/hide.mjs', import.meta.url));
@@ -39,7 +40,7 @@ describe('a missing optional peer', () => {
   }, 60_000);
 });
 
-describe('pgliteStore() creating its own database', () => {
+describeIf(heavyTests, SKIP_REASONS.pglite, 'pgliteStore() creating its own database', () => {
   it('serves in memory without any argument; close() closes it (operations then reject as closed)', () => {
     const { errors } = run('pglite-memory', '');
     expect(errors).toEqual([null, null, null, { name: 'StorageError', code: 'closed', status: 503, message: 'The PostgreSQL store is closed.' }]);

@@ -191,9 +191,9 @@ describeIf(up, SKIP_REASONS.redis, 'Lua merge equals merge() (real Redis)', () =
           expect(r2.after === r2.before).toBe(merge(expected, again) === expected);
         }
       }),
-      { numRuns: 600 },
+      { numRuns: 300 },
     );
-  });
+  }, 120_000);
 
   it('sequences: one step folds them exactly like merge(), and so do one step per item', async () => {
     await fc.assert(
@@ -220,7 +220,7 @@ describeIf(up, SKIP_REASONS.redis, 'Lua merge equals merge() (real Redis)', () =
           expect(r.after).toEqual(folded);
         }
       }),
-      { numRuns: 150 },
+      { numRuns: 100 },
     );
-  });
+  }, 120_000);
 });

@@ -285,6 +285,34 @@ describeIf(up, SKIP_REASONS.redis, 'redisStore (real Redis)', () => {
     expect(seen.sort()).toEqual(Array.from({ length: 40 }, (_, i) => `scan-${i}`).sort());
   });
 
+  it('scanStates in a database crowded with other keys: each page does bounded work (fewer states, cursor on), and every state comes once', async () => {
+    const p = `${prefix}crowd:`;
+    const s = redisStore({ client, prefix: p });
+    await s.ingest(stepOf(Array.from({ length: 5 }, (_, i) => observation(`crowd-${i}`, 'sent', 1_700_000_000 + i))));
+    // 60,000 keys of someone else's: a page of 3 would otherwise walk most of them in one call.
+    const other = `${prefix}other:`;
+    for (let chunk = 0; chunk < 6; chunk++) {
+      const pipeline = client.pipeline();
+      for (let i = 0; i < 10_000; i++) pipeline.set(`${other}${chunk}:${i}`, '1', 'EX', 600);
+      await pipeline.exec();
+    }
+    try {
+      const seen: string[] = [];
+      let shortPages = 0;
+      let cursor: string | null = null;
+      do {
+        const page = await s.scanStates({ cursor, limit: 3 });
+        seen.push(...page.states.map((x) => x.messageId));
+        if (page.cursor !== null && page.states.length < 3) shortPages++;
+        cursor = page.cursor;
+      } while (cursor !== null);
+      expect(seen.sort()).toEqual(['crowd-0', 'crowd-1', 'crowd-2', 'crowd-3', 'crowd-4']);
+      expect(shortPages).toBeGreaterThan(0);
+    } finally {
+      await deleteUnder(client, other);
+    }
+  }, 60_000);
+
   it('options: one object, known keys only (naming the right place), no Cluster client, sane values', () => {
     const message = (f: () => unknown) => {
       try {

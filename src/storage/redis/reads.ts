@@ -16,6 +16,7 @@ import type { RedisRunner } from './outbox.js';
 
 const PAGE = 500;
 const DEFAULT_SCAN_PAGE = 1000;
+const SCAN_CALLS_PER_PAGE = 32;
 /** Scans whose seen-sets are remembered (a scan abandoned midway is forgotten after this many newer ones). */
 const OPEN_SCANS = 8;
 
@@ -104,15 +105,19 @@ export function createReads(run: RedisRunner, keys: KeyLayout): Reads {
       while (scans.size > OPEN_SCANS) scans.delete(scans.keys().next().value as string);
     }
     const found: string[] = [];
+    // SCAN walks the whole database, whatever else it holds: a page stops after a bounded number
+    // of calls even if it found fewer than `limit` (its cursor goes on), so that no single call
+    // runs into the timeout on a database crowded with other keys.
+    let calls = 0;
     do {
-      const [next, batch] = await c.scan(at, 'MATCH', keys.messagePattern, 'COUNT', Math.max(limit, 10));
+      const [next, batch] = await c.scan(at, 'MATCH', keys.messagePattern, 'COUNT', Math.max(limit, 100));
       at = next;
       for (const key of batch) {
         if (!keys.isMessageKey(key) || seen.has(key)) continue;
         seen.add(key);
         found.push(key);
       }
-    } while (at !== '0' && found.length < limit);
+    } while (at !== '0' && found.length < limit && ++calls < SCAN_CALLS_PER_PAGE);
     const states = await readMessages(c, found);
     if (at === '0') scans.delete(id);
     return { states, cursor: at === '0' ? null : `${id}:${at}` };

@@ -3,6 +3,10 @@
  *
  *   node --import tsx test/docs/harness/driver.ts <sample.ts> <report.json>
  *
+ * or, bundled by ./bundle.ts (plain node, no tsx), with the sample's bundled module third:
+ *
+ *   node <bundle>/test/docs/harness/driver.js <sample.ts> <report.json> <bundle>/examples/snippets/<sample>.js
+ *
  * Every server the sample starts listens on 127.0.0.1 on a free port instead of the one written
  * (3000), and gets Meta's handshake, signed webhooks and an unsigned one over real HTTP; the
  * entry points its tags name (./spec.ts) are exercised the same way. Secrets are fake
@@ -35,7 +39,7 @@ export interface SampleReport {
   failure?: string;
 }
 
-const [samplePath = '', reportPath = ''] = process.argv.slice(2);
+const [samplePath = '', reportPath = '', bundledModule] = process.argv.slice(2);
 const report: SampleReport = { entries: [], errorOutput: [], uncaught: [], recorded, eventsReceived: 0 };
 const finish = (code = 0) => {
   writeFileSync(reportPath, JSON.stringify(report, null, 2));
@@ -80,8 +84,9 @@ async function run(): Promise<void> {
   Object.assign(process.env, SAMPLE_ENV, { EVENTS_URL: `http://127.0.0.1:${eventsPort}/events` });
   installStandIns(spec.declared);
   // `if (import.meta.url === file://argv[1])` blocks run, as with `node --import tsx sample.ts`.
+  // (A bundled sample keeps its source's import.meta.url: ./bundle.ts.)
   process.argv[1] = resolve(samplePath);
-  const mod = (await import(pathToFileURL(resolve(samplePath)).href)) as Record<string, unknown>;
+  const mod = (await import(pathToFileURL(resolve(bundledModule ?? samplePath)).href)) as Record<string, unknown>;
 
   const transports: Array<[string, Transport]> = [];
   const env = new Proxy({}, { get: (_t, name) => (typeof name === 'string' ? (process.env[name] ?? standIn(`env.${name}`)) : undefined) });
