@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { chromium, type Browser } from 'playwright-core';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { ownFixturesDir } from '../helpers/fixtures.js';
-import { describeIf, requireServices, skipServices } from '../helpers/services.js';
+import { describeIf, heavyTests, requireServices } from '../helpers/services.js';
 import { createTracker, normalize } from '../../src/index.js';
 import { buildReport } from '../../src/cli/report/model.js';
 import { startUiServer } from '../../src/cli/ui/server.js';
@@ -54,8 +54,8 @@ interface Line {
 }
 
 // Like a service: required in CI, left to `npm test` by `npm run test:unit`.
-const run = !skipServices && (hasChromium || requireServices);
-const reason = skipServices ? 'npm run test:unit leaves the browser test to npm test' : NO_CHROMIUM;
+const run = heavyTests && (hasChromium || requireServices);
+const reason = !heavyTests ? 'npm run test:unit leaves the browser test to npm test' : NO_CHROMIUM;
 
 describeIf(run, reason, 'bluetick listen --ui in headless Chromium', () => {
   let browser: Browser;
