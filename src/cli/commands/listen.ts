@@ -9,8 +9,10 @@ import { startReceiver } from '../receiver.js';
 import { createReportCollector } from '../report/collector.js';
 import { formatReport } from '../report/format.js';
 import { openStore, parseStoreSpec } from '../store-option.js';
+import { createUiFeed } from '../ui/feed.js';
+import { startUiServer, type UiServer } from '../ui/server.js';
 
-const help = `Usage: bluetick listen [--port 3000] [--host 127.0.0.1] [credentials] [--store S] [--json]
+const help = `Usage: bluetick listen [--port 3000] [--host 127.0.0.1] [credentials] [--store S] [--json] [--ui]
 
 A local webhook receiver: verifies and normalizes each request, prints every canonical event and
 every delivery-state transition as it arrives, and the delivery report when stopped (Ctrl-C,
@@ -27,6 +29,9 @@ SIGTERM).
   --store S              memory (default), pglite:<dir>, postgres://… or redis://…
   --json                 print NDJSON lines: {"type": "event" | "duplicate" | "transition" |
                          "change" | "report", …}
+  --ui                   also serve a live page on the same host: the events, the funnel, and a
+                         message's timeline when clicked (its URL is printed)
+  --ui-port N            the page's port (default: --port + 1; 0 picks a free one); implies --ui
 `;
 
 function eventLine(e: CanonicalEvent): string {
@@ -93,20 +98,28 @@ export const listenCommand: Command = {
       insecure: { type: 'boolean' },
       store: { type: 'string' },
       json: { type: 'boolean' },
+      ui: { type: 'boolean' },
+      'ui-port': { type: 'string' },
     });
     if (parsed.help) return printHelp(io, help);
     const port = numberOpt('listen', parsed, 'port', 3000, 0, 65_535);
+    const withUi = flag(parsed, 'ui') || stringOpt(parsed, 'ui-port') !== undefined;
+    const uiPort = numberOpt('listen', parsed, 'ui-port', port === 0 ? 0 : port + 1, 0, 65_535);
+    if (withUi && uiPort > 65_535) throw usageError('listen: --port 65535 leaves no next port for the UI: give --ui-port');
     const options = handlerOptions(parsed);
     const spec = parseStoreSpec('listen', stringOpt(parsed, 'store'));
     const json = flag(parsed, 'json');
     const opened = await openStore('listen', spec);
     const tracker = createTracker(opened.store ? { store: opened.store } : {});
     const collector = createReportCollector(tracker);
+    // Following the tracker before the receiver answers: the page misses no event.
+    const feed = withUi ? createUiFeed(tracker) : null;
     const out = (line: string) => println(io.stdout, line);
     tracker.on('transition', (t) => out(json ? JSON.stringify({ type: 'transition', key: t.key, before: t.before, after: t.after }) : transitionLine(t)));
     tracker.on('change', (t) => out(json ? JSON.stringify({ type: 'change', key: t.key, before: t.before, after: t.after }) : changeLine(t)));
+    const host = stringOpt(parsed, 'host') ?? '127.0.0.1';
     const receiver = await startReceiver({
-      host: stringOpt(parsed, 'host') ?? '127.0.0.1',
+      host,
       port,
       path: stringOpt(parsed, 'path') ?? '/webhooks/whatsapp',
       handler: {
@@ -120,6 +133,15 @@ export const listenCommand: Command = {
       // Not a usage mistake: the port is taken or not ours to bind (exit 1).
       throw new CliError('listen_failed', `listen: cannot listen on port ${port}: ${error.message}`);
     });
+    let ui: UiServer | null = null;
+    if (feed !== null) {
+      ui = await startUiServer({ tracker, feed, report: () => collector.report(), host, port: uiPort, receiverUrl: receiver.url, store: opened.label }).catch(async (error: Error) => {
+        await receiver.close();
+        await tracker.close();
+        throw new CliError('listen_failed', `listen: cannot serve the UI on port ${uiPort}: ${error.message} (choose another with --ui-port)`);
+      });
+      println(io.stderr, `bluetick UI on ${ui.url} (live events, the funnel, a message's timeline)`);
+    }
     // Events are printed from the tracker's view: new events in full, duplicates as one line.
     const print = (e: CanonicalEvent) => out(json ? JSON.stringify({ type: 'event', event: e }) : eventLine(e));
     tracker.on('message', print).on('status', print).on('providerError', print).on('notification', print);
@@ -127,6 +149,7 @@ export const listenCommand: Command = {
     println(io.stderr, `bluetick listening on ${receiver.url} (store: ${opened.label}). Stop with Ctrl-C for the report.`);
     await stopped(io);
     await receiver.close();
+    await ui?.close();
     try {
       const report = await collector.report();
       if (json) out(JSON.stringify({ type: 'report', report }));
