@@ -24,7 +24,7 @@ export { classifyErrorCode } from './event/error-classes.js';
 export type * from './event/types.js';
 
 // Verifying
-export { verifyMetaSignature, signMetaPayload } from './verify/meta.js';
+export { verifyMetaSignature, assertMetaSignature, signMetaPayload } from './verify/meta.js';
 export { escapeNonAscii } from './verify/escape.js';
 export { verifyWasenderSignature, verifySharedToken } from './verify/shared-secret.js';
 export type { TokenInput } from './verify/shared-secret.js';

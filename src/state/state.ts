@@ -59,7 +59,7 @@ export interface TrackMeta {
  * The merged state of one outbound message (or one group participant's copy of it).
  *
  * Identity is `provider` + `messageId` + `participantId` (null for a one-to-one message and for a
- * group message as a whole): see {@link stateKey}. `accountId` and `recipientId` are attributes
+ * group message as a whole): see `stateKey` in `bluetick/state`. `accountId` and `recipientId` are attributes
  * the provider reported, never identity.
  *
  * Timestamps are epoch milliseconds, `0` meaning "never seen"; each holds the EARLIEST provider

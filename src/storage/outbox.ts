@@ -28,7 +28,7 @@ export interface OutboxRecord {
   event: CanonicalEvent;
   /**
    * For a status event: the stored state before its merge (null: it created the state). Always in
-   * what `ingest` returns; in what `lease` returns at least for {@link LISTENERS_CONSUMER} (the
+   * what `ingest` returns; in what `lease` returns at least for the tracker's listeners (the
    * listeners need it to tell transitions from changes; sinks only get events).
    */
   before?: DeliveryState | null;
