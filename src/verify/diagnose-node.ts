@@ -6,7 +6,7 @@ import { parseMetaSignature } from './signature-header.js';
 import type { MetaSignatureInput, MetaVerifyOptions, Secrets } from './types.js';
 
 /** Node `createHmac` matcher for {@link diagnoseMetaMismatch}. */
-export const nodeHmacMatcher: HmacMatcher = matcherOf(nodeMac);
+const nodeHmacMatcher: HmacMatcher = matcherOf(nodeMac);
 
 /**
  * Explains why a Meta signature does not verify, when the cause is an integration mistake: a
@@ -18,8 +18,7 @@ export const nodeHmacMatcher: HmacMatcher = matcherOf(nodeMac);
  *
  * @example
  * ```ts
- * import { diagnoseMetaSignature } from 'bluetick';
- *
+ * // Internal (not exported): what `bluetick verify` runs on a captured request.
  * const hint = await diagnoseMetaSignature(rawBody, req.headers, process.env.APP_SECRET!);
  * if (hint) console.warn(hint.code, hint.message);
  * ```
