@@ -1,16 +1,10 @@
 import type { RawBody } from './body-bytes.js';
-import { signMetaWith, verifyMetaWith, verifyParsedWith } from './meta-loop.js';
-import type { ParsedMetaSignature } from './signature-header.js';
+import { signMetaWith, verifyMetaWith } from './meta-loop.js';
 import type { MetaSignatureInput, MetaSignatureResult, MetaVerifyOptions, Secrets } from './types.js';
 import { webMac } from './web-mac.js';
 
 // The WebCrypto driver of the one verification loop (meta-loop.ts): same steps, same results and
 // messages as the Node one; no node:crypto anywhere in this file's graph.
-
-/** Verification once the header is parsed and the secrets validated (used by the web handler). */
-export async function verifyParsedWeb(rawBody: RawBody, parsed: ParsedMetaSignature, list: readonly string[], escapedFallback: boolean): Promise<MetaSignatureResult> {
-  return verifyParsedWith(webMac, rawBody, parsed, list, escapedFallback);
-}
 
 /**
  * The WebCrypto twin of `verifyMetaSignature` (same inputs, same result), asynchronous, for

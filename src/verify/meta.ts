@@ -1,21 +1,12 @@
 import type { RawBody } from './body-bytes.js';
 import { SignatureError } from './errors.js';
-import { signMetaWith, verifyMetaWith, verifyParsedWith } from './meta-loop.js';
+import { signMetaWith, verifyMetaWith } from './meta-loop.js';
 import { nodeMac } from './node-mac.js';
-import type { ParsedMetaSignature } from './signature-header.js';
 import type { MetaSignatureInput, MetaSignatureResult, MetaVerifyOptions, Secrets } from './types.js';
 
 // The Node driver of the one verification loop (meta-loop.ts) over node:crypto (node-mac.ts,
 // resolved at first use). Runtimes without node:crypto use bluetick/web's verifyMetaSignatureWeb:
 // the same loop over WebCrypto.
-
-/**
- * Verification once the header is parsed and the secrets validated (the webhook handler does both
- * once, at startup or per request, and calls this directly).
- */
-export function verifyParsed(rawBody: RawBody, parsed: ParsedMetaSignature, list: readonly string[], escapedFallback: boolean): MetaSignatureResult {
-  return verifyParsedWith(nodeMac, rawBody, parsed, list, escapedFallback);
-}
 
 /**
  * Verifies a Meta (WhatsApp Cloud API) webhook signature: `X-Hub-Signature-256: sha256=<hex>`, the
