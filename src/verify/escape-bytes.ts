@@ -2,14 +2,15 @@
  * The `\uXXXX`-escaped form of a body, built straight into bytes. It is computed for every
  * request whose raw bytes do not verify and contain non-ASCII, so strangers can trigger it: a
  * 4 MiB body of accented letters must not cost a string decode, a regular-expression callback
- * per character and a re-encode (that was several hundred milliseconds). Two linear passes over
- * the input instead: one to size the output, one to fill it. Same output as
+ * per character and a re-encode (that was several hundred milliseconds). One linear pass over
+ * the bytes instead. Same output as
  * `encode(escapeNonAscii(decode(bytes)))` for every input; malformed UTF-8 (which no provider
  * signs) takes that slow, exact route.
  */
 import { escapeNonAscii } from './escape.js';
 
-const HEX = '0123456789abcdef';
+// '0'-'9', 'a'-'f' as byte values.
+const HEX = Uint8Array.from('0123456789abcdef', (c) => c.charCodeAt(0));
 const BACKSLASH = 0x5c;
 const LOWER_U = 0x75;
 const encoder = new TextEncoder();
@@ -18,10 +19,10 @@ const decoder = new TextDecoder();
 function writeUnit(out: Uint8Array, at: number, unit: number): number {
   out[at] = BACKSLASH;
   out[at + 1] = LOWER_U;
-  out[at + 2] = HEX.charCodeAt((unit >> 12) & 15);
-  out[at + 3] = HEX.charCodeAt((unit >> 8) & 15);
-  out[at + 4] = HEX.charCodeAt((unit >> 4) & 15);
-  out[at + 5] = HEX.charCodeAt(unit & 15);
+  out[at + 2] = HEX[(unit >> 12) & 15] as number;
+  out[at + 3] = HEX[(unit >> 8) & 15] as number;
+  out[at + 4] = HEX[(unit >> 4) & 15] as number;
+  out[at + 5] = HEX[unit & 15] as number;
   return at + 6;
 }
 
@@ -39,64 +40,55 @@ export function escapeTextToBytes(text: string): Uint8Array {
   return out;
 }
 
-const cont = (b: number | undefined) => b !== undefined && (b & 0xc0) === 0x80;
-
 /**
- * Length in bytes of the well-formed UTF-8 sequence at `i` and how many UTF-16 units it decodes
- * to (packed as `length * 4 + units`), or -1 when it is malformed (WHATWG's rules: no overlongs,
- * no surrogates, nothing above U+10FFFF).
+ * The escaped form of UTF-8 bytes, as bytes (see the file comment). One pass into a buffer sized
+ * for the worst case (every 2-byte sequence becomes 6 bytes: 3× the input), trimmed at the end.
+ * Malformed UTF-8 (overlongs, surrogates, beyond U+10FFFF, truncated: WHATWG's rules) sends the
+ * whole body down the exact slow route instead.
  */
-function sequenceAt(bytes: Uint8Array, i: number): number {
-  const b0 = bytes[i] as number;
-  const b1 = bytes[i + 1];
-  if (b0 >= 0xc2 && b0 <= 0xdf) return cont(b1) ? 2 * 4 + 1 : -1;
-  if (b0 >= 0xe0 && b0 <= 0xef) {
-    if (!cont(b1) || !cont(bytes[i + 2])) return -1;
-    if ((b0 === 0xe0 && (b1 as number) < 0xa0) || (b0 === 0xed && (b1 as number) > 0x9f)) return -1;
-    return 3 * 4 + 1;
-  }
-  if (b0 >= 0xf0 && b0 <= 0xf4) {
-    if (!cont(b1) || !cont(bytes[i + 2]) || !cont(bytes[i + 3])) return -1;
-    if ((b0 === 0xf0 && (b1 as number) < 0x90) || (b0 === 0xf4 && (b1 as number) > 0x8f)) return -1;
-    return 4 * 4 + 2;
-  }
-  return -1;
+export function escapeUtf8ToBytes(bytes: Uint8Array): Uint8Array {
+  const escaped = escapeWellFormed(bytes);
+  return escaped ?? encoder.encode(escapeNonAscii(decoder.decode(bytes)));
 }
 
-/** The escaped form of UTF-8 bytes, as bytes (see the file comment). */
-export function escapeUtf8ToBytes(bytes: Uint8Array): Uint8Array {
-  let size = 0;
-  for (let i = 0; i < bytes.length; ) {
-    if ((bytes[i] as number) <= 0x7f) {
-      size++;
+function escapeWellFormed(bytes: Uint8Array): Uint8Array | null {
+  const len = bytes.length;
+  const out = new Uint8Array(len * 3);
+  let at = 0;
+  let i = 0;
+  while (i < len) {
+    const b0 = bytes[i] as number;
+    if (b0 < 0x80) {
+      out[at++] = b0;
       i++;
       continue;
     }
-    const packed = sequenceAt(bytes, i);
-    if (packed === -1) return encoder.encode(escapeNonAscii(decoder.decode(bytes)));
-    size += (packed & 3) * 6;
-    i += packed >> 2;
-  }
-  const out = new Uint8Array(size);
-  let at = 0;
-  for (let i = 0; i < bytes.length; ) {
-    const b0 = bytes[i] as number;
-    if (b0 <= 0x7f) {
-      out[at++] = b0;
-      i++;
-    } else if (b0 < 0xe0) {
-      at = writeUnit(out, at, ((b0 & 0x1f) << 6) | ((bytes[i + 1] as number) & 0x3f));
+    let unit: number;
+    if (b0 >= 0xc2 && b0 <= 0xdf && i + 1 < len) {
+      const b1 = bytes[i + 1] as number;
+      if ((b1 & 0xc0) !== 0x80) return null;
+      unit = ((b0 & 0x1f) << 6) | (b1 & 0x3f);
       i += 2;
-    } else if (b0 < 0xf0) {
-      at = writeUnit(out, at, ((b0 & 0x0f) << 12) | (((bytes[i + 1] as number) & 0x3f) << 6) | ((bytes[i + 2] as number) & 0x3f));
+    } else if (b0 >= 0xe0 && b0 <= 0xef && i + 2 < len) {
+      const b1 = bytes[i + 1] as number;
+      const b2 = bytes[i + 2] as number;
+      if ((b1 & 0xc0) !== 0x80 || (b2 & 0xc0) !== 0x80 || (b0 === 0xe0 && b1 < 0xa0) || (b0 === 0xed && b1 > 0x9f)) return null;
+      unit = ((b0 & 0x0f) << 12) | ((b1 & 0x3f) << 6) | (b2 & 0x3f);
       i += 3;
-    } else {
-      const cp = ((b0 & 0x07) << 18) | (((bytes[i + 1] as number) & 0x3f) << 12) | (((bytes[i + 2] as number) & 0x3f) << 6) | ((bytes[i + 3] as number) & 0x3f);
-      const v = cp - 0x10000;
+    } else if (b0 >= 0xf0 && b0 <= 0xf4 && i + 3 < len) {
+      const b1 = bytes[i + 1] as number;
+      const b2 = bytes[i + 2] as number;
+      const b3 = bytes[i + 3] as number;
+      if ((b1 & 0xc0) !== 0x80 || (b2 & 0xc0) !== 0x80 || (b3 & 0xc0) !== 0x80 || (b0 === 0xf0 && b1 < 0x90) || (b0 === 0xf4 && b1 > 0x8f)) return null;
+      const v = (((b0 & 0x07) << 18) | ((b1 & 0x3f) << 12) | ((b2 & 0x3f) << 6) | (b3 & 0x3f)) - 0x10000;
       at = writeUnit(out, at, 0xd800 | (v >> 10));
-      at = writeUnit(out, at, 0xdc00 | (v & 0x3ff));
+      unit = 0xdc00 | (v & 0x3ff);
       i += 4;
+    } else {
+      return null;
     }
+    at = writeUnit(out, at, unit);
   }
-  return out;
+  // Hand back a tight copy when the worst case overshot by much (a mostly-ASCII body).
+  return at * 2 < out.length ? out.slice(0, at) : out.subarray(0, at);
 }
