@@ -145,7 +145,8 @@ function mutate(root: Record<string, unknown>, m: Mutation): void {
     if (m.kind === 'add-key' ? child === null || typeof child !== 'object' : last || child === null || typeof child !== 'object') {
       if (m.kind === 'add-key') break;
       if (m.kind === 'delete') delete node[key];
-      else setOwn(node, key, m.kind === 'deep' ? DEEP : m.kind === 'hostile-string' ? HOSTILE[(m.path[0] ?? 0) % HOSTILE.length] : m.value);
+      else if (m.kind === 'replace') setOwn(node, key, m.value);
+      else setOwn(node, key, m.kind === 'deep' ? DEEP : HOSTILE[(m.path[0] ?? 0) % HOSTILE.length]);
       return;
     }
     node = child as Record<string, unknown>;
