@@ -1,6 +1,6 @@
 import { NormalizeError } from './errors.js';
 import { boundEventDepth } from './event/bounded-json.js';
-import type { NormalizeResult, Provider } from './event/types.js';
+import type { CanonicalEvent, NormalizeResult, Provider } from './event/types.js';
 import { normalizeCloud } from './providers/cloud/index.js';
 import type { NormalizeContext, ProviderNormalizer } from './providers/context.js';
 import { detectProvider } from './providers/detect.js';
@@ -125,6 +125,6 @@ function normalizeParsed(parsed: Record<string, unknown>, given: Provider | unde
   const normalizer = Object.hasOwn(NORMALIZERS, provider) ? NORMALIZERS[provider] : undefined;
   if (normalizer === undefined) throw new NormalizeError('unknown_provider', `Unknown provider "${String(provider)}".`);
   const events = normalizer(parsed, ctx);
-  for (let i = 0; i < events.length; i++) boundEventDepth(events[i] as object);
+  for (let i = 0; i < events.length; i++) boundEventDepth(events[i] as CanonicalEvent, ctx.keepRaw);
   return { provider, events };
 }

@@ -8,6 +8,7 @@
  * Real payloads nest a handful of levels: the check walks them without allocating and returns
  * the same value; only a value that is too deep is copied (never mutated: it is the caller's).
  */
+import type { CanonicalEvent } from './types.js';
 
 /** How many levels of objects and arrays a value may nest (the value itself is level 1). */
 export const MAX_EVENT_DEPTH = 32;
@@ -76,25 +77,30 @@ export function boundDepth(value: unknown): unknown {
   return deeperThan(value, MAX_EVENT_DEPTH) ? copyBounded(value, MAX_EVENT_DEPTH, []) : value;
 }
 
-/** The event fields that carry provider values as sent; every other field is the mappers' own, a few levels deep. */
-const FREE_FORM_FIELDS = ['data', 'details', 'raw', 'interaction'] as const;
+/** `event[key]` bounded in place, when it is an object or array. */
+function boundField(event: Record<string, unknown>, key: string): void {
+  const value = event[key];
+  if (value !== null && typeof value === 'object') {
+    const bounded = boundDepth(value);
+    if (bounded !== value) event[key] = bounded;
+  }
+}
 
 /**
- * Bounds the free-form fields of an event in place (see the module comment): `data`, `details`,
- * `raw` and `interaction` (whose `response` is a flow's reply as sent). A field that embeds
- * provider values must be listed in FREE_FORM_FIELDS: the fuzz test
- * (test/normalize.fuzz.test.ts) fails on an event nested deeper than the bound. Named fields,
- * not a walk over every key: this runs for every event, and a for…in over events of many shapes
- * cost a measurable share of normalizing a one-message body.
+ * Bounds the free-form fields of an event in place (see the module comment): `raw` (only with
+ * `keepRaw`), a notification's `data`, a message's `details` and `interaction` (whose `response`
+ * is a flow's reply as sent). Every other field is the mappers' own, a few levels deep. A field
+ * that embeds provider values must be named here: the fuzz test (test/normalize.fuzz.test.ts)
+ * fails on an event nested deeper than the bound. Named fields by kind, not a walk over every
+ * key: this runs for every event of every batch, and a status (most events) has none.
  */
-export function boundEventDepth(event: object): void {
-  const fields = event as Record<string, unknown>;
-  for (let i = 0; i < FREE_FORM_FIELDS.length; i++) {
-    const key = FREE_FORM_FIELDS[i] as string;
-    const value = fields[key];
-    if (value !== null && typeof value === 'object') {
-      const bounded = boundDepth(value);
-      if (bounded !== value) fields[key] = bounded;
-    }
+export function boundEventDepth(event: CanonicalEvent, keepRaw: boolean): void {
+  const fields = event as unknown as Record<string, unknown>;
+  if (keepRaw) boundField(fields, 'raw');
+  if (event.kind === 'message') {
+    if (event.details !== undefined) boundField(fields, 'details');
+    if (event.interaction !== undefined) boundField(fields, 'interaction');
+  } else if (event.kind === 'notification') {
+    boundField(fields, 'data');
   }
 }

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import type { CanonicalEvent, MessageEvent, NotificationEvent } from '../../src/event/types.js';
 import { CIRCULAR_MARKER, MAX_EVENT_DEPTH, TRUNCATED_MARKER, boundDepth, boundEventDepth } from '../../src/event/bounded-json.js';
 
 /** `levels` nested arrays around `leaf`. */
@@ -43,15 +44,29 @@ describe('boundDepth()', () => {
 });
 
 describe('boundEventDepth()', () => {
-  it('bounds data, details, raw and interaction in place, and leaves shallow fields alone', () => {
-    const deep = nest(MAX_EVENT_DEPTH + 1);
+  const deep = nest(MAX_EVENT_DEPTH + 1);
+  const base = { schemaVersion: 1, id: 'x', provider: 'cloud', accountId: null, phoneNumberId: null, occurredAt: '', receivedAt: '' } as const;
+
+  it('bounds a message’s details and interaction, a notification’s data, and raw with keepRaw, in place', () => {
     const media = { id: 'm1' };
-    const event = { kind: 'x', data: deep, details: { d: deep }, raw: deep, interaction: { kind: 'nfm_reply', response: deep }, media };
-    boundEventDepth(event);
-    expect(JSON.stringify(event.data)).toContain(TRUNCATED_MARKER);
-    expect(JSON.stringify(event.details)).toContain(TRUNCATED_MARKER);
-    expect(JSON.stringify(event.raw)).toContain(TRUNCATED_MARKER);
-    expect(JSON.stringify(event.interaction)).toContain(TRUNCATED_MARKER);
-    expect(event.media).toBe(media);
+    const message = { ...base, kind: 'message', details: { d: deep }, interaction: { kind: 'nfm_reply', response: deep }, media, raw: deep } as unknown as CanonicalEvent;
+    boundEventDepth(message, true);
+    const notification = { ...base, kind: 'notification', topic: 't', data: deep } as CanonicalEvent;
+    boundEventDepth(notification, false);
+    for (const value of [
+      (message as MessageEvent).details,
+      (message as MessageEvent).interaction,
+      message.raw,
+      (notification as NotificationEvent).data,
+    ]) {
+      expect(JSON.stringify(value)).toContain(TRUNCATED_MARKER);
+    }
+    expect((message as MessageEvent).media).toBe(media);
+  });
+
+  it('leaves raw alone without keepRaw (normalize() sets none then)', () => {
+    const status = { ...base, kind: 'status', raw: deep } as unknown as CanonicalEvent;
+    boundEventDepth(status, false);
+    expect(status.raw).toBe(deep);
   });
 });
