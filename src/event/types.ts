@@ -230,7 +230,7 @@ export interface NotificationEvent extends EventBase {
   kind: 'notification';
   /** The webhook `field` (cloud) or the WASender `event`. */
   topic: string;
-  /** The provider object, untouched. */
+  /** The provider object, untouched (bar nesting deeper than 32 levels, cut with a marker: providers.md). */
   data: unknown;
 }
 

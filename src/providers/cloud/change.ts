@@ -44,7 +44,8 @@ export function pushNotification(
     occurredAt,
     receivedAt: ctx.receivedAt,
     topic,
-    data,
+    // A change without a `value` still has data: JSON has no undefined (it would vanish in transit).
+    data: data === undefined ? null : data,
   };
   if (ctx.keepRaw) event.raw = data;
   out.push(event);

@@ -34,7 +34,7 @@ const FREQUENTLY_FORWARDED_SCORE = 5;
 
 function contentKey(message: Json): string | undefined {
   for (const key in message) {
-    if (NOT_CONTENT[key] === true) continue;
+    if (Object.hasOwn(NOT_CONTENT, key)) continue;
     const value = message[key];
     if (value !== null && value !== undefined) return key;
   }
@@ -154,7 +154,7 @@ function mapPoll(event: MessageEvent, p: Json): void {
 export function applyBaileysContent(event: MessageEvent, content: Json | undefined): void {
   let message = content;
   let key = message === undefined ? undefined : contentKey(message);
-  for (let depth = 0; depth < 4 && message !== undefined && key !== undefined && WRAPPERS[key] === true; depth++) {
+  for (let depth = 0; depth < 4 && message !== undefined && key !== undefined && Object.hasOwn(WRAPPERS, key); depth++) {
     message = obj(obj(message[key])?.message);
     key = message === undefined ? undefined : contentKey(message);
   }
@@ -167,7 +167,8 @@ export function applyBaileysContent(event: MessageEvent, content: Json | undefin
   const value = message[key];
   const inner = obj(value);
   let type: MessageType = 'unknown';
-  const mediaType = MEDIA[key];
+  // Own keys only: a content key named `constructor` or `toString` must not find Object.prototype's.
+  const mediaType = Object.hasOwn(MEDIA, key) ? MEDIA[key] : undefined;
   if (key === 'conversation') {
     type = 'text';
     event.text = str(value) ?? null;

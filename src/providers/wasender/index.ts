@@ -59,7 +59,7 @@ export const normalizeWasender: ProviderNormalizer = (body, ctx) => {
   if (event === undefined) {
     // WASender's older receiving guide prints a body with no `event` and `data.messages[]`.
     const d = obj(data);
-    if (d === undefined || !('messages' in d)) {
+    if (d === undefined || !Object.hasOwn(d, 'messages')) {
       throw new NormalizeError('invalid_envelope', 'A WASenderApi webhook needs an `event` string (or the legacy `data.messages`).');
     }
     event = 'messages.upsert';
