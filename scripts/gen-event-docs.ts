@@ -102,7 +102,7 @@ function table(rows: readonly FieldRow[]): string {
 }
 
 /** The object schema of each kind, from the union's branches. */
-export function branches(schema: z.ZodType): Map<string, JsonSchema> {
+export function branches(schema: z.core.$ZodType): Map<string, JsonSchema> {
   const json = z.toJSONSchema(schema) as JsonSchema;
   const out = new Map<string, JsonSchema>();
   for (const branch of json.oneOf ?? json.anyOf ?? []) {
@@ -159,7 +159,7 @@ const KIND_NOTES: Record<EventKind, string> = {
  * writeFileSync('docs/canonical-event.md', renderEventDocs());
  * ```
  */
-export function renderEventDocs(schema: z.ZodType = eventSchema, docs?: FieldDocs): string {
+export function renderEventDocs(schema: z.core.$ZodType = eventSchema, docs?: FieldDocs): string {
   const fieldDocs = docs ?? readFieldDocs(TYPES_PATH, ['EventBase', ...KINDS.map((k) => k.type)]);
   const byKind = branches(schema);
   const first = byKind.get('message');
