@@ -10,7 +10,8 @@
  * - {@link verifyMetaSignature}, {@link verifyWasenderSignature}, {@link handleVerificationChallenge}.
  *
  * The lattice's building blocks, for those who write stores, are in `bluetick/state`; store
- * adapters, sinks, metrics and the conformance suites each have their own subpath.
+ * adapters, sinks, redaction (`bluetick/privacy`), metrics and the conformance suites each have
+ * their own subpath.
  *
  * @packageDocumentation
  */
@@ -112,11 +113,6 @@ export type { RetryPolicy } from './sinks/deliver.js';
 export { SinkError, PartialBatchError, isRetryableSinkError } from './sinks/errors.js';
 export type { Sink, WriteContext, DeadLetterSink, DeadLetterInfo, DeadLetterDetails } from './sinks/types.js';
 export type { SinkStats, DispatcherStats } from './sinks/stats.js';
-
-// Privacy
-export { createRedactor } from './privacy/redact.js';
-export type { RedactionPolicy, Redactor } from './privacy/redact.js';
-export { redactedSink } from './privacy/redacted-sink.js';
 
 // Errors
 export { BluetickError, NormalizeError, ConfigError } from './errors.js';
