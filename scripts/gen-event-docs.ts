@@ -121,7 +121,8 @@ fails when this file and the schema disagree. -->
 \`normalize()\` turns every item of a webhook into one JSON-serializable object: a discriminated
 union on \`kind\`. The TypeScript types are exported from \`bluetick\` (\`CanonicalEvent\`,
 \`MessageEvent\`, \`StatusEvent\`, \`ErrorEvent\`, \`NotificationEvent\`); \`eventSchema\` is the zod
-schema to validate events you read back from a queue or a file:
+schema to validate events you read back from a queue or a file (built with \`zod/mini\`, so it
+costs a Worker little: \`parse\` and \`safeParse\` as usual; compose it as \`z.array(eventSchema)\`):
 
 \`\`\`ts
 import { eventSchema } from 'bluetick';
