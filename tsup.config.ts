@@ -27,6 +27,7 @@ export const entries: Record<string, string> = {
   'sinks/nats': 'src/sinks/nats.ts',
   'sinks/sqs': 'src/sinks/sqs.ts',
   cloudevents: 'src/sinks/cloudevents.ts',
+  privacy: 'src/privacy/index.ts',
 };
 
 const shared: Options = {
