@@ -19,12 +19,13 @@
 import { NormalizeError } from '../../errors.js';
 import type { CanonicalEvent } from '../../event/types.js';
 import type { NormalizeContext, ProviderNormalizer } from '../context.js';
-import { isoOr } from '../iso-or.js';
+import { isoOr } from '../../event/timestamp.js';
 import { metaErrors } from '../meta/errors.js';
 import { metaMessage } from '../meta/message.js';
 import type { MetaScope } from '../meta/scope.js';
 import { metaStatus } from '../meta/status.js';
-import { obj, phoneDigits, str } from '../read.js';
+import { personId } from '../../event/person.js';
+import { obj, str } from '../read.js';
 import { type ChangeInfo, pushErrors, pushNotification } from './change.js';
 
 const NONE: readonly unknown[] = [];
@@ -127,7 +128,7 @@ export const normalizeCloud: ProviderNormalizer = (body, ctx) => {
         provider: 'cloud',
         accountId,
         phoneNumberId: (metadata === undefined ? undefined : str(metadata.phone_number_id)) ?? null,
-        businessNumber: display === undefined ? null : phoneDigits(display),
+        businessNumber: display === undefined ? null : personId(display),
         contacts: v === undefined || !Array.isArray(v.contacts) ? NONE : v.contacts,
       };
       const info: ChangeInfo = { scope, entryTime, field: str(change.field) ?? 'unknown', fallbackAt };

@@ -2,8 +2,9 @@ import { hashJson } from '../../event/ids.js';
 import type { MessageEvent } from '../../event/types.js';
 import type { NormalizeContext } from '../context.js';
 import { messageEventId } from '../event-ids.js';
-import { isoOr } from '../iso-or.js';
-import { obj, phoneDigits, str, type Json } from '../read.js';
+import { isoOr } from '../../event/timestamp.js';
+import { personId } from '../../event/person.js';
+import { obj, str, type Json } from '../read.js';
 import { fillContent, inferType } from './content.js';
 import { readContext, readReferral } from './context.js';
 import { metaErrors } from './errors.js';
@@ -34,7 +35,7 @@ export function metaMessage(m: Json, scope: MetaScope, ctx: NormalizeContext): M
     receivedAt: ctx.receivedAt,
     messageId,
     direction: 'inbound',
-    from: rawFrom === undefined ? (contact.waId ?? null) : phoneDigits(rawFrom),
+    from: rawFrom === undefined ? (contact.waId ?? null) : personId(rawFrom),
     to: scope.businessNumber ?? recipientOf(m),
     contact,
     type: 'unknown',

@@ -1,5 +1,6 @@
 import type { MessageContact } from '../../event/types.js';
-import { obj, phoneDigits, str, type Json } from '../read.js';
+import { personId } from '../../event/person.js';
+import { obj, str, type Json } from '../read.js';
 
 /**
  * The `contacts[]` entry describing a message's sender: the one whose `wa_id` / `user_id` matches
@@ -29,7 +30,7 @@ export function senderContact(contacts: readonly unknown[], from: string | undef
     const name = profile === undefined ? undefined : str(profile.name);
     if (name !== undefined) contact.name = name;
     const waId = str(sender.wa_id);
-    if (waId !== undefined) contact.waId = phoneDigits(waId);
+    if (waId !== undefined) contact.waId = personId(waId);
     userId = str(sender.user_id) ?? userId;
   }
   if (userId !== undefined) contact.userId = userId;
@@ -46,5 +47,5 @@ export function recipientOf(item: Json): string | null {
     const message = obj(item.message);
     if (message !== undefined) raw = str(message.recipient_id);
   }
-  return raw === undefined ? null : phoneDigits(raw);
+  return raw === undefined ? null : personId(raw);
 }

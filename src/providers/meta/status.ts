@@ -1,8 +1,9 @@
 import type { DeliveryStatus, StatusEvent } from '../../event/types.js';
 import type { NormalizeContext } from '../context.js';
 import { statusEventId } from '../event-ids.js';
-import { isoOr } from '../iso-or.js';
-import { obj, phoneDigits, str, type Json } from '../read.js';
+import { isoOr } from '../../event/timestamp.js';
+import { personId } from '../../event/person.js';
+import { obj, str, type Json } from '../read.js';
 import { metaConversation, metaPricing } from './billing.js';
 import { metaErrors } from './errors.js';
 import { recipientOf } from './people.js';
@@ -49,7 +50,7 @@ export function metaStatus(s: Json, scope: MetaScope, ctx: NormalizeContext): St
   if (messageId === undefined) return undefined;
   const recipientId = recipientOf(s);
   const rawParticipant = str(s.recipient_participant_id);
-  const participantId = rawParticipant === undefined ? undefined : phoneDigits(rawParticipant);
+  const participantId = rawParticipant === undefined ? undefined : personId(rawParticipant);
   const recipientUserId = str(s.recipient_user_id) ?? str(s.recipient_participant_user_id);
   const providerStatus = str(s.status) ?? '';
   const event: StatusEvent = {

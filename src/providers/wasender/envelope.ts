@@ -1,7 +1,7 @@
 import { hashJson, joinId } from '../../event/ids.js';
 import type { CanonicalEvent, NotificationEvent } from '../../event/types.js';
 import type { NormalizeContext } from '../context.js';
-import { isoOr } from '../iso-or.js';
+import { isoOr } from '../../event/timestamp.js';
 import { num, obj, str } from '../read.js';
 
 /** What every WASender item mapper needs from the envelope `{event, sessionId?, timestamp?, data}`. */

@@ -8,7 +8,7 @@ import { NormalizeError } from '../../errors.js';
 import type { CanonicalEvent } from '../../event/types.js';
 import type { ProviderNormalizer } from '../context.js';
 import { idHead } from '../event-ids.js';
-import { isoOr } from '../iso-or.js';
+import { isoOr } from '../../event/timestamp.js';
 import { obj, str } from '../read.js';
 import { dataItems, pushWasenderNotification, type WasenderEnvelope } from './envelope.js';
 import { pushWasenderMessage } from './message.js';

@@ -1,10 +1,11 @@
 import type { CanonicalEvent, MessageEvent } from '../../event/types.js';
 import type { NormalizeContext } from '../context.js';
 import { messageEventId } from '../event-ids.js';
-import { bool, jidDomain, jidUser, obj, str } from '../read.js';
+import { jidDomain, jidUser, personId } from '../../event/person.js';
+import { bool, obj, str } from '../read.js';
 import { applyBaileysContent } from './content.js';
 import { baileysIso, pushWasenderNotification, type WasenderEnvelope } from './envelope.js';
-import { chatPhone, groupPhone, idOf, jidId } from './jid.js';
+import { chatPhone, groupPhone, idOf } from './jid.js';
 
 /**
  * Maps one Baileys `WAMessage` (`{key, message, pushName?, messageTimestamp?, messageBody?}`) to a
@@ -42,7 +43,7 @@ export function pushWasenderMessage(
     }
   } else if (domain === 'newsletter') {
     // A channel post: the channel itself is the sender.
-    if (inbound) from = jidId(remoteJid);
+    if (inbound) from = personId(remoteJid);
   } else {
     const partyPhone = chatPhone(key, inbound);
     const party = partyPhone ?? idOf(remoteJid) ?? null;

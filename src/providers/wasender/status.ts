@@ -6,7 +6,8 @@ import { bool, type Json, obj, str } from '../read.js';
 import { ackStatus } from './ack.js';
 import { statusEventId } from '../event-ids.js';
 import { baileysIso, pushWasenderNotification, type WasenderEnvelope } from './envelope.js';
-import { hasDomain, idOf, jidId, phoneOf } from './jid.js';
+import { hasDomain, personId } from '../../event/person.js';
+import { idOf, phoneOf } from './jid.js';
 
 /*
  * Delivery tracking is about OUTBOUND messages: a status whose `key.fromMe === false` is a
@@ -24,13 +25,13 @@ function recipientOf(key: Json, userJid: string | undefined): string | null {
   const phone = phoneOf(key.remoteJid);
   if (phone !== undefined) return phone;
   const remoteJid = str(key.remoteJid) ?? '';
-  if (hasDomain(remoteJid, 'g.us')) return jidId(remoteJid);
-  return phoneOf(key.remoteJidAlt) ?? idOf(remoteJid) ?? (userJid === undefined ? null : jidId(userJid));
+  if (hasDomain(remoteJid, 'g.us')) return personId(remoteJid);
+  return phoneOf(key.remoteJidAlt) ?? idOf(remoteJid) ?? (userJid === undefined ? null : personId(userJid));
 }
 
 /** The group member a receipt is about (group messages get one receipt per member). */
 function participantOf(key: Json, userJid: string | undefined): string | undefined {
-  return userJid !== undefined && hasDomain(str(key.remoteJid) ?? '', 'g.us') ? jidId(userJid) : undefined;
+  return userJid !== undefined && hasDomain(str(key.remoteJid) ?? '', 'g.us') ? personId(userJid) : undefined;
 }
 
 function pushStatus(
