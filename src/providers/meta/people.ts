@@ -1,31 +1,40 @@
 import type { MessageContact } from '../../event/types.js';
 import { personId } from '../../event/person.js';
 import { obj, str, type Json } from '../read.js';
+import type { MetaScope } from './scope.js';
 
 /**
- * The `contacts[]` entry describing a message's sender: the one whose `wa_id` / `user_id` matches
- * the message, else the only one (Meta sends one contact per message in practice, and samples
- * without `from` rely on it).
+ * The `contacts[]` entry describing a message's person: the one whose `wa_id` / `user_id` matches
+ * the message's, else the only one when nothing contradicts it (it has no `wa_id`, or the message
+ * has no number to compare with: samples without `from` rely on it). A lone contact whose
+ * `wa_id` names someone else is not this person: attaching its name would mislabel the sender.
  */
 function findContact(contacts: readonly unknown[], from: string | undefined, userId: string | undefined): Json | undefined {
-  if (contacts.length === 1) return obj(contacts[0]);
   for (let i = 0; i < contacts.length; i++) {
     const c = obj(contacts[i]);
     if (c === undefined) continue;
-    if ((from !== undefined && c.wa_id === from) || (userId !== undefined && c.user_id === userId)) return c;
+    if (from !== undefined && c.wa_id !== undefined && (c.wa_id === from || personId(str(c.wa_id) ?? '') === personId(from))) return c;
+    if (userId !== undefined && c.user_id === userId) return c;
   }
-  return undefined;
+  if (contacts.length !== 1) return undefined;
+  const only = obj(contacts[0]);
+  return only !== undefined && (from === undefined || str(only.wa_id) === undefined) ? only : undefined;
 }
 
 /**
- * The sender as {@link MessageContact}: profile name, `wa_id` as digits and the business-scoped
- * `user_id` (from the contact, else the message's own `from_user_id`).
+ * The person of a message as {@link MessageContact} (the sender of an inbound message, the
+ * customer an echo was sent to): profile name, `wa_id` as digits and the business-scoped
+ * `user_id` (from the contact, else the message's own `from_user_id` / `to_user_id`).
  */
-export function senderContact(contacts: readonly unknown[], from: string | undefined, fromUserId: string | undefined): MessageContact {
+export function senderContact(scope: MetaScope, from: string | undefined, fromUserId: string | undefined): MessageContact {
   const contact: MessageContact = {};
+  const contacts = scope.contacts;
   const sender = contacts.length === 0 ? undefined : findContact(contacts, from, fromUserId);
   let userId = fromUserId;
   if (sender !== undefined) {
+    // Remembered so the change can tell which contacts no event carries (those become a notification).
+    if (scope.used === null) scope.used = [sender];
+    else scope.used.push(sender);
     const profile = obj(sender.profile);
     const name = profile === undefined ? undefined : str(profile.name);
     if (name !== undefined) contact.name = name;
@@ -48,4 +57,27 @@ export function recipientOf(item: Json): string | null {
     if (message !== undefined) raw = str(message.recipient_id);
   }
   return raw === undefined ? null : personId(raw);
+}
+
+/**
+ * The `contacts[]` entries no message of the change was matched with (statuses' recipients, a
+ * stray profile), in their order; empty when every one was used. An empty object says nothing
+ * and is left out.
+ */
+export function unusedContacts(scope: MetaScope): unknown[] {
+  const used = scope.used;
+  const out: unknown[] = [];
+  for (let i = 0; i < scope.contacts.length; i++) {
+    const c = scope.contacts[i];
+    if (used !== null && used.includes(c)) continue;
+    const o = obj(c);
+    if (o !== undefined && isEmpty(o)) continue;
+    out.push(c);
+  }
+  return out;
+}
+
+function isEmpty(o: Json): boolean {
+  for (const _ in o) return false;
+  return true;
 }

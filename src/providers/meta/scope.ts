@@ -16,6 +16,8 @@ export interface MetaScope {
   businessNumber: string | null;
   /** The `contacts[]` describing the senders of the messages beside them (empty when absent). */
   contacts: readonly unknown[];
+  /** The `contacts[]` entries matched to a message so far (null: none), filled while mapping. */
+  used: unknown[] | null;
 }
 
 /** The id heads of Meta items, per provider (computed once, not per item). */

@@ -54,6 +54,7 @@ export function pushWasenderMessage(
       to = party;
     }
   }
+  const own = baileysIso(m.messageTimestamp, '');
   const event: MessageEvent = {
     schemaVersion: 1,
     id: messageEventId(env.idHead, messageId),
@@ -61,7 +62,7 @@ export function pushWasenderMessage(
     provider: 'wasender',
     accountId: env.accountId,
     phoneNumberId: null,
-    occurredAt: baileysIso(m.messageTimestamp, env.occurredAt),
+    occurredAt: own === '' ? env.occurredAt : own,
     receivedAt: ctx.receivedAt,
     messageId,
     direction: inbound ? 'inbound' : 'outbound',
@@ -72,6 +73,7 @@ export function pushWasenderMessage(
     providerType: '',
     text: null,
   };
+  if (own === '' && env.estimated) event.occurredAtEstimated = true;
   const name = str(m.pushName);
   if (name !== undefined) event.contact.name = name;
   if (phone !== undefined) event.contact.waId = phone;
