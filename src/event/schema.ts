@@ -62,7 +62,7 @@ const messageEvent = z.object({
     'text', 'image', 'audio', 'voice', 'video', 'document', 'sticker', 'location', 'contacts', 'interactive',
     'button', 'reaction', 'order', 'system', 'revoke', 'edit', 'poll', 'unsupported', 'unknown',
   ]),
-  providerType: str,
+  providerType: str.optional(),
   text: str.nullable(),
   media: z
     .object({

@@ -45,10 +45,11 @@ export function metaMessage(m: Json, scope: MetaScope, ctx: NormalizeContext, ou
     to: outbound ? (rawTo === undefined ? (contact.waId ?? null) : personId(rawTo)) : (scope.businessNumber ?? recipientOf(m)),
     contact,
     type: 'unknown',
-    providerType,
     text: null,
   };
   if (at === undefined) event.occurredAtEstimated = true;
+  // An inferred type is ours, not the provider's: providerType stays absent.
+  if (providerType !== '') event.providerType = providerType;
   fillContent(event, m, providerType === '' ? inferType(m) : providerType);
   const context = obj(m.context);
   if (context !== undefined) event.context = readContext(context);

@@ -159,8 +159,8 @@ export function applyBaileysContent(event: MessageEvent, content: Json | undefin
     key = message === undefined ? undefined : contentKey(message);
   }
   if (message === undefined || key === undefined) {
+    // No content at all: there is no provider type to report.
     event.type = 'unknown';
-    event.providerType = '';
     return;
   }
   event.providerType = key;

@@ -70,7 +70,6 @@ export function pushWasenderMessage(
     to,
     contact: {},
     type: 'unknown',
-    providerType: '',
     text: null,
   };
   if (own === '' && env.estimated) event.occurredAtEstimated = true;

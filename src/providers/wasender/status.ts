@@ -137,7 +137,7 @@ export function pushReceipt(out: CanonicalEvent[], item: unknown, env: WasenderE
     const userJid = str(receipt.userJid);
     const estimated = at === '' && env.estimated;
     if (at === '') at = env.occurredAt;
-    pushStatus(out, env, ctx, messageId, recipientOf(key, userJid), participantOf(key, userJid), status, providerStatus, at, estimated, [], entry);
+    pushStatus(out, env, ctx, messageId, recipientOf(key, userJid), participantOf(key, userJid), status, providerStatus, at, estimated, [], item);
   }
 }
 
