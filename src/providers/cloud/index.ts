@@ -51,7 +51,20 @@ function oddInfo(accountId: string | null, entryTime: string, fallbackAt: string
 }
 
 /** Keys of a `messages` change that become message, status or error events, or describe the envelope. */
-const MAPPED_KEYS = new Set(['messaging_product', 'metadata', 'contacts', 'messages', 'statuses', 'errors', 'message_echoes']);
+function isMappedKey(key: string): boolean {
+  switch (key) {
+    case 'messaging_product':
+    case 'metadata':
+    case 'contacts':
+    case 'messages':
+    case 'statuses':
+    case 'errors':
+    case 'message_echoes':
+      return true;
+    default:
+      return false;
+  }
+}
 
 /**
  * A change's field; without one (some fixtures and BSP relays omit it), what its content says:
@@ -129,7 +142,7 @@ function pushItems(
 /** What a `messages` (or echoes) change holds beside its items: unknown keys and unmatched contacts. */
 function pushRest(out: CanonicalEvent[], info: ChangeInfo, v: Json, ctx: NormalizeContext): void {
   for (const key in v) {
-    if (!MAPPED_KEYS.has(key) && v[key] !== undefined) pushTimedNotification(out, info, key, v[key], ctx);
+    if (!isMappedKey(key) && v[key] !== undefined) pushTimedNotification(out, info, key, v[key], ctx);
   }
   if (info.scope.contacts.length > 0) {
     const rest = unusedContacts(info.scope);

@@ -66,16 +66,19 @@ export function recipientOf(item: Json): string | null {
  */
 export function unusedContacts(scope: MetaScope): unknown[] {
   const used = scope.used;
-  const out: unknown[] = [];
+  let out: unknown[] | undefined;
   for (let i = 0; i < scope.contacts.length; i++) {
     const c = scope.contacts[i];
     if (used !== null && used.includes(c)) continue;
     const o = obj(c);
     if (o !== undefined && isEmpty(o)) continue;
-    out.push(c);
+    // Allocated only when there is something to keep: the common batch uses every contact.
+    (out ??= []).push(c);
   }
-  return out;
+  return out ?? NONE;
 }
+
+const NONE: unknown[] = [];
 
 function isEmpty(o: Json): boolean {
   for (const _ in o) return false;
