@@ -46,10 +46,13 @@ export function metaMessage(m: Json, scope: MetaScope, ctx: NormalizeContext, ou
     contact,
     type: 'unknown',
     text: null,
+    providerType,
   };
+  // An inferred type is ours, not the provider's: providerType stays absent. Deleted right away,
+  // while it is the last property (V8 then just steps back to the shape without it); the common
+  // case keeps it in the literal, so events are built in one shape without a later property add.
+  if (providerType === '') delete event.providerType;
   if (at === undefined) event.occurredAtEstimated = true;
-  // An inferred type is ours, not the provider's: providerType stays absent.
-  if (providerType !== '') event.providerType = providerType;
   fillContent(event, m, providerType === '' ? inferType(m) : providerType);
   const context = obj(m.context);
   if (context !== undefined) event.context = readContext(context);

@@ -161,6 +161,7 @@ export function applyBaileysContent(event: MessageEvent, content: Json | undefin
   if (message === undefined || key === undefined) {
     // No content at all: there is no provider type to report.
     event.type = 'unknown';
+    delete event.providerType;
     return;
   }
   event.providerType = key;

@@ -71,6 +71,9 @@ export function pushWasenderMessage(
     contact: {},
     type: 'unknown',
     text: null,
+    // Set by applyBaileysContent (removed there when there is no content): in the literal so
+    // every event is built in one shape.
+    providerType: '',
   };
   if (own === '' && env.estimated) event.occurredAtEstimated = true;
   const name = str(m.pushName);
