@@ -133,6 +133,18 @@ describe('nothing inside a messages change is dropped', () => {
     expect(calls?.occurredAt).toBe(iso(1750000005));
     expect(future?.data).toEqual([{ what: 'a key this version does not know' }]);
   });
+
+  it('contacts sent as a lone object, and On-Premises top-level keys of their own, are kept as notifications', () => {
+    const contact = { profile: { name: 'Stray' }, wa_id: '16505550000' };
+    const body = {
+      object: 'whatsapp_business_account',
+      entry: [{ id: 'W', changes: [{ field: 'messages', value: { contacts: contact, statuses: [{ id: 'wamid.S', status: 'sent', timestamp: '1750000000', recipient_id: '1' }] } }] }],
+    };
+    const cloud = notifications(normalize(body, { receivedAt: RECEIVED_AT }).events);
+    expect(cloud.map((n) => [n.topic, n.data])).toEqual([['contacts', contact]]);
+    const onprem = normalize({ statuses: [{ id: 'gBG1', status: 'read', timestamp: '1602535356', recipient_id: '1' }], meta: { api_status: 'stable' } }, { receivedAt: RECEIVED_AT });
+    expect(notifications(onprem.events).map((n) => [n.topic, n.data])).toEqual([['meta', { api_status: 'stable' }]]);
+  });
 });
 
 describe('times', () => {
