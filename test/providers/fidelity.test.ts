@@ -54,6 +54,17 @@ describe('contacts[] are matched to the message by wa_id', () => {
     expect(byId.get('wamid.LONE3')?.from).toBe('16505559999');
   });
 
+  it('in a batch of many senders each contact goes to its message; only the unmatched one is kept (past 30 too)', () => {
+    const n = 34;
+    const contacts = Array.from({ length: n }, (_, i) => ({ profile: { name: `P${i}` }, wa_id: String(1000 + i) }));
+    const msgs = Array.from({ length: n }, (_, i) => ({ from: String(1000 + i), id: `wamid.M${i}`, timestamp: '1750000000', type: 'text', text: { body: 'x' } }))
+      .filter((_, i) => i !== 31);
+    const body = { object: 'whatsapp_business_account', entry: [{ id: 'W', changes: [{ field: 'messages', value: { contacts, messages: msgs } }] }] };
+    const events = normalize(body, { receivedAt: RECEIVED_AT }).events;
+    for (const m of messages(events)) expect(m.contact.name).toBe(`P${Number(m.from) - 1000}`);
+    expect(notifications(events).map((e) => e.data)).toEqual([[contacts[31]]]);
+  });
+
   it('a wa_id spelled with + and spaces still matches the sender', () => {
     expect(byId.get('wamid.LONE4')?.contact).toEqual({ name: 'Plus Sign', waId: '16505551234' });
   });

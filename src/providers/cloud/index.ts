@@ -46,7 +46,7 @@ function items(value: unknown): readonly unknown[] {
 
 /** Change info for an entry or change too odd to have its own (no `changes` array, not an object). */
 function oddInfo(accountId: string | null, entryTime: string, fallbackAt: string, fallbackEstimated: boolean): ChangeInfo {
-  const scope: MetaScope = { provider: 'cloud', accountId, phoneNumberId: null, businessNumber: null, contacts: NONE, used: null };
+  const scope: MetaScope = { provider: 'cloud', accountId, phoneNumberId: null, businessNumber: null, contacts: NONE, used: 0, usedFar: null };
   return { scope, entryTime, field: 'entry', fallbackAt, fallbackEstimated };
 }
 
@@ -221,7 +221,8 @@ export const normalizeCloud: ProviderNormalizer = (body, ctx) => {
         phoneNumberId: (metadata === undefined ? undefined : str(metadata.phone_number_id)) ?? null,
         businessNumber: display === undefined ? null : personId(display),
         contacts: v === undefined || !Array.isArray(v.contacts) ? NONE : v.contacts,
-        used: null,
+        used: 0,
+        usedFar: null,
       };
       const info: ChangeInfo = { scope, entryTime, field: fieldOf(change, v), fallbackAt, fallbackEstimated };
       mapChange(out, info, value, ctx);

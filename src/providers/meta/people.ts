@@ -9,16 +9,16 @@ import type { MetaScope } from './scope.js';
  * has no number to compare with: samples without `from` rely on it). A lone contact whose
  * `wa_id` names someone else is not this person: attaching its name would mislabel the sender.
  */
-function findContact(contacts: readonly unknown[], from: string | undefined, userId: string | undefined): Json | undefined {
+function findContact(contacts: readonly unknown[], from: string | undefined, userId: string | undefined): number {
   for (let i = 0; i < contacts.length; i++) {
     const c = obj(contacts[i]);
     if (c === undefined) continue;
-    if (from !== undefined && c.wa_id !== undefined && (c.wa_id === from || personId(str(c.wa_id) ?? '') === personId(from))) return c;
-    if (userId !== undefined && c.user_id === userId) return c;
+    if (from !== undefined && c.wa_id !== undefined && (c.wa_id === from || personId(str(c.wa_id) ?? '') === personId(from))) return i;
+    if (userId !== undefined && c.user_id === userId) return i;
   }
-  if (contacts.length !== 1) return undefined;
+  if (contacts.length !== 1) return -1;
   const only = obj(contacts[0]);
-  return only !== undefined && (from === undefined || str(only.wa_id) === undefined) ? only : undefined;
+  return only !== undefined && (from === undefined || str(only.wa_id) === undefined) ? 0 : -1;
 }
 
 /**
@@ -29,12 +29,13 @@ function findContact(contacts: readonly unknown[], from: string | undefined, use
 export function senderContact(scope: MetaScope, from: string | undefined, fromUserId: string | undefined): MessageContact {
   const contact: MessageContact = {};
   const contacts = scope.contacts;
-  const sender = contacts.length === 0 ? undefined : findContact(contacts, from, fromUserId);
+  const index = contacts.length === 0 ? -1 : findContact(contacts, from, fromUserId);
+  const sender = index === -1 ? undefined : obj(contacts[index]);
   let userId = fromUserId;
   if (sender !== undefined) {
     // Remembered so the change can tell which contacts no event carries (those become a notification).
-    if (scope.used === null) scope.used = [sender];
-    else scope.used.push(sender);
+    if (index < 30) scope.used |= 1 << index;
+    else (scope.usedFar ??= []).push(index);
     const profile = obj(sender.profile);
     const name = profile === undefined ? undefined : str(profile.name);
     if (name !== undefined) contact.name = name;
@@ -65,11 +66,10 @@ export function recipientOf(item: Json): string | null {
  * and is left out.
  */
 export function unusedContacts(scope: MetaScope): unknown[] {
-  const used = scope.used;
   let out: unknown[] | undefined;
   for (let i = 0; i < scope.contacts.length; i++) {
     const c = scope.contacts[i];
-    if (used !== null && used.includes(c)) continue;
+    if (i < 30 ? (scope.used & (1 << i)) !== 0 : scope.usedFar !== null && scope.usedFar.includes(i)) continue;
     const o = obj(c);
     if (o !== undefined && isEmpty(o)) continue;
     // Allocated only when there is something to keep: the common batch uses every contact.

@@ -50,7 +50,7 @@ function pushErrors(out: CanonicalEvent[], errors: readonly unknown[], ctx: Norm
  */
 export const normalizeOnPrem: ProviderNormalizer = (body, ctx) => {
   const out: CanonicalEvent[] = [];
-  const scope: MetaScope = { provider: 'onprem', accountId: null, phoneNumberId: null, businessNumber: null, contacts: list(body.contacts), used: null };
+  const scope: MetaScope = { provider: 'onprem', accountId: null, phoneNumberId: null, businessNumber: null, contacts: list(body.contacts), used: 0, usedFar: null };
   const messages = list(body.messages);
   for (let i = 0; i < messages.length; i++) {
     const m = obj(messages[i]);
