@@ -63,7 +63,7 @@ const messageEvent = z.object({
     'text', 'image', 'audio', 'voice', 'video', 'document', 'sticker', 'location', 'contacts', 'interactive',
     'button', 'reaction', 'order', 'system', 'revoke', 'edit', 'poll', 'unsupported', 'unknown',
   ]),
-  providerType: str,
+  providerType: z.optional(str),
   text: z.nullable(str),
   media: z.optional(
     z.object({

@@ -202,8 +202,12 @@ export interface MessageEvent extends EventBase {
   to: string | null;
   contact: MessageContact;
   type: MessageType;
-  /** The provider's raw type string (useful when `type` is `unknown`). */
-  providerType: string;
+  /**
+   * The provider's raw type string (useful when `type` is `unknown`). Absent when the provider
+   * named none (a Meta item without `type`, its type inferred from its content; a WASender item
+   * without content).
+   */
+  providerType?: string;
   /** Text body or media caption. */
   text: string | null;
   media?: MessageMedia;

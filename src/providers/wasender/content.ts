@@ -4,7 +4,7 @@
  */
 import type { MessageContext, MessageEvent, MessageMedia, MessageType } from '../../event/types.js';
 import { arr, bool, type Json, num, obj, str } from '../read.js';
-import { jidId } from './jid.js';
+import { personId } from '../../event/person.js';
 
 /** Containers whose `message` holds the real content (disappearing, view-once, captioned documents, edits). */
 const WRAPPERS: Record<string, true> = {
@@ -71,7 +71,7 @@ function mapContext(info: Json): MessageContext | undefined {
   }
   const participant = str(info.participant);
   if (participant !== undefined) {
-    context.from = jidId(participant);
+    context.from = personId(participant);
     any = true;
   }
   if (bool(info.isForwarded) === true) {
@@ -88,7 +88,7 @@ function mapContext(info: Json): MessageContext | undefined {
     const mentions: string[] = [];
     for (const jid of mentioned) {
       const s = str(jid);
-      if (s !== undefined) mentions.push(jidId(s));
+      if (s !== undefined) mentions.push(personId(s));
     }
     if (mentions.length > 0) {
       context.mentions = mentions;
@@ -159,8 +159,9 @@ export function applyBaileysContent(event: MessageEvent, content: Json | undefin
     key = message === undefined ? undefined : contentKey(message);
   }
   if (message === undefined || key === undefined) {
+    // No content at all: there is no provider type to report.
     event.type = 'unknown';
-    event.providerType = '';
+    delete event.providerType;
     return;
   }
   event.providerType = key;

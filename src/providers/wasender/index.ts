@@ -8,7 +8,7 @@ import { NormalizeError } from '../../errors.js';
 import type { CanonicalEvent } from '../../event/types.js';
 import type { ProviderNormalizer } from '../context.js';
 import { idHead } from '../event-ids.js';
-import { isoOr } from '../iso-or.js';
+import { toIsoTimestamp } from '../../event/timestamp.js';
 import { obj, str } from '../read.js';
 import { dataItems, pushWasenderNotification, type WasenderEnvelope } from './envelope.js';
 import { pushWasenderMessage } from './message.js';
@@ -66,10 +66,12 @@ export const normalizeWasender: ProviderNormalizer = (body, ctx) => {
   }
   const kind = itemKind(event);
   const accountId = str(body.sessionId) ?? null;
+  const at = toIsoTimestamp(body.timestamp);
   const env: WasenderEnvelope = {
     event,
     accountId,
-    occurredAt: isoOr(body.timestamp, ctx.receivedAt),
+    occurredAt: at ?? ctx.receivedAt,
+    estimated: at === undefined,
     timestamp: body.timestamp,
     // One webhook holds one kind of item: only its ids' head is needed.
     idHead: idHead('wasender', kind === 'message' ? 'message' : 'status', accountId ?? ''),
