@@ -5,17 +5,39 @@
  * @packageDocumentation
  */
 
-/** An attribute value bluetick sets on its spans. */
+/**
+ * An attribute value bluetick sets on its spans.
+ *
+ * @example
+ * ```ts
+ * trace?.setAttribute('audit.rows', 12 satisfies TraceAttributeValue);
+ * ```
+ */
 export type TraceAttributeValue = string | number | boolean;
 
-/** The identity of a span (OpenTelemetry `SpanContext`). */
+/**
+ * The identity of a span (OpenTelemetry `SpanContext`).
+ *
+ * @example
+ * ```ts
+ * const { traceId, spanId } = span.spanContext();
+ * ```
+ */
 export interface SpanContextLike {
   traceId: string;
   spanId: string;
   traceFlags: number;
 }
 
-/** The span methods bluetick calls (OpenTelemetry `Span`). */
+/**
+ * The span methods bluetick calls (OpenTelemetry `Span`).
+ *
+ * @example
+ * ```ts
+ * span.setAttribute('bluetick.events', 3);
+ * span.end();
+ * ```
+ */
 export interface SpanLike {
   setAttribute(key: string, value: TraceAttributeValue): unknown;
   setStatus(status: { code: number; message?: string }): unknown;
@@ -24,7 +46,15 @@ export interface SpanLike {
   end(): void;
 }
 
-/** The tracer bluetick starts its spans with (OpenTelemetry `Tracer`). */
+/**
+ * The tracer bluetick starts its spans with (OpenTelemetry `Tracer`), from
+ * `otel.trace.getTracer('bluetick')`.
+ *
+ * @example
+ * ```ts
+ * const span = tracer.startSpan('bluetick.store', { attributes: { 'bluetick.events': 2 } });
+ * ```
+ */
 export interface TracerLike {
   startSpan(
     name: string,
