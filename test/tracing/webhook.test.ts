@@ -12,7 +12,7 @@ import { createDispatcher } from '../../src/sinks/dispatcher.js';
 import { httpSink } from '../../src/sinks/http.js';
 import { createTracker } from '../../src/tracking/tracker.js';
 import { signMetaPayload } from '../../src/verify/meta.js';
-import { close, listen, send } from '../http/helpers.js';
+import { close, listen, send, unavailableTracker } from '../http/helpers.js';
 import { makeEvents } from '../sinks/helpers.js';
 import { exporter, onlySpan, otel, spansNamed, traceparentOf, until } from './otel.js';
 
@@ -122,6 +122,20 @@ describe('tracing a webhook through node:http, the tracker and an HTTP sink', ()
     expect(onlySpan('bluetick.webhook').attributes).toMatchObject({ 'bluetick.outcome': 'unauthorized', 'http.response.status_code': 401 });
     expect(spansNamed('bluetick.normalize')).toHaveLength(0);
     expect(spansNamed('bluetick.store')).toHaveLength(0);
+  });
+
+  it('marks a body that does not normalize (400), and a store that is down (503, error status)', async () => {
+    const handle = createHandlerCore({ cloud: { appSecret: APP_SECRET }, tracker: unavailableTracker(), tracing: otel }, nodeCrypto);
+    const junk = '{"object":"nothing-we-know"}';
+    expect((await handle({ method: 'POST', url: PATH, headers: { 'x-hub-signature-256': signMetaPayload(junk, APP_SECRET) }, rawBody: junk })).status).toBe(400);
+    expect(onlySpan('bluetick.normalize').attributes).toMatchObject({ 'bluetick.outcome': 'rejected', 'http.response.status_code': 400 });
+    expect(onlySpan('bluetick.webhook').attributes).toMatchObject({ 'bluetick.outcome': 'bad_request' });
+    exporter.reset();
+    const body = statusBody('wamid.store-down');
+    expect((await handle({ method: 'POST', url: PATH, headers: { 'x-hub-signature-256': signMetaPayload(body, APP_SECRET) }, rawBody: body })).status).toBe(503);
+    const webhook = onlySpan('bluetick.webhook');
+    expect(webhook.attributes).toMatchObject({ 'bluetick.outcome': 'unavailable', 'http.response.status_code': 503 });
+    expect(webhook.status.code).toBe(otel.SpanStatusCode.ERROR);
   });
 
   it('counts duplicates on the store span of a redelivery', async () => {
