@@ -126,7 +126,11 @@ async function handlePost(request: WebhookRequest, options: ResolvedOptions, cry
  * `rejected` with the answer's status when it refused the request, an error when it threw.
  */
 function endStep(tracing: Tracing, span: SpanLike, result: NormalizeResult | WebhookResponse | null | undefined, done: string): void {
-  if (result === undefined) return tracing.end(span, new Error('the step threw'));
+  if (result === undefined) {
+    // The error itself is recorded on the bluetick.webhook span it reaches.
+    span.setAttribute('bluetick.outcome', 'error');
+    return tracing.end(span, 'the step threw');
+  }
   if (result === null || 'events' in result) {
     if (result !== null) {
       span.setAttribute('bluetick.provider', result.provider);

@@ -150,12 +150,15 @@ export function sqsSink(options: SqsSinkOptions): Sink {
   const groupOf = options.messageGroupId ?? defaultSqsMessageGroupId;
   const queueName = options.queueUrl.split('/').pop() || options.queueUrl;
 
-  const entry = (message: Encoded, i: number, attributes: SendMessageBatchRequestEntry['MessageAttributes']): SendMessageBatchRequestEntry => ({
-    Id: `e${i}`,
-    MessageBody: message.body,
-    ...(attributes === undefined ? {} : { MessageAttributes: attributes }),
-    ...(fifo ? { MessageDeduplicationId: sqsFifoId(message.event.id), MessageGroupId: sqsFifoId(groupOf(message.event)) } : {}),
-  });
+  const entry = (message: Encoded, i: number, attributes: SendMessageBatchRequestEntry['MessageAttributes']): SendMessageBatchRequestEntry => {
+    const out: SendMessageBatchRequestEntry = {
+      Id: `e${i}`,
+      MessageBody: message.body,
+      ...(fifo ? { MessageDeduplicationId: sqsFifoId(message.event.id), MessageGroupId: sqsFifoId(groupOf(message.event)) } : {}),
+    };
+    if (attributes !== undefined) out.MessageAttributes = attributes;
+    return out;
+  };
 
   return {
     name: options.name ?? `sqs:${queueName}`,
