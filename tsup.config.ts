@@ -27,6 +27,7 @@ export const entries: Record<string, string> = {
   'sinks/nats': 'src/sinks/nats.ts',
   'sinks/sqs': 'src/sinks/sqs.ts',
   cloudevents: 'src/sinks/cloudevents.ts',
+  privacy: 'src/privacy/index.ts',
 };
 
 const shared: Options = {
@@ -36,6 +37,9 @@ const shared: Options = {
   target: 'node20',
   treeshake: true,
   splitting: true,
+  // Keep `node:` specifiers as written: tsup's default rewrites `node:crypto` to `crypto`, which
+  // edge runtimes with Node compatibility (Workers' nodejs_compat, Deno) only resolve prefixed.
+  removeNodeProtocol: false,
 };
 
 export default defineConfig([
@@ -48,5 +52,5 @@ export default defineConfig([
     noExternal: ['p-retry', 'is-network-error'],
   },
   // The `bluetick` command (package.json `bin`): ESM only, not an importable subpath.
-  { entry: { cli: 'src/cli/main.ts' }, format: ['esm'], target: 'node20', sourcemap: true, dts: false },
+  { entry: { cli: 'src/cli/main.ts' }, format: ['esm'], target: 'node20', sourcemap: true, dts: false, removeNodeProtocol: false },
 ]);

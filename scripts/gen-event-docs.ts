@@ -102,7 +102,7 @@ function table(rows: readonly FieldRow[]): string {
 }
 
 /** The object schema of each kind, from the union's branches. */
-export function branches(schema: z.ZodType): Map<string, JsonSchema> {
+export function branches(schema: z.core.$ZodType): Map<string, JsonSchema> {
   const json = z.toJSONSchema(schema) as JsonSchema;
   const out = new Map<string, JsonSchema>();
   for (const branch of json.oneOf ?? json.anyOf ?? []) {
@@ -121,7 +121,8 @@ fails when this file and the schema disagree. -->
 \`normalize()\` turns every item of a webhook into one JSON-serializable object: a discriminated
 union on \`kind\`. The TypeScript types are exported from \`bluetick\` (\`CanonicalEvent\`,
 \`MessageEvent\`, \`StatusEvent\`, \`ErrorEvent\`, \`NotificationEvent\`); \`eventSchema\` is the zod
-schema to validate events you read back from a queue or a file:
+schema to validate events you read back from a queue or a file (built with \`zod/mini\`, so it
+costs a Worker little: \`parse\` and \`safeParse\` as usual; compose it as \`z.array(eventSchema)\`):
 
 \`\`\`ts
 import { eventSchema } from 'bluetick';
@@ -159,7 +160,7 @@ const KIND_NOTES: Record<EventKind, string> = {
  * writeFileSync('docs/canonical-event.md', renderEventDocs());
  * ```
  */
-export function renderEventDocs(schema: z.ZodType = eventSchema, docs?: FieldDocs): string {
+export function renderEventDocs(schema: z.core.$ZodType = eventSchema, docs?: FieldDocs): string {
   const fieldDocs = docs ?? readFieldDocs(TYPES_PATH, ['EventBase', ...KINDS.map((k) => k.type)]);
   const byKind = branches(schema);
   const first = byKind.get('message');

@@ -10,7 +10,8 @@
  * - {@link verifyMetaSignature}, {@link verifyWasenderSignature}, {@link handleVerificationChallenge}.
  *
  * The lattice's building blocks, for those who write stores, are in `bluetick/state`; store
- * adapters, sinks, metrics and the conformance suites each have their own subpath.
+ * adapters, sinks, redaction (`bluetick/privacy`), metrics and the conformance suites each have
+ * their own subpath.
  *
  * @packageDocumentation
  */
@@ -107,19 +108,13 @@ export type { MetricsHook, WebhookOutcome } from './metrics/hook.js';
 export type { OpenTelemetryApiLike, SpanContextLike, SpanLike, TracerLike, TraceAttributeValue } from './tracing/api.js';
 export type { WriteTrace } from './tracing/delivery.js';
 
-// Sinks (built-in sinks with optional peers are subpaths: bluetick/sinks/*)
+// Sinks (the built-in sinks, callbackSink included, are subpaths: bluetick/sinks/*)
 export { createDispatcher } from './sinks/dispatcher.js';
 export type { Dispatcher, DispatcherOptions, DispatcherErrorPhase } from './sinks/dispatcher.js';
 export type { RetryPolicy } from './sinks/deliver.js';
 export { SinkError, PartialBatchError, isRetryableSinkError } from './sinks/errors.js';
 export type { Sink, WriteContext, DeadLetterSink, DeadLetterInfo, DeadLetterDetails } from './sinks/types.js';
 export type { SinkStats, DispatcherStats } from './sinks/stats.js';
-export { callbackSink } from './sinks/callback.js';
-
-// Privacy
-export { createRedactor } from './privacy/redact.js';
-export type { RedactionPolicy, Redactor } from './privacy/redact.js';
-export { redactedSink } from './privacy/redacted-sink.js';
 
 // Errors
 export { BluetickError, NormalizeError, ConfigError } from './errors.js';

@@ -1,5 +1,6 @@
 import { NormalizeError } from './errors.js';
-import type { NormalizeResult, Provider } from './event/types.js';
+import { boundEventDepth } from './event/bounded-json.js';
+import type { CanonicalEvent, NormalizeResult, Provider } from './event/types.js';
 import { normalizeCloud } from './providers/cloud/index.js';
 import type { NormalizeContext, ProviderNormalizer } from './providers/context.js';
 import { detectProvider } from './providers/detect.js';
@@ -79,9 +80,15 @@ function toIso(value: string | Date | undefined): string {
  * Unknown message types, statuses, fields and events become events too (`type: "unknown"`,
  * `status: "unknown"`, `kind: "notification"`); only an unusable envelope throws.
  *
+ * Hostile bodies are data too: free-form values nested deeper than 32 levels are cut with the
+ * string `"[bluetick: truncated at depth 32]"` (so every event serializes), and a body that still
+ * breaks a mapper (say an object with a `BigInt` passed already parsed) is a `NormalizeError`
+ * (`invalid_body`, the original error as `cause`), never another exception.
+ *
  * @param body - the raw body (string or bytes, preferred) or an already parsed object.
  * @throws {@link NormalizeError} with code `invalid_json`, `invalid_body`, `unknown_provider` or
- *   `invalid_envelope`.
+ *   `invalid_envelope`. (A `receivedAt` option that is not a date is a TypeError: a host bug,
+ *   not bad input.)
  *
  * @example
  * ```ts
@@ -95,16 +102,29 @@ function toIso(value: string | Date | undefined): string {
  * ```
  */
 export function normalize(body: string | Uint8Array | object, options: NormalizeOptions = {}): NormalizeResult {
-  const parsed = parseBody(body);
-  const provider = options.provider ?? detectProvider(parsed);
+  const receivedAt = toIso(options.receivedAt);
+  try {
+    return normalizeParsed(parseBody(body), options.provider, { receivedAt, keepRaw: options.keepRaw === true });
+  } catch (err) {
+    if (err instanceof NormalizeError) throw err;
+    // A mapper bug or a caller's object JSON cannot hold (a BigInt, a throwing getter): still bad
+    // input to the webhook handler (400), never an unexpected 500. The fuzz tests hold plain
+    // JSON bodies to never reaching this line.
+    throw new NormalizeError('invalid_body', `The webhook body could not be normalized: ${err instanceof Error ? err.message : String(err)}`, { cause: err });
+  }
+}
+
+function normalizeParsed(parsed: Record<string, unknown>, given: Provider | undefined, ctx: NormalizeContext): NormalizeResult {
+  const provider = given ?? detectProvider(parsed);
   if (provider === null) {
     throw new NormalizeError(
       'unknown_provider',
       'The body is not a Cloud API (object: "whatsapp_business_account"), On-Premises (top-level messages/statuses) or WASenderApi (event + data) webhook.',
     );
   }
-  const normalizer = NORMALIZERS[provider];
+  const normalizer = Object.hasOwn(NORMALIZERS, provider) ? NORMALIZERS[provider] : undefined;
   if (normalizer === undefined) throw new NormalizeError('unknown_provider', `Unknown provider "${String(provider)}".`);
-  const ctx: NormalizeContext = { receivedAt: toIso(options.receivedAt), keepRaw: options.keepRaw === true };
-  return { provider, events: normalizer(parsed, ctx) };
+  const events = normalizer(parsed, ctx);
+  for (let i = 0; i < events.length; i++) boundEventDepth(events[i] as CanonicalEvent, ctx.keepRaw);
+  return { provider, events };
 }

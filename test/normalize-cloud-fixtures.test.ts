@@ -26,15 +26,20 @@ function list(value: unknown): unknown[] {
   return Array.isArray(value) ? value : [];
 }
 
-/** Counts `messages[]` under `field: "messages"` and `statuses[]` under every field but `calls`. */
+/**
+ * Counts `messages[]` and `message_echoes[]` (messages the business sent from the WhatsApp
+ * Business app) under `field: "messages"` / `"smb_message_echoes"` (or no field), and
+ * `statuses[]` under those fields only: `calls` carry call states, not delivery statuses.
+ */
 function expectedCounts(body: unknown): { messages: number; statuses: number } {
   let messages = 0;
   let statuses = 0;
   for (const entry of list((body as { entry?: unknown }).entry)) {
     for (const change of list((entry as { changes?: unknown }).changes)) {
-      const { field, value } = change as { field?: unknown; value?: { messages?: unknown; statuses?: unknown } };
-      if (field === 'messages') messages += list(value?.messages).length;
-      if (field !== 'calls') statuses += list(value?.statuses).length;
+      const { field, value } = change as { field?: unknown; value?: { messages?: unknown; statuses?: unknown; message_echoes?: unknown } };
+      if (field !== 'messages' && field !== 'smb_message_echoes' && field !== undefined) continue;
+      messages += list(value?.messages).length + list(value?.message_echoes).length;
+      statuses += list(value?.statuses).length;
     }
   }
   return { messages, statuses };

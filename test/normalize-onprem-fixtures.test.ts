@@ -17,11 +17,22 @@ function expectedCounts(body: Record<string, unknown>) {
   const messages = Array.isArray(body.messages) ? body.messages : [];
   const statuses = Array.isArray(body.statuses) ? body.statuses : [];
   const errors = Array.isArray(body.errors) ? body.errors : [];
+  // Contacts describe message senders: one no message names (by wa_id, or the lone contact when
+  // nothing contradicts it) is kept in one `contacts` notification. An empty object says nothing.
+  const contacts = (Array.isArray(body.contacts) ? body.contacts : []).filter((c) => !isObject(c) || Object.keys(c).length > 0);
+  const froms = messages.filter(isObject).map((m) => (m as { from?: unknown }).from);
+  const matched = (c: unknown): boolean => {
+    const waId = isObject(c) ? (c as { wa_id?: unknown }).wa_id : undefined;
+    if (waId !== undefined && froms.includes(waId)) return true;
+    return contacts.length === 1 && messages.length > 0 && isObject(c) && (waId === undefined || froms.includes(undefined));
+  };
+  const unmatchedContacts = contacts.some((c) => !matched(c)) ? 1 : 0;
+  const otherKeys = Object.keys(body).filter((k) => !['contacts', 'messages', 'statuses', 'errors'].includes(k)).length;
   return {
     message: messages.filter(isObject).length,
     status: statuses.filter(hasId).length,
     error: errors.length > 0 ? 1 : 0,
-    notification: messages.filter((m) => !isObject(m)).length + statuses.filter((s) => !hasId(s)).length,
+    notification: messages.filter((m) => !isObject(m)).length + statuses.filter((s) => !hasId(s)).length + unmatchedContacts + otherKeys,
   };
 }
 

@@ -7,7 +7,7 @@
 const assert = require('node:assert/strict');
 
 // The public subpaths; the exports map must offer exactly these (plus ./package.json).
-const SUBPATHS = ['.', './express', './fastify', './node', './web', './lambda', './testing', './metrics', './postgres', './redis', './sinks/ndjson', './sinks/http', './sinks/firehose', './sinks/bullmq', './sinks/callback', './sinks/rabbitmq', './sinks/nats', './sinks/sqs', './cloudevents', './state', './reconcile'];
+const SUBPATHS = ['.', './express', './fastify', './node', './web', './lambda', './testing', './metrics', './postgres', './redis', './sinks/ndjson', './sinks/http', './sinks/firehose', './sinks/bullmq', './sinks/callback', './sinks/rabbitmq', './sinks/nats', './sinks/sqs', './cloudevents', './state', './reconcile', './privacy'];
 const PEERS = ['express', 'fastify', 'pg', '@electric-sql/pglite', 'ioredis', 'bullmq', '@aws-sdk/client-firehose', 'prom-client', 'amqplib', 'nats', '@aws-sdk/client-sqs', '@opentelemetry/api'];
 
 const peerMessage = (subpath, peer) => `${subpath} needs the optional peer dependency \`${peer}\`: npm install ${peer}`;
@@ -113,6 +113,11 @@ async function runChecks(label, load) {
   await mods['./sinks/callback'].callbackSink((batch) => void seen.push(...batch), { format: 'cloudevents' }).write([event], context);
   assert.equal(seen[0].id, event.id);
   assert.ok(mods['./sinks/http'].generateWebhookSecret().startsWith('whsec_'));
+
+  // Redaction needs no peer: a masked copy, the original untouched.
+  const masked = mods['./privacy'].createRedactor({ phone: 'mask' })(event);
+  assert.notEqual(masked.recipientId, event.recipientId);
+  assert.equal(event.recipientId, '16315553601');
 
   // Reconciliation needs no peer (global fetch): a source without its key is a ConfigError.
   const reconcile = mods['./reconcile'];

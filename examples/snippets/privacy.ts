@@ -10,7 +10,8 @@ declare const myInternalQueueSink: Sink;
 declare const logger: { info(value: unknown): void };
 declare const event: CanonicalEvent;
 
-import { createRedactor, redactedSink, createTracker } from 'bluetick';
+import { createTracker } from 'bluetick';
+import { createRedactor, redactedSink } from 'bluetick/privacy';
 import { httpSink } from 'bluetick/sinks/http';
 
 const policy = { phone: 'hash', hashSecret: process.env.PII_HMAC_KEY, text: 'drop', media: 'drop', names: 'drop' } as const;

@@ -20,4 +20,5 @@ createWebhookHandler({
   ack: 'stored',           // or 'immediate'
   ingestTimeoutMs: 10_000, // then 503 so the provider retries
   logger: console,         // warn(message), error(message, err)
+  debugSignatures: false,  // true while integrating: 401 hints that explain a mismatch (costly, see Troubleshooting)
 });

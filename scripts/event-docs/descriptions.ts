@@ -21,10 +21,10 @@ export const FALLBACK_DESCRIPTIONS: Readonly<Record<string, string>> = {
 
   // message
   'message.messageId': 'The provider\'s id of the message (Cloud `wamid.…`, WASender `key.id`; `hash-<16 hex>` of the item when the provider gave none).',
-  'message.direction': '`inbound`: sent by a user. `outbound`: an echo of a message the business sent (WASender `key.fromMe`).',
-  'message.from': 'Sender as phone digits (E.164 without `+`); else the provider\'s id (a business-scoped user id, a WhatsApp Web `@lid` or channel user part); null for outbound messages.',
-  'message.to': 'Inbound Cloud messages: the business number (`metadata.display_phone_number`, digits). Outbound WASender messages: the chat party. Else the item\'s `recipient_id`, or null.',
-  'message.contact': 'The sender as the provider describes them (`contacts[]` on Meta APIs, `pushName` on WASender); `{}` when nothing is known.',
+  'message.direction': '`inbound`: sent by a user. `outbound`: an echo of a message the business sent (WASender `key.fromMe`, Cloud `smb_message_echoes` from the WhatsApp Business app).',
+  'message.from': 'Sender as phone digits (E.164 without `+`): Meta `from`, else the sender contact\'s `wa_id`. The provider\'s id as sent when that is what `from` holds (a business-scoped user id in `from`, a WhatsApp Web `@lid` or channel user part). Null when the sender is known only by a business-scoped user id outside `from` (it is then `contact.userId`), and on WASender outbound messages; the business number on Cloud echoes.',
+  'message.to': 'Inbound Cloud messages: the business number (`metadata.display_phone_number`, digits). Outbound messages (WASender, Cloud echoes): the customer. Else the item\'s `recipient_id`, or null.',
+  'message.contact': 'The sender as the provider describes them (`contacts[]` on Meta APIs, matched by `wa_id` / `user_id`; `pushName` on WASender); on Cloud echoes, the customer they were sent to; `{}` when nothing is known.',
   'message.contact.name': 'Profile name (Meta `contacts[].profile.name`, WASender `pushName`).',
   'message.type': 'Canonical message type (`unknown` for anything this version does not map; the raw type is in `providerType`).',
   'message.errors': 'Errors attached to an inbound message (Meta `unsupported` / `unknown` messages).',

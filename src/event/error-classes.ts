@@ -127,7 +127,9 @@ const TABLE: Record<string, ErrorClass> = {
  * ```
  */
 export function classifyErrorCode(code: string | number): ErrorClass {
-  return TABLE[String(code)] ?? 'unknown';
+  const key = String(code);
+  // Own keys only: a code like `constructor` or `__proto__` must not find Object.prototype's.
+  return Object.hasOwn(TABLE, key) ? (TABLE[key] as ErrorClass) : 'unknown';
 }
 
 function str(value: unknown): string | undefined {

@@ -6,6 +6,7 @@
  * id built from it. Items without one (notifications, account errors) get a 64-bit content hash
  * of their stable parts, computed in plain JS so the core runs in every runtime.
  */
+import { boundDepth } from './bounded-json.js';
 
 /**
  * One id part, escaped the way {@link joinId} escapes every part: `%` doubled as `%25`, `:` as
@@ -77,7 +78,12 @@ export function hashLanes(text: string, out: Uint32Array): Uint32Array {
   return out;
 }
 
-/** Content hash of any JSON value (the provider's own key order is stable across its retries). */
+/**
+ * Content hash of any JSON value (the provider's own key order is stable across its retries).
+ * The value is hashed as the event carries it, depth-bounded by {@link boundDepth}: a hostile
+ * body nested 100,000 levels deep would overflow JSON.stringify, and how deep it may go before it
+ * does depends on the caller's stack, which must never change an id.
+ */
 export function hashJson(value: unknown): string {
-  return contentHash(JSON.stringify(value) ?? 'undefined');
+  return contentHash(JSON.stringify(boundDepth(value)) ?? 'undefined');
 }

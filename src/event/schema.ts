@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod/mini';
 import type { CanonicalEvent } from './types.js';
 
 /*
@@ -9,121 +9,122 @@ import type { CanonicalEvent } from './types.js';
 
 const isoTimestamp = z.iso.datetime();
 const str = z.string();
+const nonEmpty = z.string().check(z.minLength(1));
 
 const providerError = z.object({
   code: str,
-  title: str.optional(),
-  message: str.optional(),
-  details: str.optional(),
-  href: str.optional(),
+  title: z.optional(str),
+  message: z.optional(str),
+  details: z.optional(str),
+  href: z.optional(str),
   class: z.enum(['retryable', 'permanent', 'policy', 'unknown']),
 });
 
 const base = {
   schemaVersion: z.literal(1),
-  id: str.min(1),
+  id: nonEmpty,
   provider: z.enum(['cloud', 'onprem', 'wasender']),
-  accountId: str.nullable(),
-  phoneNumberId: str.nullable(),
+  accountId: z.nullable(str),
+  phoneNumberId: z.nullable(str),
   occurredAt: isoTimestamp,
-  occurredAtEstimated: z.literal(true).optional(),
+  occurredAtEstimated: z.optional(z.literal(true)),
   receivedAt: isoTimestamp,
-  raw: z.unknown().optional(),
+  raw: z.optional(z.unknown()),
 };
 
 const statusEvent = z.object({
   ...base,
   kind: z.literal('status'),
-  messageId: str.min(1),
-  recipientId: str.nullable(),
-  participantId: str.optional(),
-  recipientUserId: str.optional(),
+  messageId: nonEmpty,
+  recipientId: z.nullable(str),
+  participantId: z.optional(str),
+  recipientUserId: z.optional(str),
   status: z.enum(['pending', 'sent', 'delivered', 'read', 'played', 'failed', 'deleted', 'warning', 'unknown']),
   providerStatus: str,
   errors: z.array(providerError),
-  pricing: z
-    .object({ billable: z.boolean().optional(), model: str.optional(), category: str.optional(), type: str.optional() })
-    .optional(),
-  conversation: z
-    .object({ id: str.optional(), origin: str.optional(), expiresAt: isoTimestamp.optional() })
-    .optional(),
-  bizOpaqueCallbackData: str.optional(),
+  pricing: z.optional(
+    z.object({ billable: z.optional(z.boolean()), model: z.optional(str), category: z.optional(str), type: z.optional(str) }),
+  ),
+  conversation: z.optional(
+    z.object({ id: z.optional(str), origin: z.optional(str), expiresAt: z.optional(isoTimestamp) }),
+  ),
+  bizOpaqueCallbackData: z.optional(str),
 });
 
 const messageEvent = z.object({
   ...base,
   kind: z.literal('message'),
-  messageId: str.min(1),
+  messageId: nonEmpty,
   direction: z.enum(['inbound', 'outbound']),
-  from: str.nullable(),
-  to: str.nullable(),
-  contact: z.object({ name: str.optional(), waId: str.optional(), userId: str.optional() }),
+  from: z.nullable(str),
+  to: z.nullable(str),
+  contact: z.object({ name: z.optional(str), waId: z.optional(str), userId: z.optional(str) }),
   type: z.enum([
     'text', 'image', 'audio', 'voice', 'video', 'document', 'sticker', 'location', 'contacts', 'interactive',
     'button', 'reaction', 'order', 'system', 'revoke', 'edit', 'poll', 'unsupported', 'unknown',
   ]),
-  providerType: str,
-  text: str.nullable(),
-  media: z
-    .object({
-      id: str.optional(),
-      url: str.optional(),
-      mimeType: str.optional(),
-      sha256: str.optional(),
-      fileSize: z.number().optional(),
-      filename: str.optional(),
-      caption: str.optional(),
-      voice: z.boolean().optional(),
-      animated: z.boolean().optional(),
-    })
-    .optional(),
-  interaction: z
-    .object({
+  providerType: z.optional(str),
+  text: z.nullable(str),
+  media: z.optional(
+    z.object({
+      id: z.optional(str),
+      url: z.optional(str),
+      mimeType: z.optional(str),
+      sha256: z.optional(str),
+      fileSize: z.optional(z.number()),
+      filename: z.optional(str),
+      caption: z.optional(str),
+      voice: z.optional(z.boolean()),
+      animated: z.optional(z.boolean()),
+    }),
+  ),
+  interaction: z.optional(
+    z.object({
       kind: z.enum(['button_reply', 'list_reply', 'nfm_reply', 'quick_reply']),
-      id: str.optional(),
-      title: str.optional(),
-      description: str.optional(),
-      payload: str.optional(),
-      response: z.unknown().optional(),
-    })
-    .optional(),
-  reaction: z.object({ messageId: str.nullable(), emoji: str.nullable() }).optional(),
-  location: z
-    .object({
+      id: z.optional(str),
+      title: z.optional(str),
+      description: z.optional(str),
+      payload: z.optional(str),
+      response: z.optional(z.unknown()),
+    }),
+  ),
+  reaction: z.optional(z.object({ messageId: z.nullable(str), emoji: z.nullable(str) })),
+  location: z.optional(
+    z.object({
       latitude: z.number(),
       longitude: z.number(),
-      name: str.optional(),
-      address: str.optional(),
-      url: str.optional(),
-    })
-    .optional(),
-  context: z
-    .object({
-      messageId: str.optional(),
-      from: str.optional(),
-      forwarded: z.boolean().optional(),
-      frequentlyForwarded: z.boolean().optional(),
-      mentions: z.array(str).optional(),
-      referredProduct: z.object({ catalogId: str.optional(), productRetailerId: str.optional() }).optional(),
-    })
-    .optional(),
-  referral: z
-    .object({
-      sourceUrl: str.optional(),
-      sourceId: str.optional(),
-      sourceType: str.optional(),
-      headline: str.optional(),
-      body: str.optional(),
-      mediaType: str.optional(),
-      imageUrl: str.optional(),
-      videoUrl: str.optional(),
-      thumbnailUrl: str.optional(),
-      ctwaClid: str.optional(),
-    })
-    .optional(),
-  groupId: str.optional(),
-  details: z.record(str, z.unknown()).optional(),
-  errors: z.array(providerError).optional(),
+      name: z.optional(str),
+      address: z.optional(str),
+      url: z.optional(str),
+    }),
+  ),
+  context: z.optional(
+    z.object({
+      messageId: z.optional(str),
+      from: z.optional(str),
+      forwarded: z.optional(z.boolean()),
+      frequentlyForwarded: z.optional(z.boolean()),
+      mentions: z.optional(z.array(str)),
+      referredProduct: z.optional(z.object({ catalogId: z.optional(str), productRetailerId: z.optional(str) })),
+    }),
+  ),
+  referral: z.optional(
+    z.object({
+      sourceUrl: z.optional(str),
+      sourceId: z.optional(str),
+      sourceType: z.optional(str),
+      headline: z.optional(str),
+      body: z.optional(str),
+      mediaType: z.optional(str),
+      imageUrl: z.optional(str),
+      videoUrl: z.optional(str),
+      thumbnailUrl: z.optional(str),
+      ctwaClid: z.optional(str),
+    }),
+  ),
+  groupId: z.optional(str),
+  details: z.optional(z.record(str, z.unknown())),
+  errors: z.optional(z.array(providerError)),
 });
 
 const errorEvent = z.object({ ...base, kind: z.literal('error'), errors: z.array(providerError) });
@@ -141,7 +142,7 @@ const notificationEvent = z.object({ ...base, kind: z.literal('notification'), t
  * if (event.kind === 'status') console.log(event.status);
  * ```
  */
-export const eventSchema: z.ZodType<CanonicalEvent> = z.discriminatedUnion('kind', [
+export const eventSchema: z.ZodMiniType<CanonicalEvent> = z.discriminatedUnion('kind', [
   messageEvent,
   statusEvent,
   errorEvent,

@@ -202,8 +202,12 @@ export interface MessageEvent extends EventBase {
   to: string | null;
   contact: MessageContact;
   type: MessageType;
-  /** The provider's raw type string (useful when `type` is `unknown`). */
-  providerType: string;
+  /**
+   * The provider's raw type string (useful when `type` is `unknown`). Absent when the provider
+   * named none (a Meta item without `type`, its type inferred from its content; a WASender item
+   * without content).
+   */
+  providerType?: string;
   /** Text body or media caption. */
   text: string | null;
   media?: MessageMedia;
@@ -230,7 +234,7 @@ export interface NotificationEvent extends EventBase {
   kind: 'notification';
   /** The webhook `field` (cloud) or the WASender `event`. */
   topic: string;
-  /** The provider object, untouched. */
+  /** The provider object, untouched (bar nesting deeper than 32 levels, cut with a marker: providers.md). */
   data: unknown;
 }
 

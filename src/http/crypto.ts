@@ -1,16 +1,13 @@
-import type { RawBody } from '../verify/body-bytes.js';
-import type { HmacMatcher } from '../verify/diagnose.js';
-import type { ParsedMetaSignature } from '../verify/signature-header.js';
-import type { MetaSignatureResult, SharedSecretResult } from '../verify/types.js';
+import type { MacCrypto } from '../verify/meta-loop.js';
+import type { SharedSecretResult } from '../verify/types.js';
 
 /**
  * The cryptography the core needs, injected so the core itself imports no `node:crypto`:
  * `createWebhookHandler` (Node adapters) passes the synchronous `createHmac` implementation,
- * `bluetick/web` the WebCrypto one.
+ * `bluetick/web` the WebCrypto one. Both run the same verification loop (src/verify/meta-loop.ts).
  */
 export interface HandlerCrypto {
-  /** Verifies a parsed, well-formed signature against validated secrets (escaped-form fallback on). */
-  verifyMeta(rawBody: RawBody, signature: ParsedMetaSignature, secrets: readonly string[]): MetaSignatureResult | Promise<MetaSignatureResult>;
-  matcher: HmacMatcher;
+  /** HMAC + constant-time comparison for Meta signatures (and the opt-in diagnostics). */
+  mac: MacCrypto;
   sharedToken(given: string | readonly string[] | null | undefined, secrets: string[], what: string): SharedSecretResult;
 }

@@ -12,6 +12,8 @@ export interface ResolvedOptions {
   wasender?: { secrets: string[] | null };
   onprem?: { tokens: string[] | null; header: string | null; queryParam: string | null };
   insecure: boolean;
+  /** Run the signature diagnostics on a mismatch (`debugSignatures`). */
+  debugSignatures: boolean;
   tracker?: TrackerLike;
   onEvents?: (result: NormalizeResult) => unknown;
   onError: (error: unknown) => void;
@@ -82,6 +84,7 @@ export function resolveOptions(options: WebhookHandlerOptions): ResolvedOptions 
   }
   const resolved: ResolvedOptions = {
     insecure,
+    debugSignatures: options.debugSignatures === true,
     // The default logs the error's class and codes only (see log-error.ts); onError gets it whole.
     onError: options.onError ?? ((error) => logError(logger, 'webhook ingestion failed after the response (pass onError to handle the error itself)', error)),
     maxBodyBytes: positive('maxBodyBytes', options.maxBodyBytes, DEFAULT_MAX_BODY_BYTES),

@@ -133,4 +133,12 @@ export interface WebhookHandlerOptions {
    * inject events. Warns once when the handler is created.
    */
   dangerouslyDisableVerification?: boolean;
+  /**
+   * On a signature mismatch, look for the common integration mistake behind it (a secret with
+   * surrounding whitespace, a body re-serialized before verification) and put the fix in the
+   * 401's `hint` and, once, in the log. Off by default: it re-parses the body and runs a dozen
+   * more HMACs, work that anyone on the internet could make the server do with a wrong signature.
+   * Turn it on while integrating, or use `bluetick verify` on a captured request instead.
+   */
+  debugSignatures?: boolean;
 }

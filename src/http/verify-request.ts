@@ -1,6 +1,7 @@
 import type { Provider } from '../event/types.js';
 import { toBytes, type RawBody } from '../verify/body-bytes.js';
-import { DIAGNOSTIC_MESSAGES, diagnoseMetaMismatch, type SignatureDiagnostic } from '../verify/diagnose.js';
+import { DIAGNOSTIC_MESSAGES, diagnoseMetaMismatch, matcherOf, type SignatureDiagnostic } from '../verify/diagnose.js';
+import { verifyParsedWith } from '../verify/meta-loop.js';
 import { parseMetaSignature, readHeader, type ParsedMetaSignature } from '../verify/signature-header.js';
 import type { MetaSignatureResult } from '../verify/types.js';
 import type { HandlerCrypto } from './crypto.js';
@@ -16,9 +17,14 @@ function unauthorized(code: string, message: string, diagnostic: SignatureDiagno
 
 type MaybePromise<T> = T | Promise<T>;
 
-async function explainMismatch(rawBody: RawBody, parsed: ParsedMetaSignature, secrets: string[], options: ResolvedOptions, crypto: HandlerCrypto, message: string) {
-  const diagnostic = await diagnoseMetaMismatch(toBytes(rawBody), parsed, secrets, crypto.matcher);
-  return unauthorized('signature_mismatch', message, diagnostic, options);
+/**
+ * A mismatch's 401. The diagnostics re-parse the body and run a dozen more HMACs: anyone can send
+ * a wrong signature, so they run only when the operator asked for them (`debugSignatures`), and a
+ * stranger's request costs no more than a valid one (at most the escaped-form retry).
+ */
+function mismatch(rawBody: RawBody, parsed: ParsedMetaSignature, secrets: string[], options: ResolvedOptions, crypto: HandlerCrypto, message: string): MaybePromise<WebhookResponse> {
+  if (!options.debugSignatures) return unauthorized('signature_mismatch', message, null, options);
+  return diagnoseMetaMismatch(toBytes(rawBody), parsed, secrets, matcherOf(crypto.mac)).then((diagnostic) => unauthorized('signature_mismatch', message, diagnostic, options));
 }
 
 function verifyCloud(rawBody: RawBody, headers: WebhookHeaders, options: ResolvedOptions, crypto: HandlerCrypto): MaybePromise<WebhookResponse | null> {
@@ -32,8 +38,8 @@ function verifyCloud(rawBody: RawBody, headers: WebhookHeaders, options: Resolve
   }
   const secrets = cloud.secrets;
   // Synchronous all the way on Node (no promise per request); WebCrypto resolves asynchronously.
-  const settle = (result: MetaSignatureResult) => (result.ok ? null : explainMismatch(rawBody, parsed, secrets, options, crypto, result.message));
-  const pending = crypto.verifyMeta(rawBody, parsed, secrets);
+  const settle = (result: MetaSignatureResult) => (result.ok ? null : mismatch(rawBody, parsed, secrets, options, crypto, result.message));
+  const pending = verifyParsedWith(crypto.mac, rawBody, parsed, secrets, true);
   return pending instanceof Promise ? pending.then(settle) : settle(pending);
 }
 
@@ -49,7 +55,8 @@ function verifyShared(
   if (result.ok) return null;
   let diagnostic: SignatureDiagnostic | null = null;
   const trimmed = secrets.filter((s) => s !== s.trim()).map((s) => s.trim());
-  if (result.reason === 'mismatch' && trimmed.length > 0 && crypto.sharedToken(given, trimmed, what).ok) {
+  // Opt-in like the Meta diagnostics (cheap here, but the same rule: no extra work for strangers).
+  if (options.debugSignatures && result.reason === 'mismatch' && trimmed.length > 0 && crypto.sharedToken(given, trimmed, what).ok) {
     diagnostic = {
       code: 'secret_whitespace',
       message: `The ${what} matches the configured secret TRIMMED: the secret has surrounding whitespace. Remove it.`,
@@ -60,7 +67,8 @@ function verifyShared(
 
 /**
  * Checks the request's credentials for the selected provider. Resolves to `null` when they
- * verify, otherwise to the 401 response (with a diagnostic hint when a common mistake explains it).
+ * verify, otherwise to the 401 response (with a diagnostic hint, under `debugSignatures`, when a
+ * common mistake explains it).
  */
 export function verifyRequest(
   provider: Provider,

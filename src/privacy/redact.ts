@@ -1,4 +1,5 @@
-import { createHmac, randomBytes } from 'node:crypto';
+// node:crypto is resolved at first use (not imported) so that the root entry loads without it.
+import { nodeCrypto } from '../internal/node-crypto.js';
 import { ConfigError } from '../errors.js';
 import type { CanonicalEvent, MessageEvent, StatusEvent } from '../event/types.js';
 
@@ -50,7 +51,7 @@ export function createRedactor(policy: RedactionPolicy): Redactor {
 
   const phone = (value: string): string => {
     const digits = value.replace(/\D/g, '');
-    if (phoneMode === 'hash') return 'h:' + createHmac('sha256', policy.hashSecret as string).update(digits || value).digest('hex').slice(0, 20);
+    if (phoneMode === 'hash') return 'h:' + nodeCrypto().createHmac('sha256', policy.hashSecret as string).update(digits || value).digest('hex').slice(0, 20);
     if (phoneMode === 'mask') return maskId(digits.length >= 7 ? digits : value);
     return value;
   };
@@ -59,12 +60,12 @@ export function createRedactor(policy: RedactionPolicy): Redactor {
   // keys downstream, so they must stay unique and deterministic: hashing keeps both; masking alone
   // would merge two recipients who share the kept digits, so a masked id gets a keyed suffix of
   // the original. Without a hashSecret that key is per process (ids then stable within it only).
-  const idKey = policy.hashSecret ?? randomBytes(32).toString('hex');
+  const idKey = policy.hashSecret ?? nodeCrypto().randomBytes(32).toString('hex');
   const redactId = (id: string): string => {
     if (phoneMode === 'keep' || !/\d{8}/.test(id)) return id;
     const redacted = id.replace(PHONE_RUN, (run) => phone(run));
     if (phoneMode === 'hash') return redacted;
-    return `${redacted}#${createHmac('sha256', idKey).update(id).digest('hex').slice(0, 16)}`;
+    return `${redacted}#${nodeCrypto().createHmac('sha256', idKey).update(id).digest('hex').slice(0, 16)}`;
   };
   const deep = (value: unknown): unknown => (phoneMode === 'keep' ? value : redactDeep(value, phone));
 

@@ -20,7 +20,7 @@ export function detectProvider(body: Record<string, unknown>): Provider | null {
   if (body.object === undefined) {
     if (Array.isArray(body.messages) || Array.isArray(body.statuses) || Array.isArray(body.errors)) return 'onprem';
     const data = body.data;
-    if (data !== null && typeof data === 'object' && 'messages' in data) return 'wasender';
+    if (data !== null && typeof data === 'object' && Object.hasOwn(data, 'messages')) return 'wasender';
     if (Array.isArray(body.contacts)) return 'onprem';
     if (Array.isArray(body.entry)) return 'cloud';
   }

@@ -2,7 +2,7 @@
  * From a status event to the lattice element it stands for (an "observation").
  */
 import type { Conversation, Pricing, ProviderError, StatusEvent } from '../event/types.js';
-import { isoToMs } from '../event/iso-ms.js';
+import { isoToMs } from '../event/timestamp.js';
 import { MAX_ERRORS, rankOf, TIME_FIELDS, type DeliveryState } from './state.js';
 
 /**

@@ -3,7 +3,7 @@
  * A pure function of the merged state and the failure policy.
  */
 import type { Conversation, DeliveryStatus, Pricing, Provider, ProviderError } from '../event/types.js';
-import { msToIso } from '../event/iso-ms.js';
+import { msToIso } from '../event/timestamp.js';
 import { accountOf, DELIVERED_RANK, RANK_STATUS, recipientOf, TIME_FIELDS, type DeliveryState, type TimeField, type TrackMeta } from './state.js';
 
 /**

@@ -2,12 +2,14 @@
  * The observation a `tracker.track()` call stands for: the host declares a message it sent, with
  * its own spelling of the account and the recipient and its metadata, as a `pending` observation.
  */
+import { personId } from '../event/person.js';
 import type { Provider } from '../event/types.js';
 import { TIME_FIELDS, type DeliveryState, type TrackMeta } from './state.js';
 
 /**
  * Recipient ids in events are bare phone digits or a JID's user part; hosts often hold
- * `+1 (555) 010-9999` or `5511…@s.whatsapp.net`. Reduce those to the same form.
+ * `+1 (555) 010-9999` or `5511…@s.whatsapp.net`. Reduce those to the same form, with the same
+ * reducer the normalizers use ({@link personId}).
  *
  * @example
  * ```ts
@@ -15,9 +17,7 @@ import { TIME_FIELDS, type DeliveryState, type TrackMeta } from './state.js';
  * ```
  */
 export function normalizeRecipient(recipient: string): string {
-  const at = recipient.indexOf('@');
-  if (at > 0) return recipient.slice(0, at).split(':')[0] as string;
-  return /^\+?[\d\s\-().]+$/.test(recipient) ? recipient.replace(/\D/g, '') : recipient;
+  return personId(recipient);
 }
 
 /** What `track()` records. */

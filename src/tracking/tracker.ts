@@ -198,7 +198,8 @@ export function createTracker(options: TrackerOptions = {}): Tracker {
     const report: IngestReport = { received: n, accepted: 0, duplicates: 0, transitions: 0, changes: 0, byKind, errors: [] };
     if (n === 0) return report;
     const aliases = await aliasesOf(events);
-    const resolve = (id: string) => aliases[id] ?? id;
+    // Own keys only: a provider message id like `constructor` must resolve to itself, not to Object's.
+    const resolve = (id: string) => (Object.hasOwn(aliases, id) ? (aliases[id] as string) : id);
     const merges: MergeItem[] = [];
     const mergeOf = new Int32Array(n).fill(-1);
     for (let i = 0; i < n; i++) {

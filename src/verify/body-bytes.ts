@@ -1,4 +1,5 @@
-import { escapeNonAscii, hasNonAsciiBytes } from './escape.js';
+import { escapeTextToBytes, escapeUtf8ToBytes } from './escape-bytes.js';
+import { hasNonAsciiBytes } from './escape.js';
 
 const encoder = new TextEncoder();
 const decoder = new TextDecoder();
@@ -31,8 +32,8 @@ export function toBytes(rawBody: RawBody): Uint8Array {
  * form is the body itself and a retry would be pointless).
  */
 export function escapedForm(rawBody: RawBody): Uint8Array | null {
-  if (typeof rawBody === 'string') return NON_ASCII_TEXT.test(rawBody) ? encoder.encode(escapeNonAscii(rawBody)) : null;
-  return hasNonAsciiBytes(rawBody) ? encoder.encode(escapeNonAscii(decoder.decode(rawBody))) : null;
+  if (typeof rawBody === 'string') return NON_ASCII_TEXT.test(rawBody) ? escapeTextToBytes(rawBody) : null;
+  return hasNonAsciiBytes(rawBody) ? escapeUtf8ToBytes(rawBody) : null;
 }
 
 /** The body as text (UTF-8). */

@@ -1,4 +1,5 @@
 import { constantTimeEqual } from './constant-time.js';
+import { toSecretList } from './secrets.js';
 import type { Secrets } from './types.js';
 
 /** Query of the GET handshake: a `URLSearchParams`, a query string (or full URL), or a record. */
@@ -39,7 +40,8 @@ function pick(params: URLSearchParams, name: string): string | null {
  * With the right mode and token it returns the challenge verbatim, to send back as `text/plain`
  * with status 200; otherwise a typed failure with the status to answer (403 for a wrong token, 400
  * for a malformed request). The token is compared in constant time; a list of tokens (rotation)
- * is accepted. PHP-style `hub_mode` keys work too.
+ * is accepted. PHP-style `hub_mode` keys work too. Throws `ConfigError` (`missing_secret`) when no
+ * token is configured, or one is empty or only whitespace.
  *
  * @example
  * ```ts
@@ -51,10 +53,7 @@ function pick(params: URLSearchParams, name: string): string | null {
  * ```
  */
 export function handleVerificationChallenge(query: ChallengeQuery, verifyToken: Secrets): ChallengeResult {
-  const tokens = typeof verifyToken === 'string' ? [verifyToken] : [...verifyToken];
-  if (tokens.length === 0 || tokens.some((t) => typeof t !== 'string' || t === '')) {
-    throw new TypeError('handleVerificationChallenge(): verifyToken must be a non-empty string (or a list of them).');
-  }
+  const tokens = toSecretList(verifyToken, 'verifyToken');
   const params = toParams(query);
   const mode = pick(params, 'mode');
   const token = pick(params, 'verify_token');

@@ -1,6 +1,7 @@
 import { escapedForm, toBytes, toText, type RawBody } from './body-bytes.js';
 import { escapeNonAscii } from './escape.js';
 import { hasSurroundingWhitespace } from './secrets.js';
+import { hexToBytes, type MacCrypto } from './meta-loop.js';
 import type { ParsedMetaSignature } from './signature-header.js';
 
 /** What a diagnostic found, Stripe-style: a stable code and a message that names the fix. */
@@ -27,6 +28,15 @@ export type HmacMatcher = (
 
 const encoder = new TextEncoder();
 
+/** The matcher over an injected HMAC (Node or WebCrypto): the diagnostics' only crypto. */
+export function matcherOf(mac: MacCrypto): HmacMatcher {
+  return (algorithm, secret, body, hex) => {
+    const expected = hexToBytes(hex);
+    const digest = mac.hmac(algorithm, secret, body);
+    return digest instanceof Promise ? digest.then((d) => mac.equal(d, expected)) : mac.equal(digest, expected);
+  };
+}
+
 /** The fixed messages, shared by the handler and the docs' troubleshooting table. */
 export const DIAGNOSTIC_MESSAGES: Record<SignatureDiagnosticCode, string> = {
   secret_whitespace:
@@ -46,7 +56,8 @@ export const DIAGNOSTIC_MESSAGES: Record<SignatureDiagnosticCode, string> = {
  * surrounding whitespace, or a body that was parsed and re-serialized on its way in (the
  * signature matches `JSON.stringify(JSON.parse(body))` or its escaped form, not the bytes
  * received). Returns `null` when nothing explains it (then the secret is wrong, or the request is
- * forged). Runs only on the failure path; costs a few HMACs.
+ * forged). Costs a JSON re-parse and up to a dozen HMACs over the body: never run for strangers'
+ * requests, only in the CLI (`bluetick verify`) and behind the handler's `debugSignatures`.
  */
 export async function diagnoseMetaMismatch(
   rawBody: RawBody,

@@ -1,6 +1,5 @@
 import { constantTimeEqual } from './constant-time.js';
-import { toSecretList } from './secrets.js';
-import { singleValue } from './signature-header.js';
+import { checkSharedToken } from './token-loop.js';
 import type { Secrets, SharedSecretResult } from './types.js';
 
 /**
@@ -17,14 +16,5 @@ export function verifySharedTokenPortable(
   secrets: Secrets,
   what = 'token',
 ): SharedSecretResult {
-  const list = toSecretList(secrets, what);
-  const value = singleValue(given);
-  if (value === null) return { ok: false, reason: 'malformed', message: `The ${what} was sent several times with different values.` };
-  if (value === undefined) return { ok: false, reason: 'missing', message: `No ${what} was sent.` };
-  let index = -1;
-  for (let i = 0; i < list.length; i++) {
-    if (constantTimeEqual(value, list[i] as string) && index === -1) index = i;
-  }
-  if (index === -1) return { ok: false, reason: 'mismatch', message: `The ${what} does not match the configured secret(s).` };
-  return { ok: true, secretIndex: index };
+  return checkSharedToken(given, secrets, what, constantTimeEqual);
 }

@@ -1,17 +1,22 @@
-import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
+import { nodeCrypto } from '../internal/node-crypto.js';
 import { SignatureError } from './errors.js';
-import { toSecretList } from './secrets.js';
-import { readHeader, singleValue } from './signature-header.js';
+import { readHeader } from './signature-header.js';
+import { checkSharedToken, type TokenEqual } from './token-loop.js';
 import type { HeaderSource, Secrets, SharedSecretResult } from './types.js';
 
 // Shared secrets are compared as HMACs under a random per-process key: both digests have the
 // same length whatever the inputs, so timingSafeEqual never leaks the secret's length, and the
-// key being unknown to the caller stops any precomputation.
-const processKey = randomBytes(32);
+// key being unknown to the caller stops any precomputation. Drawn at first use: node:crypto is
+// resolved lazily so that the root entry loads without it.
+let processKey: Uint8Array | undefined;
 
-function digest(value: string): Buffer {
-  return createHmac('sha256', processKey).update(value, 'utf8').digest();
+function digest(value: string): Uint8Array {
+  const crypto = nodeCrypto();
+  processKey ??= crypto.randomBytes(32);
+  return crypto.createHmac('sha256', processKey).update(value, 'utf8').digest();
 }
+
+const digestsEqual: TokenEqual = (given, secret) => nodeCrypto().timingSafeEqual(digest(given), digest(secret));
 
 export type TokenInput = string | readonly string[] | null | undefined;
 
@@ -29,18 +34,7 @@ export type TokenInput = string | readonly string[] | null | undefined;
  * ```
  */
 export function verifySharedToken(given: TokenInput, secrets: Secrets, what = 'token'): SharedSecretResult {
-  const list = toSecretList(secrets, what);
-  const value = singleValue(given);
-  if (value === null) return { ok: false, reason: 'malformed', message: `The ${what} was sent several times with different values.` };
-  if (value === undefined) return { ok: false, reason: 'missing', message: `No ${what} was sent.` };
-  const received = digest(value);
-  let index = -1;
-  for (let i = 0; i < list.length; i++) {
-    // No early exit: every secret is compared, so the position of the match does not show.
-    if (timingSafeEqual(received, digest(list[i] as string)) && index === -1) index = i;
-  }
-  if (index === -1) return { ok: false, reason: 'mismatch', message: `The ${what} does not match the configured secret(s).` };
-  return { ok: true, secretIndex: index };
+  return checkSharedToken(given, secrets, what, digestsEqual);
 }
 
 /**

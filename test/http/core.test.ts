@@ -119,17 +119,17 @@ describe('createWebhookHandler: diagnostics', () => {
     expect(logger.warnings).toHaveLength(1);
   });
 
-  it('explains a secret with surrounding whitespace in the 401 hint', async () => {
+  it('explains a secret with surrounding whitespace in the 401 hint (debugSignatures)', async () => {
     const logger = recordingLogger();
-    const response = await createWebhookHandler({ cloud: { appSecret: `${SECRET} ` }, logger, tracker: recordingTracker() })(signed(CLOUD));
+    const response = await createWebhookHandler({ cloud: { appSecret: `${SECRET} ` }, logger, tracker: recordingTracker(), debugSignatures: true })(signed(CLOUD));
     expect(response.status).toBe(401);
     expect(bodyOf(response).error.hint).toMatch(/TRIMMED/);
     expect(response.body).not.toContain(SECRET);
   });
 
-  it('explains a re-serialized body in the 401 hint, once in the log', async () => {
+  it('explains a re-serialized body in the 401 hint, once in the log (debugSignatures)', async () => {
     const logger = recordingLogger();
-    const handle = make({ logger });
+    const handle = make({ logger, debugSignatures: true });
     const pretty = JSON.stringify(JSON.parse(CLOUD), null, 2);
     const request = post(pretty, { 'x-hub-signature-256': signMetaPayload(CLOUD, SECRET) });
     const response = await handle(request);
@@ -138,6 +138,21 @@ describe('createWebhookHandler: diagnostics', () => {
     expect(bodyOf(response).error.hint).toMatch(/re-serialized/);
     await handle(request);
     expect(logger.warnings.filter((w) => /re-serialized/.test(w))).toHaveLength(1);
+  });
+
+  it('runs no diagnostics without debugSignatures: no hint, nothing logged', async () => {
+    const logger = recordingLogger();
+    const pretty = JSON.stringify(JSON.parse(CLOUD), null, 2);
+    const reserialized = await make({ logger })(post(pretty, { 'x-hub-signature-256': signMetaPayload(CLOUD, SECRET) }));
+    expect(reserialized.status).toBe(401);
+    expect(bodyOf(reserialized).error.hint).toBeUndefined();
+    const padded = createWebhookHandler({ cloud: { appSecret: `${SECRET} ` }, wasender: { secret: 'ws ' }, logger, tracker: recordingTracker() });
+    const whitespace = await padded(signed(CLOUD));
+    expect(bodyOf(whitespace).error).toMatchObject({ code: 'signature_mismatch' });
+    expect(bodyOf(whitespace).error.hint).toBeUndefined();
+    expect(bodyOf(await padded(post(WASENDER, { 'x-webhook-signature': 'ws' }))).error.hint).toBeUndefined();
+    // The one warning is the startup one about the padded secret, not a diagnosis.
+    expect(logger.warnings).toEqual([expect.stringMatching(/leading or trailing whitespace/)]);
   });
 
   it('gives no hint for a plain forgery', async () => {

@@ -156,11 +156,12 @@ describe('cloud envelope: leniency', () => {
     for (const e of events) expect(eventSchema.parse(e)).toEqual(e);
   });
 
-  it('an invalid timestamp ("asdf") falls back to receivedAt', () => {
+  it('an invalid timestamp ("asdf") falls back to receivedAt, marked estimated', () => {
     expect(events[0]).toEqual(
       expectedMessage(business, {
         messageId: 'wamid.BADTIME1',
         occurredAt: RECEIVED_AT,
+        occurredAtEstimated: true,
         type: 'text',
         providerType: 'text',
         text: 'Hello World',

@@ -151,7 +151,7 @@ describe('cloud messages: reactions, location, contacts, order, system, revoke, 
 
   it('a sample without "type" is typed by its content key; providerType stays empty', () => {
     expect(m.get('wamid.NOTYPE1')).toEqual(
-      msg('wamid.NOTYPE1', 1750000014, { type: 'contacts', providerType: '', details: { contacts: [{ name: { formatted_name: 'Monica' } }] } }),
+      msg('wamid.NOTYPE1', 1750000014, { type: 'contacts', providerType: undefined, details: { contacts: [{ name: { formatted_name: 'Monica' } }] } }),
     );
   });
 });

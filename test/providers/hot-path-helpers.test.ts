@@ -1,11 +1,11 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { joinId } from '../../src/event/ids.js';
-import { formatIso, toIsoTimestamp } from '../../src/event/timestamp.js';
+import { formatIso, isoOr, toIsoTimestamp } from '../../src/event/timestamp.js';
 import { idHead, messageEventId, statusEventId } from '../../src/providers/event-ids.js';
-import { isoOr } from '../../src/providers/iso-or.js';
-import { jidDomain, jidUser, phoneDigits } from '../../src/providers/read.js';
-import { hasDomain, jidId, phoneOf } from '../../src/providers/wasender/jid.js';
+import { hasDomain, personId, phoneDigits } from '../../src/event/person.js';
+import { normalizeRecipient } from '../../src/state/track.js';
+import { phoneOf } from '../../src/providers/wasender/jid.js';
 
 /*
  * The mappers' hot-path helpers take shortcuts for speed (no intermediate arrays, cached minute
@@ -30,12 +30,16 @@ function slowIso(value: unknown): string | undefined {
 
 /** The plain definitions the JID fast paths must match: split at `@`, then compare the domain. */
 const PHONE_DOMAINS = new Set(['', 's.whatsapp.net', 'c.us']);
-const slowJidId = (jid: string): string => (PHONE_DOMAINS.has(jidDomain(jid)) ? slowDigits(jidUser(jid)) : jidUser(jid));
+const slowDomain = (jid: string): string => (jid.includes('@') ? jid.slice(jid.indexOf('@') + 1) : '');
+const slowUser = (jid: string): string => (jid.includes('@') ? jid.slice(0, jid.indexOf('@')) : jid).split(':')[0] as string;
+// Without an `@` the value is not a JID: a `:` in it is not a device suffix.
+const slowJidId = (jid: string): string =>
+  !jid.includes('@') ? slowDigits(jid) : PHONE_DOMAINS.has(slowDomain(jid)) ? slowDigits(slowUser(jid)) : slowUser(jid);
 const slowPhoneOf = (jid: string): string | undefined =>
-  jid === '' ? undefined : PHONE_DOMAINS.has(jidDomain(jid)) ? slowDigits(jidUser(jid)) : undefined;
+  jid === '' ? undefined : !jid.includes('@') ? slowDigits(jid) : PHONE_DOMAINS.has(slowDomain(jid)) ? slowDigits(slowUser(jid)) : undefined;
 
 /** The plain definition the digits fast path must match. */
-const slowDigits = (value: string): string => (/^[+\d][\d\s-]*$/.test(value) ? value.replace(/[^\d]/g, '') : value);
+const slowDigits = (value: string): string => (/^\+?[\d\s\-().]+$/.test(value) && /\d/.test(value) ? value.replace(/[^\d]/g, '') : value);
 
 describe('hot-path helpers agree with the plain definitions', () => {
   it('idHead + statusEventId / messageEventId equal joinId, with and without a scope', () => {
@@ -81,7 +85,7 @@ describe('hot-path helpers agree with the plain definitions', () => {
   });
 
   it('phoneDigits (bare-digits fast path) equals the regex definition', () => {
-    const phone = fc.oneof(fc.string(), fc.stringMatching(/^\+?[\d -]{0,16}$/), fc.constantFrom('+250 788 123 200', '16505551234', 'US.1234', ''));
+    const phone = fc.oneof(fc.string(), fc.stringMatching(/^\+?[\d ().-]{0,16}$/), fc.constantFrom('+1 (650) 555-1234', '()', '+250 788 123 200', '16505551234', 'US.1234', ''));
     fc.assert(
       fc.property(phone, (p) => {
         expect(phoneDigits(p)).toBe(slowDigits(p));
@@ -99,14 +103,24 @@ describe('hot-path helpers agree with the plain definitions', () => {
     fc.assert(
       fc.property(user, device, domain, (u, d, dom) => {
         const jid = u + d + dom;
-        expect(jidId(jid)).toBe(slowJidId(jid));
+        expect(personId(jid)).toBe(slowJidId(jid));
         expect(phoneOf(jid)).toBe(slowPhoneOf(jid));
-        expect(hasDomain(jid, 'g.us')).toBe(jidDomain(jid) === 'g.us');
+        expect(hasDomain(jid, 'g.us')).toBe(slowDomain(jid) === 'g.us');
       }),
       { numRuns: 3000 },
     );
-    expect(jidId('5511999990002:12@s.whatsapp.net')).toBe('5511999990002');
+    expect(personId('5511999990002:12@s.whatsapp.net')).toBe('5511999990002');
     expect(phoneOf('123456789012345@lid')).toBeUndefined();
     expect(phoneOf(5511999990002)).toBe('5511999990002');
+  });
+
+  it('tracker.track() reduces a recipient with the same reducer as the normalizers', () => {
+    // A host's spelling and a status's recipient_id / remoteJid must meet in one tracking key.
+    expect(normalizeRecipient('+1 (650) 555-1234')).toBe(personId('16505551234'));
+    expect(normalizeRecipient('5511999990002:3@s.whatsapp.net')).toBe(personId('5511999990002@s.whatsapp.net'));
+    expect(normalizeRecipient('123456789012345@lid')).toBe('123456789012345');
+    fc.assert(fc.property(fc.string(), (s) => {
+      expect(normalizeRecipient(s)).toBe(personId(s));
+    }));
   });
 });

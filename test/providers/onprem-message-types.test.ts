@@ -148,6 +148,7 @@ describe('On-Premises message content', () => {
         id: `onprem:message:hash-${hashJson(item)}`,
         messageId: `hash-${hashJson(item)}`,
         occurredAt: RECEIVED,
+        occurredAtEstimated: true,
         from: '1',
         type: 'text',
         providerType: 'text',
@@ -161,11 +162,35 @@ describe('On-Premises message content', () => {
         accountId: null,
         phoneNumberId: null,
         occurredAt: RECEIVED,
+        occurredAtEstimated: true,
         receivedAt: RECEIVED,
         topic: 'messages',
         data: 'junk',
       },
     ]);
-    expect(normalize({ contacts: [{ wa_id: '1' }] }, { receivedAt: RECEIVED }).events).toEqual([]);
+  });
+
+  it('a body holding only contacts is a `contacts` notification, as the Cloud equivalent is (nothing dropped)', () => {
+    const contacts = [{ wa_id: '1', profile: { name: 'A' } }];
+    expect(normalize({ contacts }, { receivedAt: RECEIVED }).events).toEqual([
+      {
+        schemaVersion: 1,
+        id: `onprem:notification:contacts:${hashJson(contacts)}`,
+        kind: 'notification',
+        provider: 'onprem',
+        accountId: null,
+        phoneNumberId: null,
+        occurredAt: RECEIVED,
+        occurredAtEstimated: true,
+        receivedAt: RECEIVED,
+        topic: 'contacts',
+        data: contacts,
+      },
+    ]);
+    const cloud = normalize(
+      { object: 'whatsapp_business_account', entry: [{ id: 'W', changes: [{ field: 'messages', value: { contacts } }] }] },
+      { receivedAt: RECEIVED },
+    ).events;
+    expect(cloud.map((e) => e.kind)).toEqual(['notification']);
   });
 });

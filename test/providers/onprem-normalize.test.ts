@@ -147,6 +147,7 @@ describe('On-Premises normalizer: statuses', () => {
         id: `onprem:notification:statuses:${hashJson({})}`,
         kind: 'notification',
         occurredAt: RECEIVED,
+        occurredAtEstimated: true,
         topic: 'statuses',
         data: {},
       },
@@ -196,6 +197,7 @@ describe('On-Premises normalizer: top-level errors', () => {
         id: `onprem:error:${hashJson(body.errors)}`,
         kind: 'error',
         occurredAt: RECEIVED,
+        occurredAtEstimated: true,
         errors: [
           { code: '1014', title: 'Internal error', details: 'Upload failed on bad image', class: 'retryable' },
           { code: '429', title: 'Rate limit hit', class: 'retryable' },

@@ -146,7 +146,7 @@ describe('WASender Baileys content → canonical type', () => {
       providerType: 'hologramMessage',
       text: null,
     });
-    expect(one(undefined)).toEqual({ ...base, type: 'unknown', providerType: '', text: null });
+    expect(one(undefined)).toEqual({ ...base, type: 'unknown', text: null });
   });
 
   it('messageBody is preferred as the text', () => {

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { ConfigError } from '../../src/errors.js';
 import { handleVerificationChallenge } from '../../src/verify/challenge.js';
 
 const TOKEN = 'my-verify-token';
@@ -32,6 +33,6 @@ describe('handleVerificationChallenge', () => {
 
   it('accepts any token of a list (rotation) and refuses an empty configured token', () => {
     expect(handleVerificationChallenge(GOOD, ['old', TOKEN]).ok).toBe(true);
-    expect(() => handleVerificationChallenge(GOOD, '')).toThrow(TypeError);
+    expect(() => handleVerificationChallenge(GOOD, '')).toThrow(ConfigError);
   });
 });

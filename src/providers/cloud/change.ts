@@ -1,6 +1,7 @@
 import { hashJson, joinId } from '../../event/ids.js';
-import type { ErrorEvent, NotificationEvent, ProviderError } from '../../event/types.js';
+import type { ProviderError } from '../../event/types.js';
 import type { NormalizeContext } from '../context.js';
+import { errorEvent, notificationEvent } from '../events.js';
 import type { MetaScope } from '../meta/scope.js';
 
 /**
@@ -15,16 +16,19 @@ export interface ChangeInfo {
   scope: MetaScope;
   /** `entry[].time` as sent (part of notification/error ids: the same value on another day is another event). */
   entryTime: string;
-  /** `changes[].field` (`"unknown"` when absent). */
+  /** `changes[].field`; read from the content when absent (`"unknown"` when that says nothing either). */
   field: string;
   /** ISO time of `entry[].time`, else `receivedAt`: the occurredAt of items without their own timestamp. */
   fallbackAt: string;
+  /** `fallbackAt` is the receive time (no usable `entry[].time`): events using it are marked estimated. */
+  fallbackEstimated: boolean;
 }
 
 /**
- * One notification: a non-`messages` change (`data` = the whole `value`), or an item we cannot
- * map as a message or a delivery status (`data` = that item). Its id hashes the data, scoped by
- * entry id, entry time and field, because such items carry no identity of their own.
+ * One notification: a non-`messages` change (`data` = the whole `value`), an item we cannot map
+ * as a message or a delivery status (`data` = that item), or a part of a `messages` change no
+ * other event carries (`topic` = its key). Its id hashes the data, scoped by entry id, entry time
+ * and topic, because such items carry no identity of their own.
  */
 export function pushNotification(
   out: unknown[],
@@ -32,22 +36,13 @@ export function pushNotification(
   topic: string,
   data: unknown,
   occurredAt: string,
+  estimated: boolean,
   ctx: NormalizeContext,
 ): void {
-  const event: NotificationEvent = {
-    schemaVersion: 1,
-    id: joinId(['cloud', 'notification', info.scope.accountId, info.entryTime, topic, hashJson(data)]),
-    kind: 'notification',
-    provider: 'cloud',
-    accountId: info.scope.accountId,
-    phoneNumberId: info.scope.phoneNumberId,
-    occurredAt,
-    receivedAt: ctx.receivedAt,
-    topic,
-    data,
-  };
-  if (ctx.keepRaw) event.raw = data;
-  out.push(event);
+  const value = data === undefined ? null : data;
+  const id = joinId(['cloud', 'notification', info.scope.accountId, info.entryTime, topic, hashJson(data)]);
+  const { accountId, phoneNumberId } = info.scope;
+  out.push(notificationEvent({ id, provider: 'cloud', accountId, phoneNumberId, occurredAt, estimated }, topic, value, ctx));
 }
 
 /**
@@ -56,17 +51,8 @@ export function pushNotification(
  * event per change keeps a retried payload from fanning out into several alerts.
  */
 export function pushErrors(out: unknown[], info: ChangeInfo, raw: unknown[], errors: ProviderError[], ctx: NormalizeContext): void {
-  const event: ErrorEvent = {
-    schemaVersion: 1,
-    id: joinId(['cloud', 'error', info.scope.accountId, info.entryTime, info.field, hashJson(raw)]),
-    kind: 'error',
-    provider: 'cloud',
-    accountId: info.scope.accountId,
-    phoneNumberId: info.scope.phoneNumberId,
-    occurredAt: info.fallbackAt,
-    receivedAt: ctx.receivedAt,
-    errors,
-  };
-  if (ctx.keepRaw) event.raw = raw;
-  out.push(event);
+  const id = joinId(['cloud', 'error', info.scope.accountId, info.entryTime, info.field, hashJson(raw)]);
+  const { accountId, phoneNumberId } = info.scope;
+  const origin = { id, provider: 'cloud', accountId, phoneNumberId, occurredAt: info.fallbackAt, estimated: info.fallbackEstimated } as const;
+  out.push(errorEvent(origin, errors, raw, ctx));
 }

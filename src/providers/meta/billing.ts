@@ -1,5 +1,5 @@
 import type { Conversation, Pricing } from '../../event/types.js';
-import { isoOr } from '../iso-or.js';
+import { isoOr } from '../../event/timestamp.js';
 import { bool, obj, str, type Json } from '../read.js';
 
 /**

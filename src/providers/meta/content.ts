@@ -122,7 +122,7 @@ export function fillContent(ev: MessageEvent, m: Json, type: string): void {
       // `unknown`, `request_welcome` and types newer than this code: data, never an error.
       ev.type = 'unknown';
       ev.text = textBody(m);
-      if (type !== '' && type !== 'unknown' && m[type] !== undefined) ev.details = { [type]: m[type] };
+      if (type !== '' && type !== 'unknown' && Object.hasOwn(m, type) && m[type] !== undefined) ev.details = { [type]: m[type] };
     }
   }
 }

@@ -1,5 +1,6 @@
 import type { MessageContext, MessageReferral } from '../../event/types.js';
-import { bool, obj, phoneDigits, str, type Json } from '../read.js';
+import { personId } from '../../event/person.js';
+import { bool, obj, str, type Json } from '../read.js';
 
 /**
  * A message's `context`: the message it replies to (`id`, `from`), forwarding flags, the users
@@ -11,7 +12,7 @@ export function readContext(c: Json): MessageContext {
   const id = str(c.id);
   if (id !== undefined) context.messageId = id;
   const from = str(c.from);
-  if (from !== undefined) context.from = phoneDigits(from);
+  if (from !== undefined) context.from = personId(from);
   const forwarded = bool(c.forwarded);
   if (forwarded !== undefined) context.forwarded = forwarded;
   const frequently = bool(c.frequently_forwarded);
@@ -20,7 +21,7 @@ export function readContext(c: Json): MessageContext {
     const mentions: string[] = [];
     for (let i = 0; i < c.mentions.length; i++) {
       const mention = str(c.mentions[i]);
-      if (mention !== undefined) mentions.push(phoneDigits(mention));
+      if (mention !== undefined) mentions.push(personId(mention));
     }
     if (mentions.length > 0) context.mentions = mentions;
   }

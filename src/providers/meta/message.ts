@@ -2,8 +2,9 @@ import { hashJson } from '../../event/ids.js';
 import type { MessageEvent } from '../../event/types.js';
 import type { NormalizeContext } from '../context.js';
 import { messageEventId } from '../event-ids.js';
-import { isoOr } from '../iso-or.js';
-import { obj, phoneDigits, str, type Json } from '../read.js';
+import { toIsoTimestamp } from '../../event/timestamp.js';
+import { personId } from '../../event/person.js';
+import { obj, str, type Json } from '../read.js';
 import { fillContent, inferType } from './content.js';
 import { readContext, readReferral } from './context.js';
 import { metaErrors } from './errors.js';
@@ -11,18 +12,24 @@ import { recipientOf, senderContact } from './people.js';
 import { META_ID_HEADS, type MetaScope } from './scope.js';
 
 /**
- * Maps one Meta `messages[]` item (Cloud or On-Premises) to an inbound message event.
+ * Maps one Meta `messages[]` item (Cloud or On-Premises) to an inbound message event, or, with
+ * `outbound`, one `message_echoes[]` item (a message the business sent from the WhatsApp
+ * Business app, Coexistence) to an outbound one.
  *
  * A message without an `id` still becomes a message (its content is what matters), with a
- * content-hash message id. Without `from` (business-scoped user ids), the sender contact's
- * `wa_id` is still the sender's number. `to` is the business number the envelope names, else the
- * item's own `recipient_id`.
+ * content-hash message id. Inbound: without `from` (business-scoped user ids), the sender
+ * contact's `wa_id` is still the sender's number; `to` is the business number the envelope
+ * names, else the item's own `recipient_id`. Outbound: `from` is the business number, `to` the
+ * customer, and `contact` describes the customer. The message id is the `wamid` statuses will
+ * name, so the echo's delivery can be tracked like any message the business sent.
  */
-export function metaMessage(m: Json, scope: MetaScope, ctx: NormalizeContext): MessageEvent {
+export function metaMessage(m: Json, scope: MetaScope, ctx: NormalizeContext, outbound = false): MessageEvent {
   const messageId = str(m.id) ?? `hash-${hashJson(m)}`;
   const rawFrom = str(m.from);
-  const contact = senderContact(scope.contacts, rawFrom, str(m.from_user_id));
+  const rawTo = outbound ? str(m.to) : undefined;
+  const contact = outbound ? senderContact(scope, rawTo, str(m.to_user_id)) : senderContact(scope, rawFrom, str(m.from_user_id));
   const providerType = typeof m.type === 'string' ? m.type : '';
+  const at = toIsoTimestamp(m.timestamp);
   const event: MessageEvent = {
     schemaVersion: 1,
     id: messageEventId(META_ID_HEADS[scope.provider].message, messageId),
@@ -30,17 +37,22 @@ export function metaMessage(m: Json, scope: MetaScope, ctx: NormalizeContext): M
     provider: scope.provider,
     accountId: scope.accountId,
     phoneNumberId: scope.phoneNumberId,
-    occurredAt: isoOr(m.timestamp, ctx.receivedAt),
+    occurredAt: at ?? ctx.receivedAt,
     receivedAt: ctx.receivedAt,
     messageId,
-    direction: 'inbound',
-    from: rawFrom === undefined ? (contact.waId ?? null) : phoneDigits(rawFrom),
-    to: scope.businessNumber ?? recipientOf(m),
+    direction: outbound ? 'outbound' : 'inbound',
+    from: outbound ? (scope.businessNumber ?? (rawFrom === undefined ? null : personId(rawFrom))) : rawFrom === undefined ? (contact.waId ?? null) : personId(rawFrom),
+    to: outbound ? (rawTo === undefined ? (contact.waId ?? null) : personId(rawTo)) : (scope.businessNumber ?? recipientOf(m)),
     contact,
     type: 'unknown',
-    providerType,
     text: null,
+    providerType,
   };
+  // An inferred type is ours, not the provider's: providerType stays absent. Deleted right away,
+  // while it is the last property (V8 then just steps back to the shape without it); the common
+  // case keeps it in the literal, so events are built in one shape without a later property add.
+  if (providerType === '') delete event.providerType;
+  if (at === undefined) event.occurredAtEstimated = true;
   fillContent(event, m, providerType === '' ? inferType(m) : providerType);
   const context = obj(m.context);
   if (context !== undefined) event.context = readContext(context);

@@ -16,6 +16,13 @@ export interface MetaScope {
   businessNumber: string | null;
   /** The `contacts[]` describing the senders of the messages beside them (empty when absent). */
   contacts: readonly unknown[];
+  /**
+   * Which `contacts[]` entries a message was matched with so far, filled while mapping: bit `i`
+   * for entry `i` below 30 (a number, so the common one-contact batch allocates nothing), the
+   * indexes from 30 on in `usedFar`.
+   */
+  used: number;
+  usedFar: number[] | null;
 }
 
 /** The id heads of Meta items, per provider (computed once, not per item). */

@@ -1,8 +1,9 @@
 import type { DeliveryStatus, StatusEvent } from '../../event/types.js';
 import type { NormalizeContext } from '../context.js';
 import { statusEventId } from '../event-ids.js';
-import { isoOr } from '../iso-or.js';
-import { obj, phoneDigits, str, type Json } from '../read.js';
+import { toIsoTimestamp } from '../../event/timestamp.js';
+import { personId } from '../../event/person.js';
+import { obj, str, type Json } from '../read.js';
 import { metaConversation, metaPricing } from './billing.js';
 import { metaErrors } from './errors.js';
 import { recipientOf } from './people.js';
@@ -49,9 +50,10 @@ export function metaStatus(s: Json, scope: MetaScope, ctx: NormalizeContext): St
   if (messageId === undefined) return undefined;
   const recipientId = recipientOf(s);
   const rawParticipant = str(s.recipient_participant_id);
-  const participantId = rawParticipant === undefined ? undefined : phoneDigits(rawParticipant);
+  const participantId = rawParticipant === undefined ? undefined : personId(rawParticipant);
   const recipientUserId = str(s.recipient_user_id) ?? str(s.recipient_participant_user_id);
   const providerStatus = str(s.status) ?? '';
+  const at = toIsoTimestamp(s.timestamp);
   const event: StatusEvent = {
     schemaVersion: 1,
     id: statusEventId(META_ID_HEADS[scope.provider].status, messageId, recipientId ?? recipientUserId ?? '', participantId ?? '', providerStatus),
@@ -59,7 +61,7 @@ export function metaStatus(s: Json, scope: MetaScope, ctx: NormalizeContext): St
     provider: scope.provider,
     accountId: scope.accountId,
     phoneNumberId: scope.phoneNumberId,
-    occurredAt: isoOr(s.timestamp, ctx.receivedAt),
+    occurredAt: at ?? ctx.receivedAt,
     receivedAt: ctx.receivedAt,
     messageId,
     recipientId,
@@ -67,6 +69,8 @@ export function metaStatus(s: Json, scope: MetaScope, ctx: NormalizeContext): St
     providerStatus,
     errors: s.errors === undefined ? [] : metaErrors(s.errors),
   };
+  // No provider time: the receive time stands in, and must not pass for a delivered/read time.
+  if (at === undefined) event.occurredAtEstimated = true;
   if (participantId !== undefined) event.participantId = participantId;
   if (recipientUserId !== undefined) event.recipientUserId = recipientUserId;
   const pricing = obj(s.pricing);

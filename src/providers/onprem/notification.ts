@@ -1,29 +1,16 @@
 import { hashJson, joinId } from '../../event/ids.js';
-import type { CanonicalEvent, NotificationEvent } from '../../event/types.js';
+import type { CanonicalEvent } from '../../event/types.js';
 import type { NormalizeContext } from '../context.js';
+import { notificationEvent } from '../events.js';
 
 /**
- * Records an On-Premises item that cannot become a message or status (no id, not an object) as a
- * notification on its array's name, so nothing in a batch is silently dropped.
+ * Records an On-Premises part that cannot become a message or status (an item with no id or not
+ * an object, contacts no message was matched with, a top-level key of its own) as a notification
+ * on its key, so nothing in a batch is silently dropped. The body carries no time of its own: the
+ * receive time stands in, marked estimated.
  */
-export function pushOnPremNotification(
-  out: CanonicalEvent[],
-  topic: 'messages' | 'statuses',
-  item: unknown,
-  ctx: NormalizeContext,
-): void {
-  const event: NotificationEvent = {
-    schemaVersion: 1,
-    id: joinId(['onprem', 'notification', topic, hashJson(item)]),
-    kind: 'notification',
-    provider: 'onprem',
-    accountId: null,
-    phoneNumberId: null,
-    occurredAt: ctx.receivedAt,
-    receivedAt: ctx.receivedAt,
-    topic,
-    data: item === undefined ? null : item,
-  };
-  if (ctx.keepRaw) event.raw = item;
-  out.push(event);
+export function pushOnPremNotification(out: CanonicalEvent[], topic: string, item: unknown, ctx: NormalizeContext): void {
+  const id = joinId(['onprem', 'notification', topic, hashJson(item)]);
+  const origin = { id, provider: 'onprem', accountId: null, phoneNumberId: null, occurredAt: ctx.receivedAt, estimated: true } as const;
+  out.push(notificationEvent(origin, topic, item, ctx));
 }

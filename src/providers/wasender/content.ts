@@ -4,7 +4,7 @@
  */
 import type { MessageContext, MessageEvent, MessageMedia, MessageType } from '../../event/types.js';
 import { arr, bool, type Json, num, obj, str } from '../read.js';
-import { jidId } from './jid.js';
+import { personId } from '../../event/person.js';
 
 /** Containers whose `message` holds the real content (disappearing, view-once, captioned documents, edits). */
 const WRAPPERS: Record<string, true> = {
@@ -34,7 +34,7 @@ const FREQUENTLY_FORWARDED_SCORE = 5;
 
 function contentKey(message: Json): string | undefined {
   for (const key in message) {
-    if (NOT_CONTENT[key] === true) continue;
+    if (Object.hasOwn(NOT_CONTENT, key)) continue;
     const value = message[key];
     if (value !== null && value !== undefined) return key;
   }
@@ -71,7 +71,7 @@ function mapContext(info: Json): MessageContext | undefined {
   }
   const participant = str(info.participant);
   if (participant !== undefined) {
-    context.from = jidId(participant);
+    context.from = personId(participant);
     any = true;
   }
   if (bool(info.isForwarded) === true) {
@@ -88,7 +88,7 @@ function mapContext(info: Json): MessageContext | undefined {
     const mentions: string[] = [];
     for (const jid of mentioned) {
       const s = str(jid);
-      if (s !== undefined) mentions.push(jidId(s));
+      if (s !== undefined) mentions.push(personId(s));
     }
     if (mentions.length > 0) {
       context.mentions = mentions;
@@ -154,20 +154,22 @@ function mapPoll(event: MessageEvent, p: Json): void {
 export function applyBaileysContent(event: MessageEvent, content: Json | undefined): void {
   let message = content;
   let key = message === undefined ? undefined : contentKey(message);
-  for (let depth = 0; depth < 4 && message !== undefined && key !== undefined && WRAPPERS[key] === true; depth++) {
+  for (let depth = 0; depth < 4 && message !== undefined && key !== undefined && Object.hasOwn(WRAPPERS, key); depth++) {
     message = obj(obj(message[key])?.message);
     key = message === undefined ? undefined : contentKey(message);
   }
   if (message === undefined || key === undefined) {
+    // No content at all: there is no provider type to report.
     event.type = 'unknown';
-    event.providerType = '';
+    delete event.providerType;
     return;
   }
   event.providerType = key;
   const value = message[key];
   const inner = obj(value);
   let type: MessageType = 'unknown';
-  const mediaType = MEDIA[key];
+  // Own keys only: a content key named `constructor` or `toString` must not find Object.prototype's.
+  const mediaType = Object.hasOwn(MEDIA, key) ? MEDIA[key] : undefined;
   if (key === 'conversation') {
     type = 'text';
     event.text = str(value) ?? null;

@@ -1,7 +1,8 @@
 import { hashJson, joinId } from '../../event/ids.js';
-import type { CanonicalEvent, NotificationEvent } from '../../event/types.js';
+import { isoOr } from '../../event/timestamp.js';
+import type { CanonicalEvent } from '../../event/types.js';
 import type { NormalizeContext } from '../context.js';
-import { isoOr } from '../iso-or.js';
+import { notificationEvent } from '../events.js';
 import { num, obj, str } from '../read.js';
 
 /** What every WASender item mapper needs from the envelope `{event, sessionId?, timestamp?, data}`. */
@@ -12,6 +13,8 @@ export interface WasenderEnvelope {
   accountId: string | null;
   /** The envelope timestamp (ms or s, by magnitude) as ISO, else the receive time. */
   occurredAt: string;
+  /** `occurredAt` is the receive time (the envelope has no usable timestamp). */
+  estimated: boolean;
   /** The envelope timestamp as sent: part of notification and error ids (two identical bodies sent at different times are different events). */
   timestamp: unknown;
   /** `idHead('wasender', 'message' | 'status', sessionId)` for this webhook's items: their ids are scoped by session. */
@@ -46,7 +49,9 @@ export function baileysIso(value: unknown, fallback: string): string {
 /**
  * Pushes one notification (`topic` = the event, `data` untouched). Its id hashes the data and
  * the envelope timestamp: WASender retries resend both unchanged, while the same data sent
- * again later (a second "connected" session status) is a new event.
+ * again later (a second "connected" session status) is a new event. Without an envelope
+ * timestamp, the item's own time (`timestamp`, `messageTimestamp`, a call's `date`) is used
+ * before the receive time.
  */
 export function pushWasenderNotification(
   out: CanonicalEvent[],
@@ -55,18 +60,27 @@ export function pushWasenderNotification(
   ctx: NormalizeContext,
 ): void {
   const value = data === undefined ? null : data;
-  const event: NotificationEvent = {
-    schemaVersion: 1,
-    id: joinId(['wasender', 'notification', env.event, hashJson(value) + (str(env.timestamp) ?? '')]),
-    kind: 'notification',
-    provider: 'wasender',
-    accountId: env.accountId,
-    phoneNumberId: null,
-    occurredAt: env.occurredAt,
-    receivedAt: ctx.receivedAt,
-    topic: env.event,
-    data: value,
-  };
-  if (ctx.keepRaw) event.raw = data;
-  out.push(event);
+  const id = joinId(['wasender', 'notification', env.event, hashJson(value) + (str(env.timestamp) ?? '')]);
+  let occurredAt = env.occurredAt;
+  let estimated = env.estimated;
+  if (estimated) {
+    const own = itemTime(value);
+    if (own !== '') {
+      occurredAt = own;
+      estimated = false;
+    }
+  }
+  out.push(notificationEvent({ id, provider: 'wasender', accountId: env.accountId, phoneNumberId: null, occurredAt, estimated }, env.event, value, ctx));
+}
+
+/** The own time of a notification's item (or its first item): `timestamp`, `messageTimestamp`, `t`, or an ISO `date` (calls), else ''. */
+function itemTime(data: unknown): string {
+  const item = obj(Array.isArray(data) ? data[0] : data);
+  if (item === undefined) return '';
+  const call = obj(item.call);
+  if (call !== undefined) return itemTime(call);
+  const at = baileysIso(item.timestamp ?? item.messageTimestamp ?? item.t, '');
+  if (at !== '' || typeof item.date !== 'string') return at;
+  const ms = Date.parse(item.date);
+  return ms > 0 ? new Date(ms).toISOString() : '';
 }

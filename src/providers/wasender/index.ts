@@ -8,7 +8,7 @@ import { NormalizeError } from '../../errors.js';
 import type { CanonicalEvent } from '../../event/types.js';
 import type { ProviderNormalizer } from '../context.js';
 import { idHead } from '../event-ids.js';
-import { isoOr } from '../iso-or.js';
+import { toIsoTimestamp } from '../../event/timestamp.js';
 import { obj, str } from '../read.js';
 import { dataItems, pushWasenderNotification, type WasenderEnvelope } from './envelope.js';
 import { pushWasenderMessage } from './message.js';
@@ -59,17 +59,19 @@ export const normalizeWasender: ProviderNormalizer = (body, ctx) => {
   if (event === undefined) {
     // WASender's older receiving guide prints a body with no `event` and `data.messages[]`.
     const d = obj(data);
-    if (d === undefined || !('messages' in d)) {
+    if (d === undefined || !Object.hasOwn(d, 'messages')) {
       throw new NormalizeError('invalid_envelope', 'A WASenderApi webhook needs an `event` string (or the legacy `data.messages`).');
     }
     event = 'messages.upsert';
   }
   const kind = itemKind(event);
   const accountId = str(body.sessionId) ?? null;
+  const at = toIsoTimestamp(body.timestamp);
   const env: WasenderEnvelope = {
     event,
     accountId,
-    occurredAt: isoOr(body.timestamp, ctx.receivedAt),
+    occurredAt: at ?? ctx.receivedAt,
+    estimated: at === undefined,
     timestamp: body.timestamp,
     // One webhook holds one kind of item: only its ids' head is needed.
     idHead: idHead('wasender', kind === 'message' ? 'message' : 'status', accountId ?? ''),

@@ -1,10 +1,11 @@
 import type { CanonicalEvent, MessageEvent } from '../../event/types.js';
 import type { NormalizeContext } from '../context.js';
 import { messageEventId } from '../event-ids.js';
-import { bool, jidDomain, jidUser, obj, str } from '../read.js';
+import { jidDomain, jidUser, personId } from '../../event/person.js';
+import { bool, obj, str } from '../read.js';
 import { applyBaileysContent } from './content.js';
 import { baileysIso, pushWasenderNotification, type WasenderEnvelope } from './envelope.js';
-import { chatPhone, groupPhone, idOf, jidId } from './jid.js';
+import { chatPhone, groupPhone, idOf } from './jid.js';
 
 /**
  * Maps one Baileys `WAMessage` (`{key, message, pushName?, messageTimestamp?, messageBody?}`) to a
@@ -42,7 +43,7 @@ export function pushWasenderMessage(
     }
   } else if (domain === 'newsletter') {
     // A channel post: the channel itself is the sender.
-    if (inbound) from = jidId(remoteJid);
+    if (inbound) from = personId(remoteJid);
   } else {
     const partyPhone = chatPhone(key, inbound);
     const party = partyPhone ?? idOf(remoteJid) ?? null;
@@ -53,6 +54,7 @@ export function pushWasenderMessage(
       to = party;
     }
   }
+  const own = baileysIso(m.messageTimestamp, '');
   const event: MessageEvent = {
     schemaVersion: 1,
     id: messageEventId(env.idHead, messageId),
@@ -60,7 +62,7 @@ export function pushWasenderMessage(
     provider: 'wasender',
     accountId: env.accountId,
     phoneNumberId: null,
-    occurredAt: baileysIso(m.messageTimestamp, env.occurredAt),
+    occurredAt: own === '' ? env.occurredAt : own,
     receivedAt: ctx.receivedAt,
     messageId,
     direction: inbound ? 'inbound' : 'outbound',
@@ -68,9 +70,12 @@ export function pushWasenderMessage(
     to,
     contact: {},
     type: 'unknown',
-    providerType: '',
     text: null,
+    // Set by applyBaileysContent (removed there when there is no content): in the literal so
+    // every event is built in one shape.
+    providerType: '',
   };
+  if (own === '' && env.estimated) event.occurredAtEstimated = true;
   const name = str(m.pushName);
   if (name !== undefined) event.contact.name = name;
   if (phone !== undefined) event.contact.waId = phone;

@@ -1,12 +1,14 @@
 import { classifyErrorCode } from '../../event/error-classes.js';
 import { hashJson, joinId } from '../../event/ids.js';
-import type { CanonicalEvent, DeliveryStatus, ErrorEvent, ProviderError, StatusEvent } from '../../event/types.js';
+import type { CanonicalEvent, DeliveryStatus, ProviderError, StatusEvent } from '../../event/types.js';
 import type { NormalizeContext } from '../context.js';
+import { errorEvent } from '../events.js';
 import { bool, type Json, obj, str } from '../read.js';
 import { ackStatus } from './ack.js';
 import { statusEventId } from '../event-ids.js';
 import { baileysIso, pushWasenderNotification, type WasenderEnvelope } from './envelope.js';
-import { hasDomain, idOf, jidId, phoneOf } from './jid.js';
+import { hasDomain, personId } from '../../event/person.js';
+import { idOf, phoneOf } from './jid.js';
 
 /*
  * Delivery tracking is about OUTBOUND messages: a status whose `key.fromMe === false` is a
@@ -24,13 +26,13 @@ function recipientOf(key: Json, userJid: string | undefined): string | null {
   const phone = phoneOf(key.remoteJid);
   if (phone !== undefined) return phone;
   const remoteJid = str(key.remoteJid) ?? '';
-  if (hasDomain(remoteJid, 'g.us')) return jidId(remoteJid);
-  return phoneOf(key.remoteJidAlt) ?? idOf(remoteJid) ?? (userJid === undefined ? null : jidId(userJid));
+  if (hasDomain(remoteJid, 'g.us')) return personId(remoteJid);
+  return phoneOf(key.remoteJidAlt) ?? idOf(remoteJid) ?? (userJid === undefined ? null : personId(userJid));
 }
 
 /** The group member a receipt is about (group messages get one receipt per member). */
 function participantOf(key: Json, userJid: string | undefined): string | undefined {
-  return userJid !== undefined && hasDomain(str(key.remoteJid) ?? '', 'g.us') ? jidId(userJid) : undefined;
+  return userJid !== undefined && hasDomain(str(key.remoteJid) ?? '', 'g.us') ? personId(userJid) : undefined;
 }
 
 function pushStatus(
@@ -43,6 +45,7 @@ function pushStatus(
   status: DeliveryStatus,
   providerStatus: string,
   occurredAt: string,
+  estimated: boolean,
   errors: ProviderError[],
   raw: unknown,
 ): void {
@@ -61,6 +64,8 @@ function pushStatus(
     providerStatus,
     errors,
   };
+  // No provider time: the receive time stands in, and must not pass for a delivered/read time.
+  if (estimated) event.occurredAtEstimated = true;
   if (participantId !== undefined) event.participantId = participantId;
   if (ctx.keepRaw) event.raw = raw;
   out.push(event);
@@ -81,7 +86,7 @@ export function pushUpdate(out: CanonicalEvent[], item: unknown, env: WasenderEn
     return;
   }
   const providerStatus = String(raw);
-  pushStatus(out, env, ctx, messageId, recipientOf(key, undefined), undefined, ackStatus(raw), providerStatus, env.occurredAt, [], item);
+  pushStatus(out, env, ctx, messageId, recipientOf(key, undefined), undefined, ackStatus(raw), providerStatus, env.occurredAt, env.estimated, [], item);
 }
 
 /** The `{key, receipt}` of a receipt item, sent flat or wrapped in `message`. */
@@ -111,26 +116,28 @@ export function pushReceipt(out: CanonicalEvent[], item: unknown, env: WasenderE
     const receipt = obj(entry) ?? {};
     let status: DeliveryStatus = 'unknown';
     let providerStatus = '';
-    let at = env.occurredAt;
+    let at = '';
     if (receipt.playedTimestamp !== undefined && receipt.playedTimestamp !== null) {
       status = 'played';
       providerStatus = 'playedTimestamp';
-      at = baileysIso(receipt.playedTimestamp, env.occurredAt);
+      at = baileysIso(receipt.playedTimestamp, '');
     } else if (receipt.readTimestamp !== undefined && receipt.readTimestamp !== null) {
       status = 'read';
       providerStatus = 'readTimestamp';
-      at = baileysIso(receipt.readTimestamp, env.occurredAt);
+      at = baileysIso(receipt.readTimestamp, '');
     } else if (receipt.receiptTimestamp !== undefined && receipt.receiptTimestamp !== null) {
       status = 'delivered';
       providerStatus = 'receiptTimestamp';
-      at = baileysIso(receipt.receiptTimestamp, env.occurredAt);
+      at = baileysIso(receipt.receiptTimestamp, '');
     } else if (receipt.status !== undefined && receipt.status !== null) {
       status = ackStatus(receipt.status);
       providerStatus = String(receipt.status);
-      at = baileysIso(receipt.t, env.occurredAt);
+      at = baileysIso(receipt.t, '');
     }
     const userJid = str(receipt.userJid);
-    pushStatus(out, env, ctx, messageId, recipientOf(key, userJid), participantOf(key, userJid), status, providerStatus, at, [], entry);
+    const estimated = at === '' && env.estimated;
+    if (at === '') at = env.occurredAt;
+    pushStatus(out, env, ctx, messageId, recipientOf(key, userJid), participantOf(key, userJid), status, providerStatus, at, estimated, [], item);
   }
 }
 
@@ -165,24 +172,14 @@ export function pushSent(out: CanonicalEvent[], item: unknown, env: WasenderEnve
       pushWasenderNotification(out, env, item, ctx);
       return;
     }
-    const event: ErrorEvent = {
-      schemaVersion: 1,
-      id: joinId(['wasender', 'error', env.accountId ?? '', hashJson(item) + (str(env.timestamp) ?? '')]),
-      kind: 'error',
-      provider: 'wasender',
-      accountId: env.accountId,
-      phoneNumberId: null,
-      occurredAt: env.occurredAt,
-      receivedAt: ctx.receivedAt,
-      errors: [sendError(s)],
-    };
-    if (ctx.keepRaw) event.raw = item;
-    out.push(event);
+    const id = joinId(['wasender', 'error', env.accountId ?? '', hashJson(item) + (str(env.timestamp) ?? '')]);
+    const origin = { id, provider: 'wasender', accountId: env.accountId, phoneNumberId: null, occurredAt: env.occurredAt, estimated: env.estimated } as const;
+    out.push(errorEvent(origin, [sendError(s)], item, ctx));
     return;
   }
   const rawStatus = str(s.status);
   const providerStatus = rawStatus ?? (failed ? 'failed' : 'sent');
   const status: DeliveryStatus = failed ? 'failed' : rawStatus === undefined ? 'sent' : ackStatus(rawStatus);
   const errors = failed ? [sendError(s)] : [];
-  pushStatus(out, env, ctx, messageId, recipientOf(key, undefined), undefined, status, providerStatus, env.occurredAt, errors, item);
+  pushStatus(out, env, ctx, messageId, recipientOf(key, undefined), undefined, status, providerStatus, env.occurredAt, env.estimated, errors, item);
 }
