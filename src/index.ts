@@ -105,6 +105,8 @@ export type {
 export { AnalyticsError } from './analytics/errors.js';
 export type { AnalyticsErrorCode } from './analytics/errors.js';
 export type { MetricsHook, WebhookOutcome } from './metrics/hook.js';
+export type { OpenTelemetryApiLike, SpanContextLike, SpanLike, TracerLike, TraceAttributeValue } from './tracing/api.js';
+export type { WriteTrace } from './tracing/delivery.js';
 
 // Sinks (the built-in sinks, callbackSink included, are subpaths: bluetick/sinks/*)
 export { createDispatcher } from './sinks/dispatcher.js';

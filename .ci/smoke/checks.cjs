@@ -8,7 +8,7 @@ const assert = require('node:assert/strict');
 
 // The public subpaths; the exports map must offer exactly these (plus ./package.json).
 const SUBPATHS = ['.', './express', './fastify', './node', './web', './lambda', './testing', './metrics', './postgres', './redis', './sinks/ndjson', './sinks/http', './sinks/firehose', './sinks/bullmq', './sinks/callback', './sinks/rabbitmq', './sinks/nats', './sinks/sqs', './cloudevents', './state', './reconcile', './privacy'];
-const PEERS = ['express', 'fastify', 'pg', '@electric-sql/pglite', 'ioredis', 'bullmq', '@aws-sdk/client-firehose', 'prom-client', 'amqplib', 'nats', '@aws-sdk/client-sqs'];
+const PEERS = ['express', 'fastify', 'pg', '@electric-sql/pglite', 'ioredis', 'bullmq', '@aws-sdk/client-firehose', 'prom-client', 'amqplib', 'nats', '@aws-sdk/client-sqs', '@opentelemetry/api'];
 
 const peerMessage = (subpath, peer) => `${subpath} needs the optional peer dependency \`${peer}\`: npm install ${peer}`;
 

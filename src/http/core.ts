@@ -13,6 +13,8 @@ import { bodyParsedResponse, errorResponse, textResponse, tooLargeResponse } fro
 import { queryOf, selectProvider } from './select-provider.js';
 import type { MountedWebhookHandler, WebhookHandlerOptions, WebhookRequest, WebhookResponse } from './types.js';
 import { verifyRequest } from './verify-request.js';
+import type { SpanLike } from '../tracing/api.js';
+import { SPAN_KIND, type Tracing } from '../tracing/tracing.js';
 
 const decoder = new TextDecoder();
 
@@ -88,12 +90,25 @@ async function handlePost(request: WebhookRequest, options: ResolvedOptions, cry
   const selection = selectProvider(request.headers, request.url, options);
   if (!selection.ok) return errorResponse(401, selection.code, selection.message);
   if (seen !== undefined && selection.provider !== null) seen.provider = selection.provider;
+  const tracing = options.tracing;
   if (selection.provider !== null) {
-    const pending = verifyRequest(selection.provider, body, request.headers, request.url, options, crypto);
-    const denied = pending instanceof Promise ? await pending : pending;
+    const span = tracing?.start('bluetick.verify', { 'bluetick.provider': selection.provider });
+    let denied: WebhookResponse | null | undefined;
+    try {
+      const pending = verifyRequest(selection.provider, body, request.headers, request.url, options, crypto);
+      denied = pending instanceof Promise ? await pending : pending;
+    } finally {
+      if (span !== undefined) endStep(tracing as Tracing, span, denied, 'verified');
+    }
     if (denied !== null) return denied;
   }
-  const result = parseAndNormalize(body, selection.provider, options);
+  const span = tracing?.start('bluetick.normalize', {});
+  let result: NormalizeResult | WebhookResponse | undefined;
+  try {
+    result = parseAndNormalize(body, selection.provider, options);
+  } finally {
+    if (span !== undefined) endStep(tracing as Tracing, span, result, 'normalized');
+  }
   if ('status' in result && !('events' in result)) return result;
   const normalized = result as NormalizeResult;
   if (seen !== undefined) seen.provider = normalized.provider;
@@ -106,12 +121,34 @@ async function handlePost(request: WebhookRequest, options: ResolvedOptions, cry
   return failed ?? acknowledged(normalized);
 }
 
+/**
+ * Ends a verify or normalize span: `done` with the provider and event count when the step passed,
+ * `rejected` with the answer's status when it refused the request, an error when it threw.
+ */
+function endStep(tracing: Tracing, span: SpanLike, result: NormalizeResult | WebhookResponse | null | undefined, done: string): void {
+  if (result === undefined) {
+    // The error itself is recorded on the bluetick.webhook span it reaches.
+    span.setAttribute('bluetick.outcome', 'error');
+    return tracing.end(span, 'the step threw');
+  }
+  if (result === null || 'events' in result) {
+    if (result !== null) {
+      span.setAttribute('bluetick.provider', result.provider);
+      span.setAttribute('bluetick.events', result.events.length);
+    }
+    span.setAttribute('bluetick.outcome', done);
+  } else {
+    span.setAttribute('bluetick.outcome', 'rejected');
+    span.setAttribute('http.response.status_code', result.status);
+  }
+  tracing.end(span);
+}
+
 const OUTCOMES: Record<number, WebhookOutcome> = { 200: 'accepted', 400: 'bad_request', 401: 'unauthorized', 403: 'unauthorized', 413: 'too_large', 503: 'unavailable' };
 
 /** handlePost with metrics: one `webhook` per POST, one `signatureFailure` per 401. */
-async function measuredPost(request: WebhookRequest, options: ResolvedOptions, crypto: HandlerCrypto, metrics: MetricsHook): Promise<WebhookResponse> {
+async function measuredPost(request: WebhookRequest, options: ResolvedOptions, crypto: HandlerCrypto, metrics: MetricsHook, seen = { provider: 'unknown' }): Promise<WebhookResponse> {
   const started = performance.now();
-  const seen = { provider: 'unknown' };
   let outcome: WebhookOutcome = 'error';
   try {
     const response = await handlePost(request, options, crypto, seen);
@@ -131,6 +168,27 @@ async function measuredPost(request: WebhookRequest, options: ResolvedOptions, c
   }
 }
 
+/** A POST under a `bluetick.webhook` span (the verify, normalize and store spans are its children). */
+async function tracedPost(request: WebhookRequest, options: ResolvedOptions, crypto: HandlerCrypto, tracing: Tracing): Promise<WebhookResponse> {
+  const span = tracing.start('bluetick.webhook', {}, SPAN_KIND.server);
+  const seen = { provider: 'unknown' };
+  try {
+    const response = await tracing.within(span, () =>
+      options.metrics === undefined ? handlePost(request, options, crypto, seen) : measuredPost(request, options, crypto, options.metrics, seen),
+    );
+    span.setAttribute('bluetick.provider', seen.provider);
+    span.setAttribute('http.response.status_code', response.status);
+    span.setAttribute('bluetick.outcome', OUTCOMES[response.status] ?? 'error');
+    tracing.end(span, response.status >= 500 ? new Error(`answered ${response.status}`) : undefined);
+    return response;
+  } catch (error) {
+    span.setAttribute('bluetick.provider', seen.provider);
+    span.setAttribute('bluetick.outcome', 'error');
+    tracing.end(span, error);
+    throw error;
+  }
+}
+
 /**
  * Builds the framework-agnostic handler over an injected crypto implementation. Runtime-agnostic:
  * this module imports nothing from `node:*`.
@@ -139,6 +197,7 @@ export function createHandlerCore(options: WebhookHandlerOptions, crypto: Handle
   const resolved = resolveOptions(options);
   const handler = async (request: WebhookRequest): Promise<WebhookResponse> => {
     const method = request.method.toUpperCase();
+    if (method === 'POST' && resolved.tracing !== undefined) return tracedPost(request, resolved, crypto, resolved.tracing);
     if (method === 'POST') return resolved.metrics === undefined ? handlePost(request, resolved, crypto) : measuredPost(request, resolved, crypto, resolved.metrics);
     if (method === 'GET') return handleGet(request.url, resolved);
     const allow = resolved.cloud?.verifyTokens ? 'GET, POST' : 'POST';

@@ -2,6 +2,7 @@ import { ConfigError } from '../errors.js';
 import type { NormalizeResult } from '../event/types.js';
 import { hasSurroundingWhitespace, toSecretList } from '../verify/secrets.js';
 import type { MetricsHook } from '../metrics/hook.js';
+import { resolveTracing, type Tracing } from '../tracing/tracing.js';
 import { logError } from './log-error.js';
 import type { TrackerLike, WebhookHandlerOptions, WebhookLogger } from './types.js';
 
@@ -22,6 +23,7 @@ export interface ResolvedOptions {
   keepRaw: boolean;
   logger: WebhookLogger;
   metrics?: MetricsHook;
+  tracing?: Tracing;
   /** Logs a warning once per code for the lifetime of the handler. */
   warnOnce(code: string, message: string): void;
   /** The tracker's readiness, asked once at creation and again after a failure. */
@@ -116,6 +118,8 @@ export function resolveOptions(options: WebhookHandlerOptions): ResolvedOptions 
   }
   if (options.onEvents !== undefined) resolved.onEvents = options.onEvents;
   if (options.metrics !== undefined) resolved.metrics = options.metrics;
+  const tracing = resolveTracing(options.tracing, 'createWebhookHandler');
+  if (tracing !== undefined) resolved.tracing = tracing;
   if (cloud !== undefined) {
     if (cloud.appSecret !== undefined && cloud.appSecrets !== undefined) {
       throw new ConfigError('invalid_option', 'cloud: give appSecret or appSecrets, not both.');

@@ -1,5 +1,6 @@
 import type { NormalizeResult } from '../event/types.js';
 import type { MetricsHook } from '../metrics/hook.js';
+import type { OpenTelemetryApiLike } from '../tracing/api.js';
 import type { Secrets } from '../verify/types.js';
 
 /** Request headers: Node's `req.headers` record or a Fetch `Headers`. Names are matched case-insensitively. */
@@ -121,6 +122,12 @@ export interface WebhookHandlerOptions {
   logger?: WebhookLogger;
   /** Receives one `webhook(provider, outcome, latencyMs)` per POST and `signatureFailure` per 401. */
   metrics?: MetricsHook;
+  /**
+   * The `@opentelemetry/api` module (`import * as otel from '@opentelemetry/api'`): a
+   * `bluetick.webhook` span per POST (provider, HTTP status, outcome) with `bluetick.verify` and
+   * `bluetick.normalize` children; the tracker's spans nest under it. Default: no tracing.
+   */
+  tracing?: OpenTelemetryApiLike;
   /**
    * Accept unsigned requests for every provider. ONLY for local experiments: anybody can then
    * inject events. Warns once when the handler is created.

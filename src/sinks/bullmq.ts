@@ -71,13 +71,15 @@ export function bullmqSink(options: BullmqSinkOptions): Sink {
   const owned = !('queue' in options);
   return {
     name: options.name ?? `bullmq:${'queue' in options ? options.queue.name : options.queueName}`,
-    async write(batch) {
+    async write(batch, context) {
       const target = await getQueue();
+      // BullMQ's own place for a propagated context (read by bullmq-otel on the worker's side).
+      const telemetry = context?.trace === undefined ? undefined : { ...options.jobOptions?.telemetry, metadata: JSON.stringify(context.trace.headers) };
       await target.addBulk(
         batch.map((event) => ({
           name: options.jobName ?? event.kind,
           data: formatter.record(event),
-          opts: { ...options.jobOptions, jobId: bullmqJobId(event.id) },
+          opts: telemetry === undefined ? { ...options.jobOptions, jobId: bullmqJobId(event.id) } : { ...options.jobOptions, jobId: bullmqJobId(event.id), telemetry },
         })),
       );
     },

@@ -9,6 +9,7 @@ import type { DeadLetterReason, OutboxRecord } from '../storage/outbox.js';
 import { asError, describeError, writeWithTimeout } from './attempt.js';
 import { PartialBatchError, SinkError, isRetryableSinkError } from './errors.js';
 import type { SinkStats } from './stats.js';
+import type { DeliveryTracing } from '../tracing/delivery.js';
 import type { Sink } from './types.js';
 
 /** Retry policy handed to p-retry for every batch. */
@@ -46,6 +47,8 @@ export interface DeliverContext {
   /** Handed back undelivered because the dispatcher stopped. */
   stopped(records: OutboxRecord[]): void;
   writeFailed(error: unknown, attempt: number): void;
+  /** Present when the dispatcher is traced: one span per attempt. */
+  tracing?: DeliveryTracing;
 }
 
 /**
@@ -86,14 +89,17 @@ export async function deliverBatch(batch: OutboxRecord[], c: DeliverContext): Pr
         }
         if (current.length === 0) return;
         if (attempt > 1) c.counters.retried += current.length;
+        const traced = c.tracing?.start(c.name, current, attempt);
         try {
           const events = current.map((r) => r.event);
-          await writeWithTimeout((signal) => c.sink.write(events, { signal, attempt }), c.writeTimeoutMs, c.name, c.stop);
+          await writeWithTimeout((signal) => c.sink.write(events, traced === undefined ? { signal, attempt } : { signal, attempt, trace: traced.trace }), c.writeTimeoutMs, c.name, c.stop);
+          traced?.end('delivered');
           c.delivered(current);
           current = [];
           c.setInFlight(0);
         } catch (error) {
           lastError = error;
+          traced?.end(error instanceof PartialBatchError ? 'partial' : 'failed', error);
           if (error instanceof PartialBatchError) {
             const taken = new Set<OutboxRecord>();
             const rejected = pick(current, error.rejected, taken);

@@ -11,6 +11,9 @@ import type { CanonicalEvent } from '../event/types.js';
 import { emit, type MetricsHook } from '../metrics/hook.js';
 import { createMemoryOutbox, type MemoryOutbox } from '../storage/memory/outbox.js';
 import { LISTENERS_CONSUMER, type DeadLetterReason, type Outbox, type OutboxRecord } from '../storage/outbox.js';
+import type { OpenTelemetryApiLike } from '../tracing/api.js';
+import { deliveryTracing } from '../tracing/delivery.js';
+import { resolveTracing } from '../tracing/tracing.js';
 import { describeError, writeWithTimeout } from './attempt.js';
 import { SinkError, isRetryableSinkError } from './errors.js';
 import { createLane, type Lane, type RetryPolicy } from './lane.js';
@@ -63,6 +66,12 @@ export interface DispatcherOptions {
   onDeadLetter?: (events: CanonicalEvent[], info: DeadLetterDetails) => void;
   /** Receives sink failures, retries, dead-lettered counts and queue depths. */
   metrics?: MetricsHook;
+  /**
+   * The `@opentelemetry/api` module (`import * as otel from '@opentelemetry/api'`): one
+   * `bluetick.sink.deliver` span per write attempt, its trace headers handed to the sink
+   * (`WriteContext.trace`) and sent by the built-in HTTP and queue sinks. Default: no tracing.
+   */
+  tracing?: OpenTelemetryApiLike;
   /** Failed write attempts, outbox and dead-letter failures, throwing hooks, failing `close`. Default: `console.error` except for `write`. */
   onError?: (error: unknown, context: { phase: DispatcherErrorPhase; sink: string; attempt?: number }) => void;
 }
@@ -141,6 +150,8 @@ export function createDispatcher(options: DispatcherOptions): Dispatcher {
   const recoverEveryMs = positive('recoverEveryMs', options.recoverEveryMs ?? 5_000);
   const deadLetterSink = options.deadLetter;
   const metrics = options.metrics;
+  const bound = resolveTracing(options.tracing, 'createDispatcher');
+  const tracing = bound === undefined ? undefined : deliveryTracing(bound);
   let own: MemoryOutbox | null = null;
   let seq = 0;
   const outbox: Outbox = options.outbox ?? (own = createMemoryOutbox({ maxRecords: Number.POSITIVE_INFINITY, maxDeadLetters: 10_000, now: Date.now, open: () => undefined }));
@@ -231,6 +242,7 @@ export function createDispatcher(options: DispatcherOptions): Dispatcher {
         },
         outboxFailed: (error, laneName) => report(error, { phase: 'outbox', sink: laneName }),
         shed: (n) => emit(metrics, 'shed', name, n),
+        ...(tracing === undefined ? {} : { tracing }),
       }),
     );
   });
@@ -298,6 +310,7 @@ export function createDispatcher(options: DispatcherOptions): Dispatcher {
       return room;
     },
     deliver(records) {
+      tracing?.remember(records);
       const byConsumer = new Map<string, OutboxRecord[]>();
       for (const r of records) {
         const list = byConsumer.get(r.consumer);

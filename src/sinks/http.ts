@@ -151,6 +151,8 @@ export function httpSink(options: HttpSinkOptions): Sink {
       headers[HTTP_SINK_TIMESTAMP_HEADER] = String(timestamp);
       headers[HTTP_SINK_SIGNATURE_HEADER] = signHttpSinkPayload(request.body, timestamp, options.legacySignature.secret);
     }
+    // The delivery span's traceparent, when the dispatcher is traced.
+    if (context.trace !== undefined) Object.assign(headers, context.trace.headers);
     const signal = AbortSignal.any([context.signal, AbortSignal.timeout(timeoutMs)]);
     let response: Response;
     try {
@@ -160,6 +162,7 @@ export function httpSink(options: HttpSinkOptions): Sink {
     }
     // Read the body so the connection goes back to the pool; its text also helps the error.
     const text = await response.text().catch(() => '');
+    context.trace?.setAttribute('http.response.status_code', response.status);
     if (response.ok) return;
     throw new SinkError(`http_${response.status}`, `http sink: POST ${url} answered ${response.status}${text ? `: ${text.slice(0, 200)}` : ''}`, {
       retryable: retryableStatus(response.status),

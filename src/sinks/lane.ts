@@ -9,6 +9,7 @@
  * (a crashed process's, or this process's own after a restart).
  */
 import type { DeadLetterReason, Outbox, OutboxRecord } from '../storage/outbox.js';
+import type { DeliveryTracing } from '../tracing/delivery.js';
 import { deliverBatch, type RetryPolicy, type Undelivered } from './deliver.js';
 import { emptySinkStats, type SinkStats } from './stats.js';
 import type { Sink } from './types.js';
@@ -35,6 +36,8 @@ export interface LaneOptions {
   shed(n: number): void;
   /** Outbox operations that failed (the records stay leased and come back after the lease). */
   outboxFailed(error: unknown, name: string): void;
+  /** Present when the dispatcher is traced. */
+  tracing?: DeliveryTracing;
 }
 
 /** A per-sink queue over the outbox. */
@@ -167,6 +170,7 @@ export function createLane(o: LaneOptions): Lane {
           undelivered,
           stopped: (records) => handBack(records, 'released'),
           writeFailed: (error, attempt) => o.writeFailed(error, o.name, attempt),
+          ...(o.tracing === undefined ? {} : { tracing: o.tracing }),
         });
       }
     } finally {

@@ -142,6 +142,7 @@ export function natsSink(options: NatsSinkOptions): Sink {
         if (context.signal.aborted) return new Error('not published: the attempt was aborted');
         const headers = nats.headers();
         headers.set('Content-Type', formatter.contentType);
+        if (context.trace !== undefined) for (const [key, value] of Object.entries(context.trace.headers)) headers.set(key, value);
         try {
           return await js.publish(subjectOf(event), encoder.encode(formatter.serialize(event)), {
             msgID: event.id,

@@ -161,9 +161,12 @@ export function rabbitmqSink(options: RabbitmqSinkOptions): Sink {
     return link;
   };
 
-  const publishOne = (target: Link, event: CanonicalEvent): { written: boolean; outcome: Promise<Outcome> } => {
+  const publishOne = (target: Link, event: CanonicalEvent, traceHeaders: Readonly<Record<string, string>> | undefined): { written: boolean; outcome: Promise<Outcome> } => {
     const body = Buffer.from(formatter.serialize(event), 'utf8');
     const occurred = Date.parse(event.occurredAt);
+    const ceHeaders = formatter.format === 'cloudevents' ? cloudEventAmqpProperties(toCloudEvent(event, options.cloudEvents)) : undefined;
+    // The delivery span's traceparent, beside the CloudEvents headers when there are some.
+    const headers = traceHeaders === undefined ? ceHeaders : { ...ceHeaders, ...traceHeaders };
     const properties = {
       persistent: true,
       mandatory: options.mandatory === true,
@@ -172,7 +175,7 @@ export function rabbitmqSink(options: RabbitmqSinkOptions): Sink {
       appId: 'bluetick',
       contentType: formatter.contentType,
       ...(Number.isFinite(occurred) ? { timestamp: Math.floor(occurred / 1000) } : {}),
-      ...(formatter.format === 'cloudevents' ? { headers: cloudEventAmqpProperties(toCloudEvent(event, options.cloudEvents)) } : {}),
+      ...(headers === undefined ? {} : { headers }),
     };
     let settle!: (outcome: Outcome) => void;
     const confirmed = new Promise<Outcome>((resolve) => (settle = resolve));
@@ -208,7 +211,7 @@ export function rabbitmqSink(options: RabbitmqSinkOptions): Sink {
           continue;
         }
         try {
-          const { written, outcome } = publishOne(target, event);
+          const { written, outcome } = publishOne(target, event, context.trace?.headers);
           outcomes.push(Promise.race([outcome, aborted]));
           // Backpressure: wait for the socket buffer to drain before publishing more.
           if (!written) await Promise.race([drained(target), aborted]);

@@ -117,6 +117,13 @@ export function chunkSqsMessages<T extends { bytes: number }>(messages: readonly
 
 let commandModule: Promise<typeof import('@aws-sdk/client-sqs')> | undefined;
 
+/** Trace headers as SQS message attributes (`traceparent`, `tracestate`). */
+function traceAttributes(headers: Readonly<Record<string, string>>): NonNullable<SendMessageBatchRequestEntry['MessageAttributes']> {
+  const out: NonNullable<SendMessageBatchRequestEntry['MessageAttributes']> = {};
+  for (const [key, value] of Object.entries(headers)) out[key] = { DataType: 'String', StringValue: value };
+  return out;
+}
+
 /**
  * Sends each batch with `SendMessageBatch`, split to respect 10 entries and `maxBatchBytes` per
  * call. The body is the event as JSON (or its CloudEvent). On a FIFO queue every entry carries
@@ -143,11 +150,15 @@ export function sqsSink(options: SqsSinkOptions): Sink {
   const groupOf = options.messageGroupId ?? defaultSqsMessageGroupId;
   const queueName = options.queueUrl.split('/').pop() || options.queueUrl;
 
-  const entry = (message: Encoded, i: number): SendMessageBatchRequestEntry => ({
-    Id: `e${i}`,
-    MessageBody: message.body,
-    ...(fifo ? { MessageDeduplicationId: sqsFifoId(message.event.id), MessageGroupId: sqsFifoId(groupOf(message.event)) } : {}),
-  });
+  const entry = (message: Encoded, i: number, attributes: SendMessageBatchRequestEntry['MessageAttributes']): SendMessageBatchRequestEntry => {
+    const out: SendMessageBatchRequestEntry = {
+      Id: `e${i}`,
+      MessageBody: message.body,
+      ...(fifo ? { MessageDeduplicationId: sqsFifoId(message.event.id), MessageGroupId: sqsFifoId(groupOf(message.event)) } : {}),
+    };
+    if (attributes !== undefined) out.MessageAttributes = attributes;
+    return out;
+  };
 
   return {
     name: options.name ?? `sqs:${queueName}`,
@@ -158,9 +169,12 @@ export function sqsSink(options: SqsSinkOptions): Sink {
       const rejected: CanonicalEvent[] = [];
       const reasons: string[] = [];
       const messages: Encoded[] = [];
+      // The delivery span's trace headers as String attributes (they count toward the message's size).
+      const attributes = context.trace === undefined ? undefined : traceAttributes(context.trace.headers);
+      const extraBytes = attributes === undefined ? 0 : Buffer.byteLength(JSON.stringify(attributes), 'utf8');
       for (const event of batch) {
         const body = formatter.serialize(event);
-        const bytes = Buffer.byteLength(body, 'utf8');
+        const bytes = Buffer.byteLength(body, 'utf8') + extraBytes;
         if (bytes > maxBytes) {
           rejected.push(event);
           if (reasons.length < 3) reasons.push(`${event.id}: ${bytes} bytes, over ${maxBytes}`);
@@ -169,7 +183,7 @@ export function sqsSink(options: SqsSinkOptions): Sink {
       for (const chunk of chunkSqsMessages(messages, maxBytes)) {
         let output: SendMessageBatchCommandOutput;
         try {
-          output = await options.client.send(new SendMessageBatchCommand({ QueueUrl: options.queueUrl, Entries: chunk.map(entry) }), {
+          output = await options.client.send(new SendMessageBatchCommand({ QueueUrl: options.queueUrl, Entries: chunk.map((m, i) => entry(m, i, attributes)) }), {
             abortSignal: context.signal,
           });
         } catch (error) {

@@ -5,6 +5,7 @@
  */
 import type { CanonicalEvent } from '../event/types.js';
 import type { DeadLetterReason } from '../storage/outbox.js';
+import type { WriteTrace } from '../tracing/delivery.js';
 
 /**
  * What the dispatcher tells a sink about one write attempt.
@@ -25,6 +26,11 @@ export interface WriteContext {
   signal: AbortSignal;
   /** 1 for the first attempt of a batch, 2 for its first retry, … */
   attempt: number;
+  /**
+   * Present only when the dispatcher is traced (`tracing` option): the trace headers of this
+   * attempt's `bluetick.sink.deliver` span, for the sink to copy into what it sends.
+   */
+  trace?: WriteTrace;
 }
 
 /**

@@ -5,6 +5,7 @@
  */
 import type { CanonicalEvent, ErrorEvent, MessageEvent, NormalizeResult, NotificationEvent, Provider, StatusEvent } from '../event/types.js';
 import type { MetricsHook } from '../metrics/hook.js';
+import type { OpenTelemetryApiLike } from '../tracing/api.js';
 import type { DispatcherOptions } from '../sinks/dispatcher.js';
 import type { Sink } from '../sinks/types.js';
 import type { FailedPolicy, PresentedState } from '../state/present.js';
@@ -146,6 +147,12 @@ export interface TrackerOptions {
   now?: () => number;
   /** Receives event, duplicate, transition and prevented-downgrade counts (and the sinks' dispatcher's). */
   metrics?: MetricsHook;
+  /**
+   * The `@opentelemetry/api` module (`import * as otel from '@opentelemetry/api'`): a
+   * `bluetick.store` span per ingest (events, claimed, duplicates), and the sinks' dispatcher's
+   * `bluetick.sink.deliver` spans, linked to it. Default: no tracing.
+   */
+  tracing?: OpenTelemetryApiLike;
 }
 
 /** What the host knows at send time, for `track()`. */

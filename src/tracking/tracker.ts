@@ -19,6 +19,8 @@ import { memoryStore } from '../storage/memory-store.js';
 import { LISTENERS_CONSUMER, type OutboxRecord } from '../storage/outbox.js';
 import { SANITIZED, sanitizeValue } from '../storage/sanitize.js';
 import type { MergeItem, StateStore } from '../storage/state-store.js';
+import type { SpanLike } from '../tracing/api.js';
+import { resolveTracing } from '../tracing/tracing.js';
 import { createTrackerAnalytics } from './analytics.js';
 import { emitAccepted, emitChange, type EmitContext } from './emit.js';
 import { TrackingError } from './errors.js';
@@ -128,12 +130,13 @@ export function createTracker(options: TrackerOptions = {}): Tracker {
   const leaseMs = options.leaseMs ?? 60_000;
   const now = options.now ?? Date.now;
   const metrics = options.metrics;
+  const tracing = resolveTracing(options.tracing, 'createTracker');
   const hub = createListenerHub<TrackerEvents>();
   const ctx: EmitContext = { hub, policy, metrics };
   // Listener records are worth writing only where they outlive this process.
   const durable = options.durableListeners !== false && store.outbox.durable !== false;
   const dispatcher =
-    options.sinks && options.sinks.length > 0 ? createDispatcher({ metrics, ...options.dispatch, sinks: options.sinks, outbox: store.outbox }) : null;
+    options.sinks && options.sinks.length > 0 ? createDispatcher({ metrics, tracing: options.tracing, ...options.dispatch, sinks: options.sinks, outbox: store.outbox }) : null;
   // Sinks that other processes drain: records are appended for them, never held here.
   const othersConsumers = new Set((options.outboxConsumers ?? []).filter((c) => !(dispatcher?.consumers ?? []).includes(c)));
   const committer = createGroupCommitter(store, { claimTtlMs, leaseMs }, options.groupCommit);
@@ -209,12 +212,25 @@ export function createTracker(options: TrackerOptions = {}): Tracker {
     const consumers = [...new Set([...(dispatcher?.consumers ?? []), ...(options.outboxConsumers ?? [])])];
     const listenerRecords = wantsListenerRecords();
     if (listenerRecords) consumers.push(LISTENERS_CONSUMER);
-    const result = await committer.submit({
-      events,
-      merges,
-      interactions: isAnalyticsStore(store) ? interactionsOf(events, resolve) : [],
-      consumers,
-    });
+    const span: SpanLike | undefined = tracing?.start('bluetick.store', { 'bluetick.events': n, 'bluetick.origin': origin });
+    let result: Awaited<ReturnType<typeof committer.submit>>;
+    try {
+      result = await committer.submit({
+        events,
+        merges,
+        interactions: isAnalyticsStore(store) ? interactionsOf(events, resolve) : [],
+        consumers,
+      });
+    } catch (error) {
+      if (span !== undefined) tracing?.end(span, error);
+      throw error;
+    }
+    if (span !== undefined) {
+      const claimed = result.claimed.filter((c) => c === true).length;
+      span.setAttribute('bluetick.claimed', claimed);
+      span.setAttribute('bluetick.duplicates', n - claimed);
+      tracing?.end(span);
+    }
 
     const collector: Collector = { pending: [], failures: [] };
     const accepted: CanonicalEvent[] = [];
@@ -246,7 +262,11 @@ export function createTracker(options: TrackerOptions = {}): Tracker {
     }
     // Records for sinks other processes drain: this one does not hold them.
     for (const [consumer, ids] of others) void store.outbox.release(consumer, ids).catch(reportError('outboxRelease'));
-    if (dispatcher !== null && sinkRecords.length > 0) dispatcher.deliver(sinkRecords);
+    if (dispatcher !== null && sinkRecords.length > 0) {
+      // Under the store span, so the delivery spans link to the step that committed their records.
+      if (span === undefined) dispatcher.deliver(sinkRecords);
+      else tracing?.within(span, () => dispatcher.deliver(sinkRecords));
+    }
     report.errors = await finish(collector);
     listenerOutbox.ack(mine);
     return report;

@@ -18,6 +18,7 @@ const CHECKED_PAGES = [
   'receiving-webhooks.md',
   'sinks.md',
   'metrics.md',
+  'tracing.md',
   'privacy.md',
   'redis.md',
   'canonical-event.md',
