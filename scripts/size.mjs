@@ -12,11 +12,16 @@ import { build } from 'esbuild';
 
 // bluetick's own code, minified + gzipped. Set at 31 604 B + ~15%; issue 15's features took it
 // to 37 350 B, back to 35 394 B once callbackSink and the redactor left for their subpaths.
+// Raised to 41 500 B (39 034 B + ~6%) on 2026-12-01 for four features of the core path: one
+// verification loop shared by Node and WebCrypto with the byte-level escaped form (+0.9 KB), the
+// depth bound on free-form values (+0.4 KB), the fidelity of the Cloud mapping (Coexistence
+// echoes, every key of a change, item times: +0.9 KB) and the OpenTelemetry hooks (+1.3 KB).
 // Raise a budget deliberately, saying why in the commit, when a feature is worth the bytes.
-export const BUDGET_OWN_GZIP_BYTES = 36_500;
+export const BUDGET_OWN_GZIP_BYTES = 41_500;
 // The same entry with zod (eventSchema, built with zod/mini), eventemitter3 and p-retry bundled:
-// 45 865 B when set, plus ~12% (it was 132 726 B while eventSchema pulled zod's full namespace).
-export const BUDGET_WITH_DEPS_GZIP_BYTES = 51_500;
+// 45 865 B when set, plus ~12% (it was 132 726 B while eventSchema pulled zod's full namespace);
+// raised with the own-code budget above to 54 000 B (49 555 B + ~9%).
+export const BUDGET_WITH_DEPS_GZIP_BYTES = 54_000;
 
 const RUNTIME_DEPS = ['zod', 'eventemitter3', 'p-retry'];
 const root = fileURLToPath(new URL('..', import.meta.url));

@@ -9,7 +9,7 @@ import { TIME_FIELDS, type DeliveryState, type TrackMeta } from './state.js';
 /**
  * Recipient ids in events are bare phone digits or a JID's user part; hosts often hold
  * `+1 (555) 010-9999` or `5511…@s.whatsapp.net`. Reduce those to the same form, with the same
- * reducer the normalizers use ({@link personId}).
+ * reducer the normalizers use (`personId` in `src/event/person.ts`).
  *
  * @example
  * ```ts
