@@ -38,3 +38,18 @@ describe('formatIso()', () => {
     }
   });
 });
+
+describe('msToIso()', () => {
+  it('is Date#toISOString for every epoch-ms value, null for 0 (never seen)', async () => {
+    const { msToIso } = await import('../../src/event/timestamp.js');
+    expect(msToIso(0)).toBeNull();
+    const edges = [1, 999, 1000, 951_782_400_000, 1_709_251_199_999, 1_709_251_200_000, 253_402_300_799_999, 253_402_300_800_000, -1, 1.5];
+    for (const ms of edges) expect(msToIso(ms)).toBe(new Date(ms).toISOString());
+    let x = 12345;
+    for (let i = 0; i < 20_000; i++) {
+      x = (x * 1_103_515_245 + 12_345) % 2_147_483_648;
+      const ms = Math.floor((x / 2_147_483_648) * 4_102_444_800_000);
+      if (ms !== 0) expect(msToIso(ms)).toBe(new Date(ms).toISOString());
+    }
+  });
+});
