@@ -124,12 +124,12 @@ describeIf(run, reason, 'bluetick listen --ui in headless Chromium', () => {
       expect(times[2]).toMatch(/^read/);
 
       // Markup from a webhook is text: shown verbatim, never parsed.
-      const xssRow = page.locator(`#events tbody tr[data-message-id="${XSS_ID}"]`);
+      const xssRow = page.locator(`#events tbody tr[data-type="event"][data-message-id="${XSS_ID}"]`);
       expect(await xssRow.locator('q.text').textContent()).toBe(XSS_TEXT);
       await xssRow.locator('button.msg').click();
       await page.waitForSelector(`#message[data-message-id="${XSS_ID}"] ol.timeline li`);
       expect(await page.textContent('#message-title')).toBe(XSS_ID);
-      expect(await page.locator('#message ol.timeline q.text').textContent()).toBe(XSS_TEXT);
+      expect(await page.locator('#message ol.timeline li[data-type="event"] q.text').textContent()).toBe(XSS_TEXT);
       expect(await page.evaluate(() => ({ images: document.querySelectorAll('img, b, script:not(:last-of-type)').length, flag: (window as { __bluetickXss?: number }).__bluetickXss ?? null }))).toEqual({ images: 0, flag: null });
       expect(problems).toEqual([]);
 
