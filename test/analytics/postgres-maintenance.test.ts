@@ -41,7 +41,7 @@ describeIf(up, SKIP_REASONS.postgres, 'PostgreSQL analytics maintenance', () => 
     expect(await store.migrate()).toEqual({ from: SCHEMA_VERSION, to: SCHEMA_VERSION });
     const versions = await adminQuery(`SELECT component, version FROM "${schema}".bluetick_schema_version WHERE component <> 'functions' ORDER BY component`);
     expect(versions.rows).toEqual([
-      { component: 'analytics', version: 2 },
+      { component: 'analytics', version: 3 },
       { component: 'store', version: 2 },
     ]);
   });

@@ -10,7 +10,7 @@ import { createReconciler } from '../../src/reconcile/index.js';
 import { postgresStore } from '../../src/storage/postgres/index.js';
 import { redisStore } from '../../src/storage/redis/index.js';
 import { describeIf, POSTGRES_URL, postgresAvailable, REDIS_URL, redisAvailable, SKIP_REASONS } from '../helpers/services.js';
-import { dropSchema, uniqueSchema } from '../storage/postgres-helpers.js';
+import { adminQuery, dropSchema, uniqueSchema } from '../storage/postgres-helpers.js';
 import { deleteUnder, testClient, uniquePrefix } from '../storage/redis-helpers.js';
 import { startFakeWasender, type FakeWasender } from './fake-wasender.js';
 import { DAY, HOUR, recordingTracker, trackWasender, wasenderReconciler } from './helpers.js';
@@ -23,6 +23,8 @@ interface StoreKind {
   /** A new connection to the SAME store each call (another process, as far as the store knows). */
   open(): StateStore;
   cleanup(): Promise<void>;
+  /** PostgreSQL: the `expired` column of the funnel_daily view, summed (what dashboards read). */
+  viewExpired?(): Promise<number>;
 }
 
 function memoryKind(): StoreKind {
@@ -69,6 +71,10 @@ function postgresKind(): StoreKind {
     async cleanup() {
       for (const s of opened.splice(0)) await s.close();
       if (postgresUp) await dropSchema(schema);
+    },
+    async viewExpired() {
+      const { rows } = await adminQuery(`SELECT coalesce(sum(expired), 0)::int AS n FROM "${schema}".bluetick_funnel_daily`);
+      return (rows[0] as { n: number }).n;
     },
   };
 }
@@ -162,6 +168,8 @@ for (const makeKind of kinds) {
         expect(got.buckets.map((b) => [b.start, b.expired])).toEqual(reference.buckets.map((b) => [b.start, b.expired]));
       }
       expect(computeFunnel(states, [], [], { fromMs: day(-1), toMs: day(30), failedPolicy: 'delivery-wins' }).expired).toBe(9);
+      // The dashboards' view counts what funnel() counts (its policy is delivery-wins).
+      if (kind.viewExpired !== undefined) expect(await kind.viewExpired()).toBe(9);
       await tracker.close();
     });
 

@@ -180,7 +180,7 @@ describeIf(available, SKIP_REASONS.postgres, 'migrate() from a 0.1 PostgreSQL sc
     await checkMigrated(stores[1]!, async (sql) => (await adminQuery(sql)).rows.map((r: Record<string, unknown>) => Object.values(r)));
     const versions = await adminQuery(`SELECT component, version FROM "${schema}"."bluetick_schema_version" WHERE component <> 'functions' ORDER BY 1`);
     expect(versions.rows).toEqual([
-      { component: 'analytics', version: 2 },
+      { component: 'analytics', version: 3 },
       { component: 'store', version: 2 },
     ]);
     await Promise.all(stores.map((s) => s.close()));

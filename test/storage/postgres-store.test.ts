@@ -106,7 +106,7 @@ describeIf(available, SKIP_REASONS.postgres, 'postgresStore: migration', () => {
     expect((await stores[0]!.migrate()).from).toBe(SCHEMA_VERSION); // idempotent
     const version = await adminQuery(`SELECT component, version FROM "${schema}"."bluetick_schema_version" WHERE component <> 'functions' ORDER BY 1`);
     expect(version.rows).toEqual([
-      { component: 'analytics', version: 2 },
+      { component: 'analytics', version: 3 },
       { component: 'store', version: SCHEMA_VERSION },
     ]);
   });

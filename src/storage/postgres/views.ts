@@ -6,14 +6,15 @@
  *
  * Version 2 (bluetick 0.2): the views' `account_id` is the presented account (the provider's,
  * else the host's from track()), and their latencies leave out states with an estimated progress
- * time, exactly as `funnel()` does.
+ * time, exactly as `funnel()` does. Version 3: `funnel_daily` counts `expired` (annotated by
+ * reconciliation, below delivered, not failed) as `funnel()` does.
  */
-import { ACCOUNT, ANCHOR, failedExpr, reached, TO_DELIVERED, TO_READ } from './analytics-sql.js';
+import { ACCOUNT, ANCHOR, expiredExpr, failedExpr, reached, TO_DELIVERED, TO_READ } from './analytics-sql.js';
 import type { SqlQuery } from './driver.js';
 import type { Names } from './names.js';
 
 /** The analytics schema version this code writes. */
-export const ANALYTICS_VERSION = 2;
+export const ANALYTICS_VERSION = 3;
 
 /** Indexes on the states table that the funnel and the views use (the benchmark drops them to compare). */
 export function analyticsIndexes(n: Names): Array<{ name: string; ddl: string }> {
@@ -60,6 +61,7 @@ function views(n: Names): string[] {
      SELECT ${day(ANCHOR)} AS day, provider, ${ACCOUNT} AS account_id, meta->>'campaign' AS campaign,
        count(*) AS total, count(*) FILTER (WHERE ${reached('sent')}) AS sent, count(*) FILTER (WHERE ${reached('delivered')}) AS delivered,
        count(*) FILTER (WHERE ${reached('read')}) AS read, count(*) FILTER (WHERE ${reached('played')}) AS played, count(*) FILTER (WHERE ${failed}) AS failed,
+       count(*) FILTER (WHERE ${expiredExpr('delivery-wins')}) AS expired,
        percentile_disc(0.5) WITHIN GROUP (ORDER BY ${TO_DELIVERED}) AS sent_to_delivered_p50_ms,
        percentile_disc(0.9) WITHIN GROUP (ORDER BY ${TO_DELIVERED}) AS sent_to_delivered_p90_ms,
        percentile_disc(0.5) WITHIN GROUP (ORDER BY ${TO_READ}) AS sent_to_read_p50_ms,
