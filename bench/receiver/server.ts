@@ -15,7 +15,7 @@
  * Writes `{ port }` to the port file once listening; exits on SIGTERM.
  */
 import { createHmac, timingSafeEqual } from 'node:crypto';
-import { writeFileSync } from 'node:fs';
+import { renameSync, writeFileSync } from 'node:fs';
 import { createServer, type IncomingMessage, type RequestListener } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import pg from 'pg';
@@ -143,7 +143,9 @@ const { handle, close } = await listener(kind);
 const server = createServer(handle);
 server.keepAliveTimeout = 60_000;
 await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-writeFileSync(portFile as string, JSON.stringify({ port: (server.address() as AddressInfo).port }));
+// Written whole, then renamed: the parent polls for the file and must never read it half-written.
+writeFileSync(`${portFile as string}.tmp`, JSON.stringify({ port: (server.address() as AddressInfo).port }));
+renameSync(`${portFile as string}.tmp`, portFile as string);
 process.on('SIGTERM', () => {
   server.closeAllConnections();
   server.close();

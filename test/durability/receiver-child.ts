@@ -5,7 +5,7 @@
  * argv: <store: postgres|redis> <store port> <namespace> <ndjson path> <http sink url> <port file>
  * SIGTERM: stop taking requests, close the tracker (hands undelivered records back), exit 0.
  */
-import { writeFileSync } from 'node:fs';
+import { renameSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { createTracker, type StateStore } from '../../src/index.js';
@@ -33,7 +33,9 @@ tracker.on('transition', () => undefined);
 await tracker.ready();
 const server = createServer(createNodeListener({ cloud: { appSecret: 'durability-secret' }, tracker, ingestTimeoutMs: 5_000, logger: { warn: () => undefined, error: () => undefined } }));
 await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-writeFileSync(portFile, JSON.stringify({ port: (server.address() as AddressInfo).port }));
+// Written whole, then renamed: the parent polls for the file and must never read it half-written.
+writeFileSync(`${portFile}.tmp`, JSON.stringify({ port: (server.address() as AddressInfo).port }));
+renameSync(`${portFile}.tmp`, portFile);
 process.on('SIGTERM', () => {
   server.close();
   server.closeAllConnections();
