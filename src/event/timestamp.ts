@@ -25,7 +25,8 @@ function millisTail(millis: number): string {
 /**
  * Formats epoch milliseconds (0 ≤ ms ≤ year 9999) exactly as `Date.prototype.toISOString` does,
  * many times faster: normalize() formats one timestamp per item, and `new Date().toISOString()`
- * alone would cost a batch of 50 statuses a third of its budget. Civil-from-days is Howard
+ * would cost a batch of 50 statuses about 30% more per item (bench/hot-paths.ts: ~900 ns
+ * against ~50 ns per call on the project's machine). Civil-from-days is Howard
  * Hinnant's algorithm (http://howardhinnant.github.io/date_algorithms.html).
  *
  * @example

@@ -19,19 +19,10 @@ import type { Provider } from '../event/types.js';
  * ```
  */
 export function idHead(provider: Provider, kind: 'message' | 'status', scope?: string): string {
-  // WASender builds one per webhook, and a host's webhooks come from one or a few sessions.
-  if (provider === lastProvider && kind === lastKind && scope === lastScope) return lastHead;
-  lastProvider = provider;
-  lastKind = kind;
-  lastScope = scope;
-  lastHead = scope === undefined ? provider + ':' + kind + ':' : provider + ':' + kind + ':' + idPart(scope) + ':';
-  return lastHead;
+  // Built each time: once per WASender webhook (Meta's are module constants). A cache of the last
+  // head saved 1.0% of normalizing one WASender upsert (bench/hot-paths.ts), not worth the state.
+  return scope === undefined ? provider + ':' + kind + ':' : provider + ':' + kind + ':' + idPart(scope) + ':';
 }
-
-let lastProvider = '';
-let lastKind = '';
-let lastScope: string | undefined;
-let lastHead = '';
 
 /**
  * A message event's id: `head + messageId`, i.e. `joinId([provider, 'message', scope?, messageId])`.

@@ -1,0 +1,104 @@
+/**
+ * The hand-rolled fast paths of the hot path, each beside the plain code it replaces, measured in
+ * the same run (issue "The delivery core, redesigned", item 9: a fast path stays only if a
+ * benchmark shows it matters). For each one: nanoseconds per call, plain and fast, and what the
+ * saving is worth as a share of the work it sits in (normalize() per item, or present() per state).
+ * The comment above each fast path in src/ quotes this file's figure.
+ *
+ *   node --import tsx bench/hot-paths.ts
+ */
+import { idPart } from '../src/event/ids.js';
+import { formatIso, isoOr, msToIso } from '../src/event/timestamp.js';
+import { normalize } from '../src/normalize.js';
+import { idHead } from '../src/providers/event-ids.js';
+import { present } from '../src/state/present.js';
+import { observe } from '../src/state/observe.js';
+import type { StatusEvent } from '../src/event/types.js';
+import { compare } from './harness.js';
+import { payloads } from './payloads.js';
+
+const nsPer = (opsPerSec: number) => 1e9 / opsPerSec;
+
+/** ns per call of `fn`, median of interleaved rounds (measured with its rival). */
+function pair(plain: () => unknown, fast: () => unknown): { plain: number; fast: number } {
+  const [a, b] = compare([
+    { name: 'plain', fn: plain },
+    { name: 'fast', fn: fast },
+  ]);
+  return { plain: nsPer(a?.opsPerSec ?? 1), fast: nsPer(b?.opsPerSec ?? 1) };
+}
+
+/** ns per item of normalize() on a payload (the work a per-item saving sits in). */
+function perItem(body: string): number {
+  const items = normalize(body).events.length;
+  const [m] = compare([{ name: 'normalize', fn: () => normalize(body) }]);
+  return nsPer(m?.opsPerSec ?? 1) / items;
+}
+
+/**
+ * Prints one fast path. `within` is the measured cost of the work it sits in, fast path included;
+ * the share is of what that work would cost with the plain code (within + saved).
+ */
+function row(name: string, r: { plain: number; fast: number }, within: number, what: string, perUnit = 1): void {
+  const saved = (r.plain - r.fast) * perUnit;
+  console.log(
+    `${name.padEnd(50)} plain ${r.plain.toFixed(0).padStart(5)} ns  fast ${r.fast.toFixed(0).padStart(5)} ns  ` +
+      `saves ${((saved / (within + saved)) * 100).toFixed(1).padStart(5)}% of ${what}`,
+  );
+}
+
+console.log(`Node ${process.version}; plain vs fast, median of interleaved rounds\n`);
+
+// 1. formatIso: every status and message formats its provider timestamp (normalize, per item).
+const cloudStatusItem = perItem(payloads['cloud status with pricing']);
+const cloud50Item = perItem(payloads['cloud 50 statuses']);
+let ms = 1_750_030_073_000;
+const times = pair(
+  () => new Date((ms += 1000)).toISOString(),
+  () => formatIso((ms += 1000)),
+);
+row('formatIso vs Date#toISOString', times, cloud50Item, 'normalize per item of 50 statuses');
+
+// 2. msToIso in present(): up to 8 times per presented state.
+const status = normalize(payloads['cloud status with pricing']).events[0] as StatusEvent;
+const state = observe(status, status.messageId);
+const [presented] = compare([{ name: 'present', fn: () => present(state) }]);
+const presentNs = nsPer(presented?.opsPerSec ?? 1);
+let t = 1_750_030_073_000;
+const msIso = pair(
+  () => new Date((t += 7)).toISOString(),
+  () => msToIso((t += 7)),
+);
+// A delivered state shows three times (pending and sent implied at the delivered time).
+row('msToIso vs Date#toISOString (×3 per state)', msIso, presentNs, 'present() of a delivered state', 3);
+
+// 3. idHead: once per WASender webhook (its session scopes every id). It had a last-head cache,
+//    removed for this figure: here the cache (as it was) is the "fast" side.
+const session = 'b4f5c6d7-e8f9-4a0b-9c1d-2e3f4a5b6c7d';
+const wasenderItem = perItem(payloads['wasender messages.upsert']);
+let lastScope: string | undefined;
+let lastHead = '';
+const heads = pair(
+  () => idHead('wasender', 'status', session),
+  () => (session === lastScope ? lastHead : ((lastScope = session), (lastHead = 'wasender:status:' + idPart(session) + ':'))),
+);
+row('idHead: a last-head cache (removed)', heads, wasenderItem, 'normalize of one WASender upsert');
+
+// 4. The conversation expiry: one per Cloud status with a conversation; a batch shares one. It
+//    had a last-expiry cache, removed for this figure: the cache is the "fast" side.
+const expiry = '1750116473';
+let lastExpiry: unknown;
+let lastExpiryIso = '';
+const expiries = pair(
+  () => isoOr(expiry, ''),
+  () => (expiry === lastExpiry ? lastExpiryIso : ((lastExpiry = expiry), (lastExpiryIso = isoOr(expiry, '')))),
+);
+row('conversation expiry: a last-value cache (removed)', expiries, cloudStatusItem, 'normalize of one status');
+
+// 5. receivedAt: one per normalize() call without a receivedAt option (the webhook handler's case).
+//    It had a last-value cache over Date#toISOString; formatIso made it unnecessary.
+const nows = pair(
+  () => new Date(Date.now()).toISOString(),
+  () => formatIso(Date.now()),
+);
+row('receivedAt of now: formatIso vs Date#toISOString', nows, cloudStatusItem, 'normalize of one status');
