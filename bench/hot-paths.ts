@@ -96,9 +96,14 @@ const expiries = pair(
 row('conversation expiry: a last-value cache (removed)', expiries, cloudStatusItem, 'normalize of one status');
 
 // 5. receivedAt: one per normalize() call without a receivedAt option (the webhook handler's case).
-//    It had a last-value cache over Date#toISOString; formatIso made it unnecessary.
+let lastNow = -1;
+let lastIso = '';
 const nows = pair(
   () => new Date(Date.now()).toISOString(),
-  () => formatIso(Date.now()),
+  () => {
+    // As src/normalize.ts does: compare the clock with the last conversion.
+    const now = Date.now();
+    return now === lastNow ? lastIso : ((lastNow = now), (lastIso = new Date(now).toISOString()));
+  },
 );
-row('receivedAt of now: formatIso vs Date#toISOString', nows, cloudStatusItem, 'normalize of one status');
+row('receivedAt of now: last-value cache vs per call', nows, cloudStatusItem, 'normalize of one status');
