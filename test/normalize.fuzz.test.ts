@@ -11,6 +11,7 @@ import { describe, expect, it } from 'vitest';
 import { NormalizeError, eventSchema, normalize } from '../src/index.js';
 import { MAX_EVENT_DEPTH } from '../src/event/bounded-json.js';
 import { describeWithSharedFixtures, sharedFixtures } from './helpers/fixtures.js';
+import { depthOf } from './helpers/json-depth.js';
 
 const RECEIVED = '2026-01-01T00:00:00.000Z';
 /** Sized for a few seconds in `npm run test:unit`; `FUZZ_SCALE=20 npx vitest run test/normalize.fuzz.test.ts` soaks. */
@@ -19,19 +20,6 @@ const HOSTILE = ['__proto__', 'constructor', 'toString', 'hasOwnProperty', 'valu
 /** Stands for a deeply nested value in a body; replaced in its text (JSON.stringify could not write 100,000 levels). */
 const DEEP = '\u0000bluetick-deep\u0000';
 const DEEP_JSON = JSON.stringify(DEEP);
-
-/** How deep a JSON value nests, iteratively. */
-function depthOf(root: unknown): number {
-  let max = 0;
-  const stack: Array<[unknown, number]> = [[root, 0]];
-  while (stack.length > 0) {
-    const [value, depth] = stack.pop() as [unknown, number];
-    if (value === null || typeof value !== 'object') continue;
-    max = Math.max(max, depth + 1);
-    for (const child of Object.values(value)) stack.push([child, depth + 1]);
-  }
-  return max;
-}
 
 function run(input: string | object): { events: string[] } | { error: NormalizeError } {
   try {

@@ -11,6 +11,7 @@ import { detectProvider } from '../src/providers/detect.js';
 import { memoryStore } from '../src/storage/memory-store.js';
 import { createTracker } from '../src/tracking/tracker.js';
 import { ownFixture } from './helpers/fixtures.js';
+import { depthOf } from './helpers/json-depth.js';
 
 const RECEIVED = '2026-01-01T00:00:00.000Z';
 const HOSTILE_KEYS = ['__proto__', 'constructor', 'toString', 'hasOwnProperty', 'valueOf'];
@@ -19,19 +20,6 @@ const N = 100_000;
 /** `{"a":{"a":…1…}}` or `[[…1…]]`, N levels, as text: JSON.stringify could not write it. */
 const deepObject = '{"a":'.repeat(N) + '1' + '}'.repeat(N);
 const deepArray = '['.repeat(N) + '1' + ']'.repeat(N);
-
-/** How deep a JSON value nests, iteratively (the value under test may be the deep one). */
-function depthOf(root: unknown): number {
-  let max = 0;
-  const stack: Array<[unknown, number]> = [[root, 0]];
-  while (stack.length > 0) {
-    const [value, depth] = stack.pop() as [unknown, number];
-    if (value === null || typeof value !== 'object') continue;
-    max = Math.max(max, depth + 1);
-    for (const child of Object.values(value)) stack.push([child, depth + 1]);
-  }
-  return max;
-}
 
 /** Normalizes the text and its parse; both must give the same events, each serializable and valid. */
 function normalizeBoth(text: string, options: { keepRaw?: boolean } = {}): CanonicalEvent[] {
