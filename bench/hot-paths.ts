@@ -7,6 +7,7 @@
  *
  *   node --import tsx bench/hot-paths.ts
  */
+import { createHmac } from 'node:crypto';
 import { idPart } from '../src/event/ids.js';
 import { formatIso, isoOr, msToIso } from '../src/event/timestamp.js';
 import { normalize } from '../src/normalize.js';
@@ -14,6 +15,8 @@ import { idHead } from '../src/providers/event-ids.js';
 import { present } from '../src/state/present.js';
 import { observe } from '../src/state/observe.js';
 import type { StatusEvent } from '../src/event/types.js';
+import { verifyMetaSignature, signMetaPayload } from '../src/verify/meta.js';
+import { nodeMac } from '../src/verify/node-mac.js';
 import { compare } from './harness.js';
 import { payloads } from './payloads.js';
 
@@ -107,3 +110,15 @@ const nows = pair(
   },
 );
 row('receivedAt of now: last-value cache vs per call', nows, cloudStatusItem, 'normalize of one status');
+
+// 6. The KeyObject cache of the Node verifier (src/verify/node-mac.ts): one HMAC per request over
+//    a ~600-byte webhook, with the secret re-encoded per call as the plain side.
+const secret = 'bench-app-secret';
+const body = Buffer.from(payloads['cloud status with pricing']);
+const signature = signMetaPayload(body, secret);
+const [verified] = compare([{ name: 'verify', fn: () => verifyMetaSignature(body, signature, secret) }]);
+const macs = pair(
+  () => createHmac('sha256', secret).update(body).digest(),
+  () => nodeMac.hmac('sha256', secret, body),
+);
+row('HMAC key: cached KeyObject vs secret per call', macs, nsPer(verified?.opsPerSec ?? 1), 'verifyMetaSignature of one status');
