@@ -8,7 +8,6 @@
  *
  *   node --import tsx bench/http.ts
  */
-import { createHmac, timingSafeEqual } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -20,6 +19,7 @@ import Fastify from 'fastify';
 import { bluetickExpress } from '../src/http/express.js';
 import { bluetickFastify } from '../src/http/fastify.js';
 import { signMetaPayload } from '../src/verify/meta.js';
+import { verifyAndParse } from './hand-verified.js';
 
 const SECRET = 'bench-app-secret';
 const fixture = resolve(dirname(fileURLToPath(import.meta.url)), '../../shared/fixtures/cloud/netflie-status-with-pricing.json');
@@ -56,14 +56,6 @@ async function compare(name: string, base: string) {
   );
 }
 
-/** What a hand-written verifying route does with the raw bytes: HMAC, constant-time compare, parse. */
-function verifyAndParse(raw: Buffer, header: unknown): { entry: unknown[] } | null {
-  const expected = Buffer.from(`sha256=${createHmac('sha256', SECRET).update(raw).digest('hex')}`);
-  const given = Buffer.from(String(header ?? ''));
-  if (given.length !== expected.length || !timingSafeEqual(given, expected)) return null;
-  return JSON.parse(raw.toString('utf8')) as { entry: unknown[] };
-}
-
 console.log(`Node ${process.version}; ${Buffer.byteLength(body)}-byte signed status webhook, 10 connections\n`);
 
 const fastify = Fastify();
@@ -71,7 +63,7 @@ fastify.post('/bare', async (request) => ({ ok: true, n: (request.body as { entr
 await fastify.register(async (scope) => {
   scope.addContentTypeParser('application/json', { parseAs: 'buffer' }, (_req, raw, done) => done(null, raw));
   scope.post('/verified', async (request, reply) => {
-    const parsed = verifyAndParse(request.body as Buffer, request.headers['x-hub-signature-256']);
+    const parsed = verifyAndParse<{ entry: unknown[] }>(request.body as Buffer, request.headers['x-hub-signature-256'], SECRET);
     return parsed === null ? reply.code(401).send() : { ok: true, n: parsed.entry.length };
   });
 });
@@ -85,7 +77,7 @@ app.post('/bare', express.json(), (req, res) => {
   res.json({ ok: true, n: (req.body as { entry: unknown[] }).entry.length });
 });
 app.post('/verified', express.raw({ type: 'application/json' }), (req, res) => {
-  const parsed = verifyAndParse(req.body as Buffer, req.headers['x-hub-signature-256']);
+  const parsed = verifyAndParse<{ entry: unknown[] }>(req.body as Buffer, req.headers['x-hub-signature-256'], SECRET);
   if (parsed === null) res.status(401).end();
   else res.json({ ok: true, n: parsed.entry.length });
 });

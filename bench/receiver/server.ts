@@ -3,7 +3,7 @@
  * core). argv: <kind> <port-file>. Kinds:
  *
  * - `limit`: what every receiver must do at least: read the body, verify Meta's HMAC
- *   (`createHmac` + `timingSafeEqual`), `JSON.parse`, answer 200.
+ *   (`createHmac` + `timingSafeEqual`, bench/hand-verified.ts), `JSON.parse`, answer 200.
  * - `handwritten-pg`: `limit` plus what a user would otherwise write on PostgreSQL: ONE multi-row
  *   `INSERT … ON CONFLICT (message_id) DO UPDATE` of (message id, status, time) per request, on a
  *   pool of the same size as bluetick's.
@@ -14,13 +14,13 @@
  *
  * Writes `{ port }` to the port file once listening; exits on SIGTERM.
  */
-import { createHmac, timingSafeEqual } from 'node:crypto';
 import { renameSync, writeFileSync } from 'node:fs';
 import { createServer, type IncomingMessage, type RequestListener } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import pg from 'pg';
 import { createTracker, type StateStore } from '../../src/index.js';
 import { createNodeListener } from '../../src/http/node.js';
+import { verifyAndParse } from '../hand-verified.js';
 
 export const SECRET = 'bench-app-secret';
 export const POOL = 10;
@@ -37,16 +37,13 @@ function body(req: IncomingMessage): Promise<Buffer> {
 }
 
 /** Verify + parse, or null after answering 401. */
-async function verified(req: IncomingMessage, res: Parameters<RequestListener>[1]): Promise<{ entry: Array<{ changes: Array<{ value: { statuses?: Array<{ id: string; status: string; timestamp: string }> } }> }> } | null> {
-  const raw = await body(req);
-  const header = String(req.headers['x-hub-signature-256'] ?? '');
-  const expected = Buffer.from(`sha256=${createHmac('sha256', SECRET).update(raw).digest('hex')}`);
-  const given = Buffer.from(header);
-  if (given.length !== expected.length || !timingSafeEqual(given, expected)) {
-    res.writeHead(401).end();
-    return null;
-  }
-  return JSON.parse(raw.toString('utf8'));
+/** The Cloud statuses webhook the load sends. */
+type Parsed = { entry: Array<{ changes: Array<{ value: { statuses?: Array<{ id: string; status: string; timestamp: string }> } }> }> };
+
+async function verified(req: IncomingMessage, res: Parameters<RequestListener>[1]): Promise<Parsed | null> {
+  const parsed = verifyAndParse<Parsed>(await body(req), req.headers['x-hub-signature-256'], SECRET);
+  if (parsed === null) res.writeHead(401).end();
+  return parsed;
 }
 
 async function listener(kind: string): Promise<{ handle: RequestListener; close: () => Promise<void> }> {
