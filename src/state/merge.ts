@@ -6,7 +6,7 @@
  */
 import type { Conversation, Pricing, ProviderError, StatusEvent } from '../event/types.js';
 import { compareErrors, observe } from './observe.js';
-import { MAX_ANNOTATIONS, MAX_ERRORS, MAX_TAGS, TIME_FIELDS, type DeliveryState, type TrackMeta } from './state.js';
+import { MAX_ANNOTATIONS, MAX_ERRORS, MAX_TAGS, type DeliveryState, type TrackMeta } from './state.js';
 
 /** Greater of two optional strings (null/undefined below any string). */
 function maxStr<T extends string | null | undefined>(x: T, y: T): T {
@@ -120,24 +120,12 @@ function mergeMeta(a: TrackMeta | null, b: TrackMeta | null): TrackMeta | null {
 }
 
 /**
- * Joins one timestamp (and its estimate bit) of two states into `out`: an observed time beats an
- * estimated one, otherwise the earliest non-zero time wins (0 = never seen).
+ * Joins one timestamp of two states: an observed time beats an estimated one, otherwise the
+ * earliest non-zero time wins (0 = never seen). `ea`/`eb` are the field's estimate bits. Returns
+ * whether `b`'s side won, so the caller takes `b`'s estimate bit.
  */
-function joinTime(a: DeliveryState, b: DeliveryState, i: number, out: DeliveryState): void {
-  const f = TIME_FIELDS[i] as (typeof TIME_FIELDS)[number];
-  const bit = 1 << i;
-  const ta = a[f];
-  const tb = b[f];
-  const ea = a.estimated & bit;
-  const eb = b.estimated & bit;
-  let t = ta;
-  let e = ea;
-  if (ta === 0 || (tb !== 0 && (ea !== eb ? ea !== 0 : tb < ta))) {
-    t = tb;
-    e = eb;
-  }
-  out[f] = t;
-  out.estimated = (out.estimated & ~bit) | e;
+function takeB(ta: number, tb: number, ea: number, eb: number): boolean {
+  return ta === 0 || (tb !== 0 && (ea !== eb ? ea !== 0 : tb < ta));
 }
 
 /**
@@ -160,6 +148,19 @@ export function merge(a: DeliveryState, b: DeliveryState): DeliveryState {
     pricing = b.pricing;
     conversation = b.conversation;
   }
+  // The eight time fields (bit i of `estimated` is TIME_FIELDS[i]), by name rather than a loop of
+  // keyed accesses over TIME_FIELDS. Bit i of `fromB` is set where b's time (and its estimate bit) wins.
+  const ea = a.estimated;
+  const eb = b.estimated;
+  const fromB =
+    (takeB(a.pendingAt, b.pendingAt, ea & 1, eb & 1) ? 1 : 0) |
+    (takeB(a.sentAt, b.sentAt, ea & 2, eb & 2) ? 2 : 0) |
+    (takeB(a.deliveredAt, b.deliveredAt, ea & 4, eb & 4) ? 4 : 0) |
+    (takeB(a.readAt, b.readAt, ea & 8, eb & 8) ? 8 : 0) |
+    (takeB(a.playedAt, b.playedAt, ea & 16, eb & 16) ? 16 : 0) |
+    (takeB(a.failedAt, b.failedAt, ea & 32, eb & 32) ? 32 : 0) |
+    (takeB(a.deletedAt, b.deletedAt, ea & 64, eb & 64) ? 64 : 0) |
+    (takeB(a.warningAt, b.warningAt, ea & 128, eb & 128) ? 128 : 0);
   const out: DeliveryState = {
     provider: a.provider,
     messageId: a.messageId,
@@ -167,15 +168,15 @@ export function merge(a: DeliveryState, b: DeliveryState): DeliveryState {
     accountId: maxStr(a.accountId, b.accountId),
     recipientId: maxStr(a.recipientId, b.recipientId),
     rank: a.rank >= b.rank ? a.rank : b.rank,
-    pendingAt: 0,
-    sentAt: 0,
-    deliveredAt: 0,
-    readAt: 0,
-    playedAt: 0,
-    failedAt: 0,
-    deletedAt: 0,
-    warningAt: 0,
-    estimated: 0,
+    pendingAt: fromB & 1 ? b.pendingAt : a.pendingAt,
+    sentAt: fromB & 2 ? b.sentAt : a.sentAt,
+    deliveredAt: fromB & 4 ? b.deliveredAt : a.deliveredAt,
+    readAt: fromB & 8 ? b.readAt : a.readAt,
+    playedAt: fromB & 16 ? b.playedAt : a.playedAt,
+    failedAt: fromB & 32 ? b.failedAt : a.failedAt,
+    deletedAt: fromB & 64 ? b.deletedAt : a.deletedAt,
+    warningAt: fromB & 128 ? b.warningAt : a.warningAt,
+    estimated: (eb & fromB) | (ea & ~fromB),
     errors: mergeErrors(a.errors, b.errors),
     billingRank,
     pricing,
@@ -185,14 +186,20 @@ export function merge(a: DeliveryState, b: DeliveryState): DeliveryState {
     tracked: a.tracked || b.tracked,
     meta: mergeMeta(a.meta, b.meta),
   };
-  for (let i = 0; i < TIME_FIELDS.length; i++) joinTime(a, b, i, out);
   return unchanged(a, out) ? a : out;
 }
 
 /** True when `out` (built from `a` by merge) changed nothing: every field is the same value or object. */
 function unchanged(a: DeliveryState, out: DeliveryState): boolean {
-  for (const f of TIME_FIELDS) if (a[f] !== out[f]) return false;
   return (
+    a.pendingAt === out.pendingAt &&
+    a.sentAt === out.sentAt &&
+    a.deliveredAt === out.deliveredAt &&
+    a.readAt === out.readAt &&
+    a.playedAt === out.playedAt &&
+    a.failedAt === out.failedAt &&
+    a.deletedAt === out.deletedAt &&
+    a.warningAt === out.warningAt &&
     a.rank === out.rank &&
     a.estimated === out.estimated &&
     a.errors === out.errors &&

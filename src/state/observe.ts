@@ -3,7 +3,7 @@
  */
 import type { Conversation, Pricing, ProviderError, StatusEvent } from '../event/types.js';
 import { isoToMs } from '../event/timestamp.js';
-import { MAX_ERRORS, rankOf, TIME_FIELDS, type DeliveryState } from './state.js';
+import { MAX_ERRORS, rankOf, type DeliveryState } from './state.js';
 
 /**
  * Normalizes a provider error to exactly the fields the lattice compares, dropping empty strings,
@@ -25,21 +25,45 @@ export function cleanError(e: ProviderError): ProviderError {
 
 function cleanPricing(p: Pricing | undefined): Pricing | null {
   if (p === undefined || p === null) return null;
+  // `any` instead of Object.keys(out).length: no array per observation.
   const out: Pricing = {};
-  if (typeof p.billable === 'boolean') out.billable = p.billable;
-  if (p.model) out.model = p.model;
-  if (p.category) out.category = p.category;
-  if (p.type) out.type = p.type;
-  return Object.keys(out).length === 0 ? null : out;
+  let any = false;
+  if (typeof p.billable === 'boolean') {
+    out.billable = p.billable;
+    any = true;
+  }
+  if (p.model) {
+    out.model = p.model;
+    any = true;
+  }
+  if (p.category) {
+    out.category = p.category;
+    any = true;
+  }
+  if (p.type) {
+    out.type = p.type;
+    any = true;
+  }
+  return any ? out : null;
 }
 
 function cleanConversation(c: Conversation | undefined): Conversation | null {
   if (c === undefined || c === null) return null;
   const out: Conversation = {};
-  if (c.id) out.id = c.id;
-  if (c.origin) out.origin = c.origin;
-  if (c.expiresAt) out.expiresAt = c.expiresAt;
-  return Object.keys(out).length === 0 ? null : out;
+  let any = false;
+  if (c.id) {
+    out.id = c.id;
+    any = true;
+  }
+  if (c.origin) {
+    out.origin = c.origin;
+    any = true;
+  }
+  if (c.expiresAt) {
+    out.expiresAt = c.expiresAt;
+    any = true;
+  }
+  return any ? out : null;
 }
 
 /** Code-unit order of two strings, absent before present. */
@@ -79,15 +103,13 @@ function errorMap(errors: readonly ProviderError[]): Record<string, ProviderErro
 }
 
 /**
- * Epoch ms of an event's time and whether it is only an estimate: `occurredAt` (estimated when
- * the event says so), else `receivedAt`, else now (only for hand-built events with no usable
- * time; the normalizers always give one).
+ * Epoch ms of an event's time: `occurredAt`, else `receivedAt`, else now (only for hand-built
+ * events with no usable time; the normalizers always give one). The fallbacks are estimates.
  */
-function eventTime(event: StatusEvent): { t: number; estimated: boolean } {
-  const t = isoToMs(event.occurredAt);
-  if (t > 0) return { t, estimated: event.occurredAtEstimated === true };
+function eventTime(event: StatusEvent, occurred: number): number {
+  if (occurred > 0) return occurred;
   const received = typeof event.receivedAt === 'string' ? isoToMs(event.receivedAt) : Number.NaN;
-  return { t: received > 0 ? received : Date.now(), estimated: true };
+  return received > 0 ? received : Date.now();
 }
 
 /** The timestamp field a status writes (none for `unknown`). */
@@ -112,7 +134,9 @@ function timeFieldOf(status: string, rank: number): number {
 export function observe(event: StatusEvent, messageId: string = event.messageId): DeliveryState {
   const status = event.status;
   const rank = rankOf(status);
-  const { t, estimated } = eventTime(event);
+  const occurred = isoToMs(event.occurredAt);
+  const t = eventTime(event, occurred);
+  const estimated = occurred > 0 ? event.occurredAtEstimated === true : true;
   const field = timeFieldOf(status, rank);
   const pricing = cleanPricing(event.pricing);
   const conversation = cleanConversation(event.conversation);
@@ -127,14 +151,16 @@ export function observe(event: StatusEvent, messageId: string = event.messageId)
     accountId: event.accountId ?? null,
     recipientId: event.recipientId ?? null,
     rank,
-    pendingAt: 0,
-    sentAt: 0,
-    deliveredAt: 0,
-    readAt: 0,
-    playedAt: 0,
-    failedAt: 0,
-    deletedAt: 0,
-    warningAt: 0,
+    // The event's one time goes to its status's field (TIME_FIELDS order), written out so the
+    // object is built in one shape instead of by a keyed store.
+    pendingAt: field === 0 ? t : 0,
+    sentAt: field === 1 ? t : 0,
+    deliveredAt: field === 2 ? t : 0,
+    readAt: field === 3 ? t : 0,
+    playedAt: field === 4 ? t : 0,
+    failedAt: field === 5 ? t : 0,
+    deletedAt: field === 6 ? t : 0,
+    warningAt: field === 7 ? t : 0,
     estimated: field >= 0 && estimated ? 1 << field : 0,
     errors: event.errors && event.errors.length > 0 ? errorMap(event.errors) : null,
     billingRank: hasBilling ? rank : -1,
@@ -145,6 +171,5 @@ export function observe(event: StatusEvent, messageId: string = event.messageId)
     tracked: false,
     meta: null,
   };
-  if (field >= 0) state[TIME_FIELDS[field] as (typeof TIME_FIELDS)[number]] = t;
   return state;
 }

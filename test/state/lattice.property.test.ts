@@ -7,7 +7,7 @@ import { stateKey } from '../../src/state/key.js';
 import { merge } from '../../src/state/merge.js';
 import { observe } from '../../src/state/observe.js';
 import { present, presentedStatus, type FailedPolicy } from '../../src/state/present.js';
-import type { DeliveryState } from '../../src/state/state.js';
+import { TIME_FIELDS, type DeliveryState } from '../../src/state/state.js';
 import { createTracker } from '../../src/tracking/tracker.js';
 import { statusEvent } from '../tracking/make-event.js';
 
@@ -182,6 +182,33 @@ describe('delivery state lattice (properties)', () => {
         await tracker.close();
       }),
       { numRuns: 150 },
+    );
+  });
+
+  it('merge joins each time field by the rule docs/delivery-state.md gives (written out field by field in merge)', () => {
+    // The reference is the spec's loop over TIME_FIELDS: observed beats estimated, else the earliest non-zero.
+    const reference = (a: DeliveryState, b: DeliveryState): { times: number[]; estimated: number } => {
+      let estimated = 0;
+      const times = TIME_FIELDS.map((f, i) => {
+        const bit = 1 << i;
+        const [ta, tb, ea, eb] = [a[f], b[f], a.estimated & bit, b.estimated & bit];
+        const useB = ta === 0 || (tb !== 0 && (ea !== eb ? ea !== 0 : tb < ta));
+        estimated |= useB ? eb : ea;
+        return useB ? tb : ta;
+      });
+      return { times, estimated };
+    };
+    fc.assert(
+      fc.property(fc.array(obsArb, { minLength: 2, maxLength: 6 }), (obs) => {
+        let s = obs[0] as DeliveryState;
+        for (const o of obs.slice(1)) {
+          const want = reference(s, o);
+          s = merge(s, o);
+          expect(TIME_FIELDS.map((f) => s[f])).toEqual(want.times);
+          expect(s.estimated).toBe(want.estimated);
+        }
+      }),
+      { numRuns: 300 },
     );
   });
 });
