@@ -148,11 +148,10 @@ function sortedErrors(errors: Record<string, ProviderError> | null): ProviderErr
  */
 export function present(state: DeliveryState, options: PresentOptions = {}): PresentedState {
   const policy = options.failedPolicy ?? 'delivery-wins';
-  const shown = monotone(state);
-  const at = (i: number) => msToIso((shown[i] as Shown).t);
+  const shown = monotone(state) as [Shown, Shown, Shown, Shown, Shown];
   const estimatedTimes: TimeField[] = [];
   for (let i = 0; i < TIME_FIELDS.length; i++) {
-    const estimated = i < 5 ? (shown[i] as Shown).estimated : (state.estimated & (1 << i)) !== 0;
+    const estimated = i < 5 ? shown[i as 0 | 1 | 2 | 3 | 4].estimated : (state.estimated & (1 << i)) !== 0;
     if (estimated) estimatedTimes.push(TIME_FIELDS[i] as TimeField);
   }
   return {
@@ -162,18 +161,18 @@ export function present(state: DeliveryState, options: PresentOptions = {}): Pre
     recipientId: recipientOf(state),
     participantId: state.participantId,
     status: presentedStatus(state, policy),
-    pendingAt: at(0),
-    sentAt: at(1),
-    deliveredAt: at(2),
-    readAt: at(3),
-    playedAt: at(4),
+    pendingAt: msToIso(shown[0].t),
+    sentAt: msToIso(shown[1].t),
+    deliveredAt: msToIso(shown[2].t),
+    readAt: msToIso(shown[3].t),
+    playedAt: msToIso(shown[4].t),
     failedAt: msToIso(state.failedAt),
     deletedAt: msToIso(state.deletedAt),
     warningAt: msToIso(state.warningAt),
     errors: sortedErrors(state.errors),
-    sentImplied: (shown[1] as Shown).implied,
-    deliveredImplied: (shown[2] as Shown).implied,
-    readImplied: (shown[3] as Shown).implied,
+    sentImplied: shown[1].implied,
+    deliveredImplied: shown[2].implied,
+    readImplied: shown[3].implied,
     estimatedTimes,
     failedAfterDelivery: hasFailure(state) && state.rank >= DELIVERED_RANK,
     pricing: state.pricing,
