@@ -76,7 +76,8 @@ describe('ratePerSecond against the API', () => {
     for (let i = 0; i < 16; i++) await trackWasender(tracker, fake, 1000 + i, 3);
     for (const id of ['1002', '1007', '1011']) fake.scripts.set(id, [{ status: 500 }]);
     const started = performance.now();
-    const report = await wasenderReconciler(tracker, fake, { concurrency: 4, ratePerSecond: 5 }, { minRetryDelayMs: 1 }).run();
+    // A generous timeout: on a loaded machine a 400 ms one retries a slow answer, an extra request this count does not expect.
+    const report = await wasenderReconciler(tracker, fake, { concurrency: 4, ratePerSecond: 5 }, { minRetryDelayMs: 1, timeoutMs: 10_000 }).run();
     expect(report).toMatchObject({ checked: 16, changed: 16, failed: 0 });
     const times = fake.requests.map((r) => r.at);
     expect(times).toHaveLength(19);
