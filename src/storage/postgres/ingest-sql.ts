@@ -17,6 +17,11 @@
  *   key's state before this step, `m.prev`), `prior` (the join of the step's earlier observations
  *   of that key) and `obs` (its own): before = base ⊔ prior, after = before ⊔ obs (see outbox.ts).
  *   The per-item unfold happens in JavaScript, so the statement needs no second round trip for it.
+ * - `p` packed outbox records: for a consumer packed in this step (the listeners', see
+ *   ingest.ts), ONE row holding the step's parameters as sent (events, their keys, the joined
+ *   states, the changes) with the positions of the claimed events (`pending`) and the keys'
+ *   before states (`bases`, from `m.prev`); record ids are the row's id + the event's position.
+ *   One tuple per step instead of one per event (bench/receiver.ts, see docs/postgres.md).
  * - `i` interactions: `INSERT … ON CONFLICT (id) DO NOTHING`.
  *
  * Lock order, the same in every step, so concurrent steps cannot deadlock: claim ids (sorted),
@@ -30,7 +35,7 @@ import { joinAssignments, stateArray } from './join.js';
 import type { Names } from './names.js';
 
 /** Result row kinds of the ingest function (first column). */
-export const ROW = { claimed: 1, merged: 2, record: 3 } as const;
+export const ROW = { claimed: 1, merged: 2, record: 3, packed: 4 } as const;
 
 const INTERACTION_COLUMNS: ReadonlyArray<[column: string, field: string, type: string]> = [
   ['id', 'id', 'text'],
@@ -59,7 +64,7 @@ export function interactionInsert(n: Names, param: string, after = '', json: 'js
  * previous release still running during a rolling deploy, while `CREATE OR REPLACE` updates the
  * body of the current one.
  */
-export const INGEST_INTERFACE = 1;
+export const INGEST_INTERFACE = 2;
 
 /** The ingest function's qualified name. */
 export const ingestName = (n: Names): string => n.fn(`ingest_v${INGEST_INTERFACE}`);
@@ -77,6 +82,7 @@ export const INGEST_PARAMS = [
   ['changes', 'JSON'],
   ['consumers', 'text[]'],
   ['keeps', 'boolean[]'],
+  ['packs', 'boolean[]'],
   ['lease_ms', 'float8'],
   ['appended_at', 'bigint'],
 ] as const;
@@ -89,7 +95,9 @@ export const INGEST_PARAMS = [
  * {@link INGEST_PARAMS}; `states` is a JSON array of the merge groups' joined observations
  * (aligned with `keys`), `events` the claimed-to-be events (first occurrences, aligned with
  * `event_ids` and `event_keys`), `changes` for each event null or `{p?, o}` (sent only when a
- * consumer keeps merges). Rows: `(kind, text, prev)`, see {@link ROW}. The pinned search_path
+ * consumer keeps merges; when that consumer is packed, a merge group's only item is just the
+ * group's index into `states`, see ingest.ts), `packs` which consumers get one packed row.
+ * Rows: `(kind, text, prev)`, see {@link ROW} (a packed row: its id and `to_jsonb(consumer)`). The pinned search_path
  * keeps a caller's from redirecting the built-ins it calls, and keeps its cached plan valid for
  * every caller (a plan is re-made when the search_path it was made under changes).
  */
@@ -121,13 +129,25 @@ o AS (
     1, now() + ${$('lease_ms')} * interval '1 millisecond', ${$('appended_at')}
   FROM ROWS FROM (unnest(${$('event_ids')}), unnest(${$('event_keys')}), ${json}_array_elements(${$('events')}), ${json}_array_elements(${$('changes')})) WITH ORDINALITY AS e(id, key, ev, ch, n)
   JOIN c ON c.id = e.id
-  CROSS JOIN unnest(${$('consumers')}, ${$('keeps')}) WITH ORDINALITY AS k(consumer, keep, kn)
+  CROSS JOIN unnest(${$('consumers')}, ${$('keeps')}, ${$('packs')}) WITH ORDINALITY AS k(consumer, keep, pack, kn)
   LEFT JOIN m ON m.key = e.key
+  WHERE NOT k.pack
   ORDER BY e.n, k.kn
-  RETURNING id)
+  RETURNING id),
+p AS (
+  INSERT INTO ${n.outboxSteps} (id, consumer, events, keys, states, changes, bases, pending, leases, lease_until, appended_at)
+  SELECT nextval('${n.outboxStepIds}'::regclass), k.consumer, ${$('events')}, ${$('event_keys')}, ${$('states')}, ${$('changes')}, b.bases, w.pending,
+    1, now() + ${$('lease_ms')} * interval '1 millisecond', ${$('appended_at')}
+  FROM unnest(${$('consumers')}, ${$('packs')}) WITH ORDINALITY AS k(consumer, pack, kn)
+  CROSS JOIN (SELECT array_agg((e.n - 1)::int ORDER BY e.n) AS pending FROM unnest(${$('event_ids')}) WITH ORDINALITY AS e(id, n) JOIN c ON c.id = e.id) w
+  CROSS JOIN (SELECT jsonb_object_agg(m.key, m.prev) FILTER (WHERE m.prev IS NOT NULL) AS bases FROM m) b
+  WHERE k.pack AND w.pending IS NOT NULL
+  ORDER BY k.kn
+  RETURNING id, consumer)
 SELECT ${ROW.claimed}, id, NULL::jsonb FROM c
 UNION ALL SELECT ${ROW.merged}, key, prev FROM m
-UNION ALL SELECT ${ROW.record}, id::text, NULL::jsonb FROM o`;
+UNION ALL SELECT ${ROW.record}, id::text, NULL::jsonb FROM o
+UNION ALL SELECT ${ROW.packed}, id::text, to_jsonb(consumer) FROM p`;
   const args = INGEST_PARAMS.map(([name, type]) => `${name} ${type === 'JSON' ? json : type}`).join(', ');
   return `CREATE OR REPLACE FUNCTION ${ingestName(n)}(${args})
 RETURNS TABLE (r_kind int, r_text text, r_prev jsonb) LANGUAGE plpgsql SET search_path = pg_catalog AS $fn$
