@@ -7,7 +7,8 @@ import { describe, expect, it } from 'vitest';
 import type { InteractionRecord } from '../../src/analytics/types.js';
 import type { NotificationEvent } from '../../src/event/types.js';
 import { LISTENERS_CONSUMER } from '../../src/storage/outbox.js';
-import { INGEST_PARAMS } from '../../src/storage/postgres/ingest-sql.js';
+import { COLUMNS } from '../../src/storage/postgres/columns.js';
+import { INGEST_PARAMS, ROW } from '../../src/storage/postgres/ingest-sql.js';
 import { planStep, readStep } from '../../src/storage/postgres/ingest.js';
 import { observation, stepOf } from '../../src/testing/index.js';
 
@@ -45,6 +46,21 @@ describe('planStep', () => {
     const changes = JSON.parse(param(plan.params, 'changes') as string) as Array<{ p?: unknown; o: unknown }>;
     expect(changes[0]).toEqual({ o: items[0]!.observation });
     expect(changes[1]).toEqual({ p: items[0]!.observation, o: items[1]!.observation });
+  });
+
+  it('reads a result of exceptions only: the ids not claimed, the keys that had a state, the count of keys merged', () => {
+    const items = [observation('r-a', 'sent', 1), observation('r-b', 'read', 2)];
+    const plan = planStep(stepOf(items, { others: [note('r-n')] }), 1000);
+    const before = items[1]!.observation;
+    const prev = COLUMNS.map((c) => before[c.field]);
+    const result = readStep(plan, [
+      [ROW.lost, 'r-n', null],
+      [ROW.merged, items[1]!.key, prev],
+      [ROW.keys, '2', null],
+    ]);
+    expect(result.claimed).toEqual([true, true, false]);
+    expect(result.merged.map((m) => m.before)).toEqual([null, expect.objectContaining({ messageId: before.messageId, readAt: before.readAt })]);
+    expect(() => readStep(plan, [[ROW.keys, '1', null]])).toThrow(/merged 1 keys where 2/);
   });
 
   it('sends nothing for an empty step', () => {

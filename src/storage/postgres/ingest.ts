@@ -218,23 +218,27 @@ export function packedId(row: string, position: number): string {
 
 /** Reads the ingest statement's rows into the step's result. */
 export function readStep(plan: StepPlan, rows: readonly unknown[][]): IngestResult {
-  const won = new Set<string>();
+  const lost = new Set<string>();
   const states = new Map<string, unknown[]>();
   const recordIds: string[] = [];
   const packed = new Map<string, string>();
+  let keys = -1;
   for (const row of rows) {
     const kind = Number(row[0]);
-    if (kind === ROW.claimed) won.add(String(row[1]));
+    if (kind === ROW.lost) lost.add(String(row[1]));
     else if (kind === ROW.merged) states.set(String(row[1]), row);
     else if (kind === ROW.record) recordIds.push(String(row[1]));
     else if (kind === ROW.packed) packed.set(String(row[2]), String(row[1]));
+    else if (kind === ROW.keys) keys = Number(row[1]);
   }
-  const claimed = plan.ids.map((id, i) => plan.first[i] === true && won.has(id));
+  if (keys !== plan.groups.length && !(keys === -1 && plan.empty)) {
+    throw new StorageError('query_failed', `PostgreSQL ingest merged ${keys} keys where ${plan.groups.length} were sent.`);
+  }
+  const claimed = plan.ids.map((id, i) => plan.first[i] === true && !lost.has(id));
   const merged = new Array<MergeResult>(plan.items.length);
   for (const g of plan.groups) {
-    const row = states.get(g.key);
-    if (row === undefined) throw new StorageError('query_failed', `PostgreSQL ingest returned no state for a merged key.`);
-    unfold(g, plan.items, row[2] === null || row[2] === undefined ? null : decodeState(row[2] as unknown[]), merged);
+    const row = states.get(g.key); // none: the key had no state before this step
+    unfold(g, plan.items, row === undefined || row[2] === null || row[2] === undefined ? null : decodeState(row[2] as unknown[]), merged);
   }
   recordIds.sort(byNumericId);
   const records: OutboxRecord[] = [];
