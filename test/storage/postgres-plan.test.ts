@@ -7,7 +7,8 @@ import { describe, expect, it } from 'vitest';
 import type { InteractionRecord } from '../../src/analytics/types.js';
 import type { NotificationEvent } from '../../src/event/types.js';
 import { LISTENERS_CONSUMER } from '../../src/storage/outbox.js';
-import { COLUMNS } from '../../src/storage/postgres/columns.js';
+import { merge } from '../../src/state/merge.js';
+import { COLUMNS, decodeState } from '../../src/storage/postgres/columns.js';
 import { INGEST_PARAMS, ROW } from '../../src/storage/postgres/ingest-sql.js';
 import { planStep, readStep } from '../../src/storage/postgres/ingest.js';
 import { observation, stepOf } from '../../src/testing/index.js';
@@ -32,9 +33,10 @@ describe('planStep', () => {
   it('joins the observations of a key before sending them, and sends each first event once with its key', () => {
     const items = [observation('k', 'sent', 1), observation('k', 'read', 3)];
     const plan = planStep(stepOf(items, { others: [note('n')], consumers: ['sink'] }), 1000);
-    const states = JSON.parse(param(plan.params, 'states') as string) as Array<{ rank: number; sentAt: number; readAt: number }>;
+    const states = (JSON.parse(param(plan.params, 'states') as string) as unknown[][]).map((row) => decodeState(row)); // column arrays
     expect(states.length).toBe(1);
     expect([states[0]?.rank, states[0]?.sentAt, states[0]?.readAt]).toEqual([4, 1000, 3000]);
+    expect(states[0]).toEqual(merge(items[0]!.observation, items[1]!.observation));
     expect(param(plan.params, 'event_keys')).toEqual([items[0]!.key, items[1]!.key, null]);
     expect(param(plan.params, 'changes')).toBe('[]'); // no consumer keeps merges
   });

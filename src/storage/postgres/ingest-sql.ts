@@ -30,7 +30,7 @@
  * PostgreSQL evaluates once, before the first row, rather than relying on the order in which the
  * main query happens to read the CTEs. Outbox rows are new rows: they lock nothing others wait for.
  */
-import { COLUMNS, recordsetDefinition } from './columns.js';
+import { COLUMNS, rowColumns } from './columns.js';
 import { joinAssignments, stateArray } from './join.js';
 import type { Names } from './names.js';
 
@@ -99,7 +99,7 @@ export const INGEST_PARAMS = [
  * (measured: a single-event step went from ~4.4 to ~1.0 ms of server round trip), and a call is
  * still one statement (PgBouncer-safe). Absent parts are empty arrays. Parameters: see
  * {@link INGEST_PARAMS}; `states` is a JSON array of the merge groups' joined observations
- * (aligned with `keys`), `events` the claimed-to-be events (first occurrences, aligned with
+ * (aligned with `keys`), each a column array (`stateRow`, columns.ts), `events` the claimed-to-be events (first occurrences, aligned with
  * `event_ids` and `event_keys`), `changes` for each event null or `{p?, o}` (sent only when a
  * consumer keeps merges; when that consumer is packed, a merge group's only item is just the
  * group's index into `states`, see ingest.ts), `packs` which consumers get one packed row.
@@ -113,7 +113,6 @@ export function ingestFunction(n: Names): string {
   const json = 'json';
   const $ = (name: (typeof INGEST_PARAMS)[number][0]) => `$${INGEST_PARAMS.findIndex((p) => p[0] === name) + 1}`;
   const names = COLUMNS.map((c) => c.name);
-  const fields = COLUMNS.map((c) => `"${c.field}"`).join(', ');
   const statement = `WITH c AS (
   INSERT INTO ${n.claims} AS c (id, expires_at)
   SELECT id, now() + ${$('ttl_ms')} * interval '1 millisecond' FROM unnest(${$('ids')}) AS u(id)
@@ -121,8 +120,8 @@ export function ingestFunction(n: Names): string {
   RETURNING c.id),
 m AS (
   INSERT INTO ${n.states} AS t (key, ${names.join(', ')})
-  SELECT s.key, ${COLUMNS.map((c) => `s."${c.field}"`).join(', ')}
-  FROM ROWS FROM (unnest(${$('keys')}), ${json}_to_recordset(${$('states')}) AS (${recordsetDefinition()})) AS s(key, ${fields})
+  SELECT s.key, ${rowColumns('s.x', n.fn('jsonb_texts')).join(', ')}
+  FROM ROWS FROM (unnest(${$('keys')}), jsonb_array_elements(${$('states')}::jsonb)) AS s(key, x)
   WHERE (SELECT count(*) FROM c) >= 0
   ON CONFLICT (key) DO UPDATE SET
     ${[...joinAssignments(n), `prev = ${stateArray('t')}`, 'updated_at = now()'].join(',\n    ')}

@@ -20,7 +20,7 @@ import type { DeliveryState } from '../../state/state.js';
 import { LISTENERS_CONSUMER, type OutboxRecord } from '../outbox.js';
 import { sanitizeText, sanitizeValue } from '../sanitize.js';
 import type { IngestResult, IngestStep, MergeItem, MergeResult } from '../state-store.js';
-import { decodeState } from './columns.js';
+import { decodeState, stateRow } from './columns.js';
 import { ROW } from './ingest-sql.js';
 import { PACK_SIZE } from './schema.js';
 
@@ -135,7 +135,7 @@ function plan(step: IngestStep, now: number, check: boolean): StepPlan | null {
   const priors: (DeliveryState | null)[] = [];
   const groups = groupByKey(items, priors);
   const keys = groups.map((g) => g.key);
-  const states = groups.length === 0 ? '[]' : JSON.stringify(groups.map((g) => g.joined));
+  const states = groups.length === 0 ? '[]' : JSON.stringify(groups.map((g) => stateRow(g.joined)));
   if (check && (suspectJson(states) || keys.some(suspectText))) return null;
 
   let interactions = '[]';

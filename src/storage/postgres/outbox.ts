@@ -39,7 +39,8 @@ const json = <T>(v: unknown): T | null => (v === null || v === undefined ? null 
 
 /** before/after of a record from its stored parts (undefined when the record keeps no merge). */
 function change(base: unknown, prior: unknown, obs: unknown): { before: DeliveryState | null; after: DeliveryState } | undefined {
-  const o = json<DeliveryState>(obs);
+  // Unpacked from a packed row, an observation is a column array (the step's `states`).
+  const o = Array.isArray(obs) ? decodeState(obs as unknown[]) : json<DeliveryState>(obs);
   if (o === null) return undefined;
   const b = base === null || base === undefined ? null : decodeState(base as unknown[]);
   const p = json<DeliveryState>(prior);
@@ -64,7 +65,7 @@ function recordOf(row: unknown[], attempts: number, appendedAt: number): OutboxR
  * Unpacks packed rows into ordinary outbox rows (ids, leases and parts kept); `$1` the consumer.
  * `expired`: rows whose lease ended, oldest first, until about `$2` records; otherwise the rows
  * holding the record ids `$2`. A change is null (no merge), a merge group's index into `states`
- * (its only observation, no prior) or `{p?, o}` (see ingest.ts); `bases` holds the keys' states
+ * (its only observation, no prior, stored as the column array sent) or `{p?, o}` (see ingest.ts); `bases` holds the keys' states
  * before the step.
  */
 export function unpackStatement(n: Names, which: 'expired' | 'ids'): string {
