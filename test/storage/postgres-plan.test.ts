@@ -10,7 +10,8 @@ import { LISTENERS_CONSUMER } from '../../src/storage/outbox.js';
 import { merge } from '../../src/state/merge.js';
 import { COLUMNS, decodeState } from '../../src/storage/postgres/columns.js';
 import { INGEST_PARAMS, ROW } from '../../src/storage/postgres/ingest-sql.js';
-import { planStep, readStep } from '../../src/storage/postgres/ingest.js';
+import { packedId, planStep, readStep } from '../../src/storage/postgres/ingest.js';
+import { PACK_SIZE } from '../../src/storage/postgres/schema.js';
 import { observation, stepOf } from '../../src/testing/index.js';
 
 const param = (params: unknown[], name: (typeof INGEST_PARAMS)[number][0]) => params[INGEST_PARAMS.findIndex((p) => p[0] === name)];
@@ -63,6 +64,18 @@ describe('planStep', () => {
     expect(result.claimed).toEqual([true, true, false]);
     expect(result.merged.map((m) => m.before)).toEqual([null, expect.objectContaining({ messageId: before.messageId, readAt: before.readAt })]);
     expect(() => readStep(plan, [[ROW.keys, '1', null]])).toThrow(/merged 1 keys where 2/);
+  });
+
+  it("packs the listeners' records of a step (a lone observation of a key sent as its group's index), not past PACK_SIZE events", () => {
+    const items = [observation('p-a', 'sent', 1), observation('p-b', 'read', 2), observation('p-b', 'delivered', 1)];
+    const plan = planStep(stepOf(items, { others: [note('p-n')], consumers: ['sink', LISTENERS_CONSUMER] }), 1000);
+    expect(param(plan.params, 'packs')).toEqual([false, true]);
+    expect(JSON.parse(param(plan.params, 'changes') as string)).toEqual([0, { o: items[1]!.observation }, { p: items[1]!.observation, o: items[2]!.observation }, null]);
+    expect(packedId('100000000000120000', 3)).toBe('100000000000120003');
+    const many = Array.from({ length: PACK_SIZE + 1 }, (_, i) => note(`many-${i}`));
+    const big = planStep(stepOf([observation('p-c', 'sent', 1)], { others: many, consumers: [LISTENERS_CONSUMER] }), 1000);
+    expect(param(big.params, 'packs')).toEqual([false]);
+    expect((JSON.parse(param(big.params, 'changes') as string) as unknown[])[0]).toEqual({ o: expect.objectContaining({ messageId: 'p-c' }) });
   });
 
   it('sends nothing for an empty step', () => {

@@ -13,6 +13,7 @@ import { trackedObservation } from '../../src/state/track.js';
 import type { DeliveryState } from '../../src/state/state.js';
 import { LISTENERS_CONSUMER } from '../../src/storage/outbox.js';
 import { postgresStore, SCHEMA_VERSION, type PostgresStore } from '../../src/storage/postgres/index.js';
+import { PACK_SIZE } from '../../src/storage/postgres/schema.js';
 import { createStatements } from '../../src/storage/postgres/sql.js';
 import { createNames } from '../../src/storage/postgres/names.js';
 import { observation, stepOf } from '../../src/testing/index.js';
@@ -376,6 +377,18 @@ describeIf(available, SKIP_REASONS.postgres, 'postgresStore: the outbox keeps wh
     const back = await s.outbox.lease(LISTENERS_CONSUMER, 10, 60_000);
     expect(back.map((r) => [r.id, r.event.id, r.before, r.after, r.attempts])).toEqual(c.map((r) => [r.id, r.event.id, r.before, r.after, 1]));
     expect((await adminQuery(`SELECT count(*)::int AS n FROM ${s.tables.outboxSteps}`)).rows[0].n).toBe(0);
+  });
+
+  it('a step of more events than a packed row holds keeps one row per listener record, merges included', async () => {
+    const s = store({ schema: fresh('pkbig') });
+    const item = observation('big-1', 'read', 1_700_000_000);
+    const others = Array.from({ length: PACK_SIZE }, (_, i) => note(`big-n${i}`));
+    const { records } = await s.ingest(stepOf([item], { others, consumers: [LISTENERS_CONSUMER], leaseMs: 1 }));
+    expect(records.length).toBe(PACK_SIZE + 1);
+    expect((await adminQuery(`SELECT count(*)::int AS n FROM ${s.tables.outboxSteps}`)).rows[0].n).toBe(0);
+    await new Promise((r) => setTimeout(r, 20));
+    const [first] = await s.outbox.lease(LISTENERS_CONSUMER, 1, 60_000);
+    expect([first?.id, first?.before, first?.after]).toEqual([records[0]?.id, null, item.observation]);
   });
 
   it('concurrent leasers of packed rows never hold one record at once', async () => {
