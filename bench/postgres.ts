@@ -5,13 +5,15 @@
  * rows (no claims, no join, no outbox, no RETURNING: `SET col = excluded.col`) measured in the
  * same run: steps of 500 observations against one 500-row statement, and single-event steps
  * against single-row statements. A third line adds the consumer's ack of each step's records
- * (the outbox's full cycle). Bounded (~60 s), uses its own schema and drops it.
+ * (the outbox's full cycle); a fourth gives the step to the tracker's listeners' consumer instead
+ * (its records packed into one row per step, schema version 3) and acks them. Bounded (~60 s), uses its own schema and drops it.
  *
  *   node --import tsx bench/postgres.ts            # BENCH_BATCH=500 BENCH_ROUND_MS=3000
  */
 import pg from 'pg';
 import type { DeliveryStatus } from '../src/event/types.js';
 import { COLUMNS } from '../src/storage/postgres/columns.js';
+import { LISTENERS_CONSUMER } from '../src/storage/outbox.js';
 import { postgresStore } from '../src/storage/postgres/index.js';
 import { observation, seeded, stepOf, type StepItem } from '../src/testing/index.js';
 
@@ -90,7 +92,7 @@ function laneData(n: number, wave: number): StepItem[][] {
   return Array.from({ length: CONNECTIONS }, (_, lane) => makeItems(n, `${tag}-l${lane}`, wave));
 }
 
-type Mode = 'store' | 'store+ack' | 'plain';
+type Mode = 'store' | 'store+ack' | 'listeners+ack' | 'plain';
 
 function run(size: number, perLane: number): (mode: Mode) => Promise<number> {
   return async (mode) => {
@@ -104,8 +106,9 @@ function run(size: number, perLane: number): (mode: Mode) => Promise<number> {
         if (text === undefined) plainText.set(batch.length, (text = plainUpsert(batch.length)));
         await pool.query(text, plainParams(batch));
       } else {
-        const { records } = await store.ingest(stepOf(batch, { consumers: ['sink'] }));
-        if (mode === 'store+ack') await store.outbox.ack('sink', records.map((r) => r.id));
+        const consumer = mode === 'listeners+ack' ? LISTENERS_CONSUMER : 'sink';
+        const { records } = await store.ingest(stepOf(batch, { consumers: [consumer] }));
+        if (mode !== 'store') await store.outbox.ack(consumer, records.map((r) => r.id));
       }
       return batch.length;
     });
@@ -128,14 +131,15 @@ async function main(): Promise<void> {
       const fn = run(size, perLane);
       await fn('store'); // warm-up
       await fn('plain');
-      const samples: Record<Mode, number[]> = { store: [], 'store+ack': [], plain: [] };
-      for (let r = 0; r < ROUNDS; r++) for (const mode of ['store', 'plain', 'store+ack'] as const) samples[mode].push(await fn(mode));
+      const samples: Record<Mode, number[]> = { store: [], 'store+ack': [], 'listeners+ack': [], plain: [] };
+      for (let r = 0; r < ROUNDS; r++) for (const mode of ['store', 'plain', 'store+ack', 'listeners+ack'] as const) samples[mode].push(await fn(mode));
       const base = median(samples.plain);
       console.log(`\n${name}`);
       console.log(`  plain upsert (baseline)        ${base.toFixed(0).padStart(8)} obs/s`);
-      for (const mode of ['store', 'store+ack'] as const) {
+      const label = { store: 'ingest step (1 consumer)', 'store+ack': 'ingest step + ack', 'listeners+ack': "listeners' records + ack" } as const;
+      for (const mode of ['store', 'store+ack', 'listeners+ack'] as const) {
         const a = median(samples[mode]);
-        console.log(`  ${(mode === 'store' ? 'ingest step (1 consumer)' : 'ingest step + ack').padEnd(30)} ${a.toFixed(0).padStart(8)} obs/s   ×${(a / base).toFixed(2)} of the plain upsert`);
+        console.log(`  ${label[mode].padEnd(30)} ${a.toFixed(0).padStart(8)} obs/s   ×${(a / base).toFixed(2)} of the plain upsert`);
       }
     }
   } finally {

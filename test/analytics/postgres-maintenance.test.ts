@@ -42,7 +42,7 @@ describeIf(up, SKIP_REASONS.postgres, 'PostgreSQL analytics maintenance', () => 
     const versions = await adminQuery(`SELECT component, version FROM "${schema}".bluetick_schema_version WHERE component <> 'functions' ORDER BY component`);
     expect(versions.rows).toEqual([
       { component: 'analytics', version: 3 },
-      { component: 'store', version: 2 },
+      { component: 'store', version: 3 },
     ]);
   });
 

@@ -181,7 +181,7 @@ describeIf(available, SKIP_REASONS.postgres, 'migrate() from a 0.1 PostgreSQL sc
     const versions = await adminQuery(`SELECT component, version FROM "${schema}"."bluetick_schema_version" WHERE component <> 'functions' ORDER BY 1`);
     expect(versions.rows).toEqual([
       { component: 'analytics', version: 3 },
-      { component: 'store', version: 2 },
+      { component: 'store', version: 3 },
     ]);
     await Promise.all(stores.map((s) => s.close()));
   });
@@ -195,6 +195,36 @@ describeIf(available, SKIP_REASONS.postgres, 'migrate() from a 0.1 PostgreSQL sc
     await checkMigrated(store, async (sql) => (await client.query({ text: sql, rowMode: 'array' })).rows as unknown[][]);
     await store.close();
     await client.end();
+  });
+});
+
+describeIf(available, SKIP_REASONS.postgres, 'migrate() from a version 2 schema (bluetick 0.2)', () => {
+  it('adds the packed outbox table; the listener records written before stay leasable, oldest first', async () => {
+    const schema = uniqueSchema('v2');
+    schemas.push(schema);
+    const first = postgresStore({ connectionString: POSTGRES_URL, max: 1, schema, claimCleanupIntervalMs: 0 });
+    await first.migrate();
+    await first.close();
+    // Back to what version 2 had: no packed table, no sequence, and a listener record as its ingest wrote them.
+    const old = observation('v2-old', 'sent', 1_700_000_000);
+    await adminQuery(`DROP TABLE "${schema}"."bluetick_outbox_steps"; DROP SEQUENCE "${schema}"."bluetick_outbox_step_ids";
+      UPDATE "${schema}"."bluetick_schema_version" SET version = 2 WHERE component = 'store'; DELETE FROM "${schema}"."bluetick_schema_version" WHERE component = 'functions'`);
+    await adminQuery(
+      `INSERT INTO "${schema}"."bluetick_outbox" (consumer, event, obs, leases, lease_until, appended_at) VALUES ('bluetick:listeners', $1, $2, 1, '-infinity', 1)`,
+      [JSON.stringify(old.event), JSON.stringify(old.observation)],
+    );
+    const store = postgresStore({ connectionString: POSTGRES_URL, max: 1, schema, migrate: false, claimCleanupIntervalMs: 0 });
+    expect(await store.migrate()).toEqual({ from: 2, to: SCHEMA_VERSION });
+    const item = observation('v2-new', 'delivered', 1_700_000_010);
+    const { records } = await store.ingest(stepOf([item], { consumers: ['bluetick:listeners'], leaseMs: 1 }));
+    await new Promise((r) => setTimeout(r, 20));
+    const leased = await store.outbox.lease('bluetick:listeners', 10, 60_000);
+    expect(leased.map((r) => [r.event.id, r.before, r.after])).toEqual([
+      [old.event.id, null, old.observation],
+      [item.event.id, null, item.observation],
+    ]);
+    expect(leased[1]?.id).toBe(records[0]?.id);
+    await store.close();
   });
 });
 

@@ -132,7 +132,10 @@ describeIf(available, SKIP_REASONS.postgres, 'postgresStore when the connection 
     // (a cut after COMMIT but before the answer leaves all of them).
     const idsOf = (i: number) => (steps[i] as { step: IngestStep }).step.events.map((e: CanonicalEvent) => e.id);
     const claimsOf = async (ids: string[]) => Number((await adminQuery(`SELECT count(*)::int AS n FROM ${store.tables.claims} WHERE id = ANY($1)`, [ids])).rows[0].n);
-    const recordsOf = async (ids: string[]) => Number((await adminQuery(`SELECT count(*)::int AS n FROM ${store.tables.outbox} WHERE event->>'id' = ANY($1)`, [ids])).rows[0].n);
+    // Every record, in its own row (sinks') or packed in its step's row (listeners', pending positions).
+    const allRecords = `SELECT event->>'id' AS id, consumer FROM ${store.tables.outbox}
+      UNION ALL SELECT e.ev->>'id', s.consumer FROM ${store.tables.outboxSteps} s, json_array_elements(s.events) WITH ORDINALITY AS e(ev, n) WHERE (e.n - 1)::int = ANY (s.pending)`;
+    const recordsOf = async (ids: string[]) => Number((await adminQuery(`SELECT count(*)::int AS n FROM (${allRecords}) r WHERE id = ANY($1)`, [ids])).rows[0].n);
     let committedUnanswered = 0;
     for (const i of failed) {
       const ids = idsOf(i);
@@ -154,7 +157,7 @@ describeIf(available, SKIP_REASONS.postgres, 'postgresStore when the connection 
     expect(unclaimed.length).toBe(committedUnanswered * 3); // only what committed without an answer was not claimed by an answered call
     expect([...claimedTimes.values()].every((n) => n === 1)).toBe(true);
     expect(await claimsOf(everyId)).toBe(everyId.length);
-    const perRecord = await adminQuery(`SELECT event->>'id' AS id, consumer, count(*)::int AS n FROM ${store.tables.outbox} WHERE event->>'id' = ANY($1) GROUP BY 1, 2`, [everyId]);
+    const perRecord = await adminQuery(`SELECT id, consumer, count(*)::int AS n FROM (${allRecords}) r WHERE id = ANY($1) GROUP BY 1, 2`, [everyId]);
     expect(perRecord.rows.length).toBe(everyId.length * consumers.length);
     expect(perRecord.rows.every((r) => r.n === 1)).toBe(true);
     for (const [key, state] of foldItems([...bases, ...steps.flatMap((s) => s.items)])) expect(await store.get(key)).toEqual(state);

@@ -13,6 +13,7 @@ import { trackedObservation } from '../../src/state/track.js';
 import type { DeliveryState } from '../../src/state/state.js';
 import { LISTENERS_CONSUMER } from '../../src/storage/outbox.js';
 import { postgresStore, SCHEMA_VERSION, type PostgresStore } from '../../src/storage/postgres/index.js';
+import { PACK_SIZE } from '../../src/storage/postgres/schema.js';
 import { createStatements } from '../../src/storage/postgres/sql.js';
 import { createNames } from '../../src/storage/postgres/names.js';
 import { observation, stepOf } from '../../src/testing/index.js';
@@ -155,6 +156,7 @@ describeIf(available, SKIP_REASONS.postgres, 'postgresStore: migration', () => {
       'wa_interactions',
       'wa_interactions_daily',
       'wa_outbox',
+      'wa_outbox_steps',
       'wa_revenue_daily',
       'wa_schema_version',
       'wa_states',
@@ -326,6 +328,82 @@ describeIf(available, SKIP_REASONS.postgres, 'postgresStore: the outbox keeps wh
     expect(await s.outbox.replay({ ids: [records[0]!.id, 'not-an-id'] })).toBe(1);
     const [back] = await s.outbox.lease(LISTENERS_CONSUMER, 10, 60_000);
     expect([back?.id, back?.attempts, back?.before, back?.after]).toEqual([records[0]!.id, 0, null, item.observation]);
+  });
+
+  it("a step's listener records are ONE packed row; the committer's ack removes it, partial acks shrink it", async () => {
+    const s = store({ schema: fresh('pack') });
+    await s.ingest(stepOf([observation('pk-1', 'sent', 1_700_000_000)]));
+    const items = [observation('pk-1', 'delivered', 1_700_000_010), observation('pk-2', 'sent', 1_700_000_000), observation('pk-3', 'read', 1_700_000_030)];
+    const { records } = await s.ingest(stepOf(items, { others: [note('pk-n')], consumers: [LISTENERS_CONSUMER, 'sink'] }));
+    const mine = records.filter((r) => r.consumer === LISTENERS_CONSUMER);
+    expect(mine.map((r) => r.event.id)).toEqual([...items.map((i) => i.event.id), 'pk-n']);
+    expect(mine.every((r) => /^\d{18}$/.test(r.id))).toBe(true);
+    const rows = await adminQuery(`SELECT pending FROM ${s.tables.outboxSteps}`);
+    expect(rows.rows).toEqual([{ pending: [0, 1, 2, 3] }]);
+    expect((await adminQuery(`SELECT count(*)::int AS n FROM ${s.tables.outbox} WHERE consumer = $1`, [LISTENERS_CONSUMER])).rows[0].n).toBe(0);
+    expect((await s.outbox.stats()).pending).toEqual({ [LISTENERS_CONSUMER]: 4, sink: 4 });
+    await s.outbox.ack(LISTENERS_CONSUMER, [mine[1]!.id, mine[3]!.id]);
+    expect((await adminQuery(`SELECT pending FROM ${s.tables.outboxSteps}`)).rows).toEqual([{ pending: [0, 2] }]);
+    expect((await s.outbox.stats()).pending[LISTENERS_CONSUMER]).toBe(2);
+    await s.outbox.ack(LISTENERS_CONSUMER, [mine[0]!.id, mine[2]!.id]);
+    expect((await adminQuery(`SELECT count(*)::int AS n FROM ${s.tables.outboxSteps}`)).rows[0].n).toBe(0);
+    expect((await s.outbox.stats()).pending[LISTENERS_CONSUMER]).toBeUndefined();
+  });
+
+  it('packed listener records keep the outbox contract: release, lease oldest first up to the limit, expiry, dead letters', async () => {
+    const s = store({ schema: fresh('pkc') });
+    await s.ingest(stepOf([observation('pc-1', 'sent', 1_700_000_000)]));
+    const step = (tag: string, leaseMs = 60_000) =>
+      s.ingest(stepOf([observation('pc-1', 'read', 1_700_000_020), observation(`pc-${tag}`, 'sent', 1_700_000_000)], { others: [note(`pc-n${tag}`)], consumers: [LISTENERS_CONSUMER], leaseMs }));
+    const a = (await step('a')).records;
+    const b = (await step('b')).records;
+    expect(a.length + b.length).toBe(5); // b's first status is a duplicate of a's
+    expect((await s.outbox.lease(LISTENERS_CONSUMER, 10, 60_000)).length).toBe(0); // the appender holds them
+    await s.outbox.release(LISTENERS_CONSUMER, [a[1]!.id, ...b.map((r) => r.id)]);
+    // Releasing unpacked a's row: its other records stay held.
+    const two = await s.outbox.lease(LISTENERS_CONSUMER, 2, 60_000);
+    expect(two.map((r) => r.id)).toEqual([a[1]!.id, b[0]!.id]);
+    expect(two.map((r) => r.attempts)).toEqual([1, 1]);
+    expect(two[0]!.before).toBeNull();
+    expect(two[0]!.after).toEqual(a[1]!.after);
+    const rest = await s.outbox.lease(LISTENERS_CONSUMER, 10, 60_000);
+    expect(rest.map((r) => r.id)).toEqual([b[1]!.id]);
+    await s.outbox.deadLetter(LISTENERS_CONSUMER, [{ id: a[0]!.id, reason: 'non_retryable', message: 'm', attempts: 1 }]);
+    expect((await s.outbox.deadLetters({ consumer: LISTENERS_CONSUMER })).map((d) => d.event.id)).toEqual([a[0]!.event.id]);
+    expect((await s.outbox.stats()).pending[LISTENERS_CONSUMER]).toBe(4);
+    // A lease that ends (the committer stopped): the packed rows come back, with their merges.
+    const c = (await step('c', 1)).records;
+    await new Promise((r) => setTimeout(r, 20));
+    const back = await s.outbox.lease(LISTENERS_CONSUMER, 10, 60_000);
+    expect(back.map((r) => [r.id, r.event.id, r.before, r.after, r.attempts])).toEqual(c.map((r) => [r.id, r.event.id, r.before, r.after, 1]));
+    expect((await adminQuery(`SELECT count(*)::int AS n FROM ${s.tables.outboxSteps}`)).rows[0].n).toBe(0);
+  });
+
+  it('a step of more events than a packed row holds keeps one row per listener record, merges included', async () => {
+    const s = store({ schema: fresh('pkbig') });
+    const item = observation('big-1', 'read', 1_700_000_000);
+    const others = Array.from({ length: PACK_SIZE }, (_, i) => note(`big-n${i}`));
+    const { records } = await s.ingest(stepOf([item], { others, consumers: [LISTENERS_CONSUMER], leaseMs: 1 }));
+    expect(records.length).toBe(PACK_SIZE + 1);
+    expect((await adminQuery(`SELECT count(*)::int AS n FROM ${s.tables.outboxSteps}`)).rows[0].n).toBe(0);
+    await new Promise((r) => setTimeout(r, 20));
+    const [first] = await s.outbox.lease(LISTENERS_CONSUMER, 1, 60_000);
+    expect([first?.id, first?.before, first?.after]).toEqual([records[0]?.id, null, item.observation]);
+  });
+
+  it('concurrent leasers of packed rows never hold one record at once', async () => {
+    const s = store({ schema: fresh('pkm') });
+    const all: string[] = [];
+    for (let i = 0; i < 6; i++) {
+      const { records } = await s.ingest(stepOf([], { others: Array.from({ length: 10 }, (_, j) => note(`pm-${i}-${j}`)), consumers: [LISTENERS_CONSUMER], leaseMs: 1 }));
+      all.push(...records.map((r) => r.id));
+    }
+    await new Promise((r) => setTimeout(r, 20));
+    const leased = await Promise.all(Array.from({ length: 8 }, () => s.outbox.lease(LISTENERS_CONSUMER, 10, 60_000)));
+    const more = await s.outbox.lease(LISTENERS_CONSUMER, 100, 60_000);
+    const ids = [...leased.flat(), ...more].map((r) => r.id);
+    expect(new Set(ids).size).toBe(ids.length);
+    expect([...ids].sort()).toEqual([...all].sort());
   });
 
   it('ack, release and dead-letter ignore ids the store never issued', async () => {

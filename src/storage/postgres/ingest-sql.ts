@@ -3,7 +3,7 @@
  * behind PgBouncer in transaction mode): data-modifying CTEs claim the event ids, merge the
  * observations, keep the interaction records and append the outbox records.
  *
- * - `c` claims: `INSERT … ON CONFLICT DO UPDATE … WHERE expired`; only the ids won come back.
+ * - `c` claims: `INSERT … ON CONFLICT DO UPDATE … WHERE expired`; the ids not won come back.
  * - `m` merges: `INSERT … ON CONFLICT (key) DO UPDATE SET <the lattice join>`. The state BEFORE
  *   the join comes back through `prev`: PostgreSQL < 18 has no `RETURNING old.*`, and a CTE or
  *   sub-select reading the row sees the statement's snapshot, which under concurrency may be older
@@ -17,6 +17,11 @@
  *   key's state before this step, `m.prev`), `prior` (the join of the step's earlier observations
  *   of that key) and `obs` (its own): before = base ⊔ prior, after = before ⊔ obs (see outbox.ts).
  *   The per-item unfold happens in JavaScript, so the statement needs no second round trip for it.
+ * - `p` packed outbox records: for a consumer packed in this step (the listeners', see
+ *   ingest.ts), ONE row holding the step's parameters as sent (events, their keys, the joined
+ *   states, the changes) with the positions of the claimed events (`pending`) and the keys'
+ *   before states (`bases`, from `m.prev`); record ids are the row's id + the event's position.
+ *   One tuple per step instead of one per event (bench/receiver.ts, see docs/postgres.md).
  * - `i` interactions: `INSERT … ON CONFLICT (id) DO NOTHING`.
  *
  * Lock order, the same in every step, so concurrent steps cannot deadlock: claim ids (sorted),
@@ -25,12 +30,19 @@
  * PostgreSQL evaluates once, before the first row, rather than relying on the order in which the
  * main query happens to read the CTEs. Outbox rows are new rows: they lock nothing others wait for.
  */
-import { COLUMNS, recordsetDefinition } from './columns.js';
+import { COLUMNS, rowColumns } from './columns.js';
 import { joinAssignments, stateArray } from './join.js';
 import type { Names } from './names.js';
 
-/** Result row kinds of the ingest function (first column). */
-export const ROW = { claimed: 1, merged: 2, record: 3 } as const;
+/**
+ * Result row kinds of the ingest function (first column): the ids NOT claimed (duplicates are
+ * rare, so usually none), the keys that had a state before with that state, how many keys were
+ * merged, the records' ids and the packed rows. Only the exceptions come back: on fresh traffic a
+ * step's result is a handful of rows whatever its size (the steps of bench/receiver.ts's
+ * 50-status batches run alone, 400 events a step: server CPU ≈40 → ≈37 µs an event on a shared
+ * machine; and Node parses no row per event).
+ */
+export const ROW = { lost: 1, merged: 2, record: 3, packed: 4, keys: 5 } as const;
 
 const INTERACTION_COLUMNS: ReadonlyArray<[column: string, field: string, type: string]> = [
   ['id', 'id', 'text'],
@@ -59,7 +71,7 @@ export function interactionInsert(n: Names, param: string, after = '', json: 'js
  * previous release still running during a rolling deploy, while `CREATE OR REPLACE` updates the
  * body of the current one.
  */
-export const INGEST_INTERFACE = 1;
+export const INGEST_INTERFACE = 2;
 
 /** The ingest function's qualified name. */
 export const ingestName = (n: Names): string => n.fn(`ingest_v${INGEST_INTERFACE}`);
@@ -77,6 +89,7 @@ export const INGEST_PARAMS = [
   ['changes', 'JSON'],
   ['consumers', 'text[]'],
   ['keeps', 'boolean[]'],
+  ['packs', 'boolean[]'],
   ['lease_ms', 'float8'],
   ['appended_at', 'bigint'],
 ] as const;
@@ -87,9 +100,11 @@ export const INGEST_PARAMS = [
  * (measured: a single-event step went from ~4.4 to ~1.0 ms of server round trip), and a call is
  * still one statement (PgBouncer-safe). Absent parts are empty arrays. Parameters: see
  * {@link INGEST_PARAMS}; `states` is a JSON array of the merge groups' joined observations
- * (aligned with `keys`), `events` the claimed-to-be events (first occurrences, aligned with
+ * (aligned with `keys`), each a column array (`stateRow`, columns.ts), `events` the claimed-to-be events (first occurrences, aligned with
  * `event_ids` and `event_keys`), `changes` for each event null or `{p?, o}` (sent only when a
- * consumer keeps merges). Rows: `(kind, text, prev)`, see {@link ROW}. The pinned search_path
+ * consumer keeps merges; when that consumer is packed, a merge group's only item is just the
+ * group's index into `states`, see ingest.ts), `packs` which consumers get one packed row.
+ * Rows: `(kind, text, prev)`, see {@link ROW} (a packed row: its id and `to_jsonb(consumer)`). The pinned search_path
  * keeps a caller's from redirecting the built-ins it calls, and keeps its cached plan valid for
  * every caller (a plan is re-made when the search_path it was made under changes).
  */
@@ -99,7 +114,6 @@ export function ingestFunction(n: Names): string {
   const json = 'json';
   const $ = (name: (typeof INGEST_PARAMS)[number][0]) => `$${INGEST_PARAMS.findIndex((p) => p[0] === name) + 1}`;
   const names = COLUMNS.map((c) => c.name);
-  const fields = COLUMNS.map((c) => `"${c.field}"`).join(', ');
   const statement = `WITH c AS (
   INSERT INTO ${n.claims} AS c (id, expires_at)
   SELECT id, now() + ${$('ttl_ms')} * interval '1 millisecond' FROM unnest(${$('ids')}) AS u(id)
@@ -107,8 +121,8 @@ export function ingestFunction(n: Names): string {
   RETURNING c.id),
 m AS (
   INSERT INTO ${n.states} AS t (key, ${names.join(', ')})
-  SELECT s.key, ${COLUMNS.map((c) => `s."${c.field}"`).join(', ')}
-  FROM ROWS FROM (unnest(${$('keys')}), ${json}_to_recordset(${$('states')}) AS (${recordsetDefinition()})) AS s(key, ${fields})
+  SELECT s.key, ${rowColumns('s.x', n.fn('jsonb_texts')).join(', ')}
+  FROM ROWS FROM (unnest(${$('keys')}), jsonb_array_elements(${$('states')}::jsonb)) AS s(key, x)
   WHERE (SELECT count(*) FROM c) >= 0
   ON CONFLICT (key) DO UPDATE SET
     ${[...joinAssignments(n), `prev = ${stateArray('t')}`, 'updated_at = now()'].join(',\n    ')}
@@ -121,13 +135,26 @@ o AS (
     1, now() + ${$('lease_ms')} * interval '1 millisecond', ${$('appended_at')}
   FROM ROWS FROM (unnest(${$('event_ids')}), unnest(${$('event_keys')}), ${json}_array_elements(${$('events')}), ${json}_array_elements(${$('changes')})) WITH ORDINALITY AS e(id, key, ev, ch, n)
   JOIN c ON c.id = e.id
-  CROSS JOIN unnest(${$('consumers')}, ${$('keeps')}) WITH ORDINALITY AS k(consumer, keep, kn)
+  CROSS JOIN unnest(${$('consumers')}, ${$('keeps')}, ${$('packs')}) WITH ORDINALITY AS k(consumer, keep, pack, kn)
   LEFT JOIN m ON m.key = e.key
+  WHERE NOT k.pack
   ORDER BY e.n, k.kn
-  RETURNING id)
-SELECT ${ROW.claimed}, id, NULL::jsonb FROM c
-UNION ALL SELECT ${ROW.merged}, key, prev FROM m
-UNION ALL SELECT ${ROW.record}, id::text, NULL::jsonb FROM o`;
+  RETURNING id),
+p AS (
+  INSERT INTO ${n.outboxSteps} (id, consumer, events, keys, states, changes, bases, pending, leases, lease_until, appended_at)
+  SELECT nextval('${n.outboxStepIds}'::regclass), k.consumer, ${$('events')}, ${$('event_keys')}, ${$('states')}, ${$('changes')}, b.bases, w.pending,
+    1, now() + ${$('lease_ms')} * interval '1 millisecond', ${$('appended_at')}
+  FROM unnest(${$('consumers')}, ${$('packs')}) WITH ORDINALITY AS k(consumer, pack, kn)
+  CROSS JOIN (SELECT array_agg((e.n - 1)::int ORDER BY e.n) AS pending FROM unnest(${$('event_ids')}) WITH ORDINALITY AS e(id, n) JOIN c ON c.id = e.id) w
+  CROSS JOIN (SELECT jsonb_object_agg(m.key, m.prev) FILTER (WHERE m.prev IS NOT NULL) AS bases FROM m) b
+  WHERE k.pack AND w.pending IS NOT NULL
+  ORDER BY k.kn
+  RETURNING id, consumer)
+SELECT ${ROW.lost}, u.id, NULL::jsonb FROM unnest(${$('ids')}) AS u(id) WHERE NOT EXISTS (SELECT 1 FROM c WHERE c.id = u.id)
+UNION ALL SELECT ${ROW.merged}, key, prev FROM m WHERE prev IS NOT NULL
+UNION ALL SELECT ${ROW.keys}, count(*)::text, NULL::jsonb FROM m
+UNION ALL SELECT ${ROW.record}, id::text, NULL::jsonb FROM o
+UNION ALL SELECT ${ROW.packed}, id::text, to_jsonb(consumer) FROM p`;
   const args = INGEST_PARAMS.map(([name, type]) => `${name} ${type === 'JSON' ? json : type}`).join(', ');
   return `CREATE OR REPLACE FUNCTION ${ingestName(n)}(${args})
 RETURNS TABLE (r_kind int, r_text text, r_prev jsonb) LANGUAGE plpgsql SET search_path = pg_catalog AS $fn$

@@ -20,8 +20,9 @@ import type { DeliveryState } from '../../state/state.js';
 import { LISTENERS_CONSUMER, type OutboxRecord } from '../outbox.js';
 import { sanitizeText, sanitizeValue } from '../sanitize.js';
 import type { IngestResult, IngestStep, MergeItem, MergeResult } from '../state-store.js';
-import { decodeState } from './columns.js';
+import { decodeState, stateRow } from './columns.js';
 import { ROW } from './ingest-sql.js';
+import { PACK_SIZE } from './schema.js';
 
 /** The observations of one key within a step. */
 export interface KeyGroup {
@@ -86,7 +87,11 @@ export interface StepPlan {
   groups: KeyGroup[];
   /** Per event: the index of its merge item, or -1. */
   mergeOf: Int32Array;
+  /** Per event: its position among the first occurrences (the `events` parameter), or -1. */
+  posOf: Int32Array;
   consumers: readonly string[];
+  /** Per consumer: whether its records are packed into one row (see {@link packedId}). */
+  packs: boolean[];
   now: number;
 }
 
@@ -130,7 +135,7 @@ function plan(step: IngestStep, now: number, check: boolean): StepPlan | null {
   const priors: (DeliveryState | null)[] = [];
   const groups = groupByKey(items, priors);
   const keys = groups.map((g) => g.key);
-  const states = groups.length === 0 ? '[]' : JSON.stringify(groups.map((g) => g.joined));
+  const states = groups.length === 0 ? '[]' : JSON.stringify(groups.map((g) => stateRow(g.joined)));
   if (check && (suspectJson(states) || keys.some(suspectText))) return null;
 
   let interactions = '[]';
@@ -145,7 +150,12 @@ function plan(step: IngestStep, now: number, check: boolean): StepPlan | null {
   items.forEach((m, i) => {
     if (m.event >= 0) mergeOf[m.event] = i; // the last merge of an event is its (as stepRecords)
   });
+  const posOf = new Int32Array(events.length).fill(-1);
   const records = events.length > 0 && consumers.length > 0;
+  // The listeners' records of a step go into ONE row (see ingest-sql.ts): positions < PACK_SIZE.
+  // bench/receiver.ts, 50-status batches: the per-event rows were about half of PostgreSQL's CPU.
+  const packs = records ? consumers.map((c) => c === LISTENERS_CONSUMER && seen.size <= PACK_SIZE) : [];
+  const packing = packs.includes(true);
   const eventIds: string[] = [];
   const eventKeys: (string | null)[] = [];
   let eventsJson = '[]';
@@ -154,17 +164,21 @@ function plan(step: IngestStep, now: number, check: boolean): StepPlan | null {
     if (check && consumers.some(suspectText)) return null;
     const list: CanonicalEvent[] = [];
     const keeps = consumers.includes(LISTENERS_CONSUMER);
-    const changes: Array<{ p?: DeliveryState; o: DeliveryState } | null> = [];
+    // Packed, a group's only observation is its joined state: sent as the group's index.
+    const groupOf = packing ? new Map(groups.map((g, i) => [g.key, g.items.length === 1 ? i : -1])) : undefined;
+    const changes: Array<{ p?: DeliveryState; o: DeliveryState } | number | null> = [];
     for (let i = 0; i < events.length; i++) {
       if (first[i] !== true) continue;
       const m = mergeOf[i] as number;
       const item = m >= 0 ? (items[m] as MergeItem) : null;
+      posOf[i] = eventIds.length;
       eventIds.push(ids[i] as string);
       eventKeys.push(item === null ? null : item.key);
       list.push(events[i] as CanonicalEvent);
       if (keeps) {
         const prior = m >= 0 ? priors[m] : null;
-        changes.push(item === null ? null : prior === null || prior === undefined ? { o: item.observation } : { p: prior, o: item.observation });
+        const g = item === null || groupOf === undefined ? -1 : (groupOf.get(item.key) as number);
+        changes.push(item === null ? null : g >= 0 ? g : prior === null || prior === undefined ? { o: item.observation } : { p: prior, o: item.observation });
       }
     }
     eventsJson = JSON.stringify(list);
@@ -183,44 +197,66 @@ function plan(step: IngestStep, now: number, check: boolean): StepPlan | null {
     changesJson,
     records ? consumers : [],
     records ? consumers.map((c) => c === LISTENERS_CONSUMER) : [],
+    packs,
     step.outbox.leaseMs,
     now,
   ];
   const empty = events.length === 0 && items.length === 0 && interactions === '[]';
-  return { empty, records, params, events, items, ids, first, groups, mergeOf, consumers, now };
+  return { empty, records, params, events, items, ids, first, groups, mergeOf, posOf, consumers, packs, now };
 }
 
 /** Orders bigint ids given as decimal strings. */
 const byNumericId = (a: string, b: string) => a.length - b.length || (a < b ? -1 : a > b ? 1 : 0);
 
+/**
+ * The id of the record at `position` of a packed row: the row's id (a multiple of PACK_SIZE,
+ * 18 digits, schema.ts) + the position, as a decimal string.
+ */
+export function packedId(row: string, position: number): string {
+  return row.slice(0, -4) + String(position).padStart(4, '0');
+}
+
 /** Reads the ingest statement's rows into the step's result. */
 export function readStep(plan: StepPlan, rows: readonly unknown[][]): IngestResult {
-  const won = new Set<string>();
+  const lost = new Set<string>();
   const states = new Map<string, unknown[]>();
   const recordIds: string[] = [];
+  const packed = new Map<string, string>();
+  let keys = -1;
   for (const row of rows) {
     const kind = Number(row[0]);
-    if (kind === ROW.claimed) won.add(String(row[1]));
+    if (kind === ROW.lost) lost.add(String(row[1]));
     else if (kind === ROW.merged) states.set(String(row[1]), row);
     else if (kind === ROW.record) recordIds.push(String(row[1]));
+    else if (kind === ROW.packed) packed.set(String(row[2]), String(row[1]));
+    else if (kind === ROW.keys) keys = Number(row[1]);
   }
-  const claimed = plan.ids.map((id, i) => plan.first[i] === true && won.has(id));
+  if (keys !== plan.groups.length && !(keys === -1 && plan.empty)) {
+    throw new StorageError('query_failed', `PostgreSQL ingest merged ${keys} keys where ${plan.groups.length} were sent.`);
+  }
+  const claimed = plan.ids.map((id, i) => plan.first[i] === true && !lost.has(id));
   const merged = new Array<MergeResult>(plan.items.length);
   for (const g of plan.groups) {
-    const row = states.get(g.key);
-    if (row === undefined) throw new StorageError('query_failed', `PostgreSQL ingest returned no state for a merged key.`);
-    unfold(g, plan.items, row[2] === null || row[2] === undefined ? null : decodeState(row[2] as unknown[]), merged);
+    const row = states.get(g.key); // none: the key had no state before this step
+    unfold(g, plan.items, row === undefined || row[2] === null || row[2] === undefined ? null : decodeState(row[2] as unknown[]), merged);
   }
   recordIds.sort(byNumericId);
   const records: OutboxRecord[] = [];
   if (plan.records) {
     let next = 0;
+    let expected = 0;
+    const rowOf = plan.consumers.map((c, j) => (plan.packs[j] === true ? packed.get(c) : undefined));
     plan.events.forEach((event, i) => {
       if (claimed[i] !== true) return;
       const m = plan.mergeOf[i] as number;
-      for (const consumer of plan.consumers) {
-        const id = recordIds[next++];
-        if (id === undefined) break;
+      plan.consumers.forEach((consumer, j) => {
+        expected++;
+        let id: string | undefined;
+        if (plan.packs[j] === true) {
+          const row = rowOf[j];
+          id = row === undefined ? undefined : packedId(row, plan.posOf[i] as number);
+        } else id = recordIds[next++];
+        if (id === undefined) return;
         const record: OutboxRecord = { id, consumer, event, attempts: 0, appendedAt: plan.now };
         if (m >= 0) {
           const change = merged[m] as MergeResult;
@@ -228,10 +264,10 @@ export function readStep(plan: StepPlan, rows: readonly unknown[][]): IngestResu
           record.after = change.after;
         }
         records.push(record);
-      }
+      });
     });
-    if (next !== recordIds.length || records.length !== recordIds.length) {
-      throw new StorageError('query_failed', `PostgreSQL ingest appended ${recordIds.length} outbox records where ${records.length} were expected.`);
+    if (next !== recordIds.length || records.length !== expected) {
+      throw new StorageError('query_failed', `PostgreSQL ingest appended ${records.length} outbox records where ${expected} were expected.`);
     }
   }
   return { claimed, merged, records };

@@ -2,19 +2,19 @@
  * Creates or upgrades the store's tables, SQL helper functions and analytics schema. Idempotent,
  * and safe when several processes start at once: everything runs in one transaction holding a
  * transaction-level advisory lock (released at COMMIT, so nothing outlives the transaction:
- * PgBouncer-safe). A fresh schema goes straight to version 2; a schema written by bluetick 0.1
- * (version 1) is upgraded in place by migrate-v01.ts.
+ * PgBouncer-safe). A fresh schema goes straight to version 3; a schema written by bluetick 0.1
+ * (version 1) is upgraded in place by migrate-v01.ts; version 2 to 3 only adds the packed outbox table.
  */
 import type { SqlDriver, SqlQuery } from './driver.js';
 import { functionStatements } from './functions.js';
 import { ingestFunction } from './ingest-sql.js';
 import { upgradeFromVersion1 } from './migrate-v01.js';
 import type { Names } from './names.js';
-import { createVersion2, outboxTables, stateIndexes } from './schema.js';
+import { createVersion2, outboxStepTables, outboxTables, stateIndexes } from './schema.js';
 import { ANALYTICS_VERSION, migrateAnalytics } from './views.js';
 
 /** The schema version this code writes. */
-export const SCHEMA_VERSION = 2;
+export const SCHEMA_VERSION = 3;
 
 /**
  * Every function the store creates: the join helpers and the ingest function. They are code, not
@@ -86,10 +86,12 @@ export async function migrate(driver: SqlDriver, n: Names): Promise<MigrationRes
     if (from < SCHEMA_VERSION) {
       if (from === 0) {
         for (const statement of createVersion2(n)) await q(statement);
-      } else {
+      } else if (from === 1) {
         await upgradeFromVersion1(q, n);
         for (const statement of [...stateIndexes(n), ...outboxTables(n)]) await q(statement);
       }
+      // Version 3 adds the packed outbox records' table (and its id sequence); nothing moves.
+      for (const statement of outboxStepTables(n)) await q(statement);
       await setVersion(q, n, 'store', SCHEMA_VERSION);
     }
     await migrateAnalytics(q, n, analytics);

@@ -18,6 +18,10 @@ export interface Names {
   states: string;
   claims: string;
   outbox: string;
+  /** Packed outbox records: one row per step and consumer (schema version 3, see outbox.ts). */
+  outboxSteps: string;
+  /** The sequence of `outboxSteps` ids (blocks of record ids). */
+  outboxStepIds: string;
   deadLetters: string;
   version: string;
   interactions: string;
@@ -49,6 +53,8 @@ export function createNames(schema = 'public', tablePrefix = 'bluetick_'): Names
     states: table('states'),
     claims: table('claims'),
     outbox: table('outbox'),
+    outboxSteps: table('outbox_steps'),
+    outboxStepIds: table('outbox_step_ids'),
     deadLetters: table('dead_letters'),
     version: table('schema_version'),
     interactions: table('interactions'),

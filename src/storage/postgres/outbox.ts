@@ -21,6 +21,7 @@ import { sanitizeText } from '../sanitize.js';
 import { decodeState } from './columns.js';
 import type { SqlDriver } from './driver.js';
 import type { Names } from './names.js';
+import { PACK_BASE, PACK_SIZE } from './schema.js';
 
 /** Runs one statement for an outbox operation (the store's retrying, error-mapping runner). */
 export type Runner = <T>(what: string, fn: (d: SqlDriver) => Promise<T>) => Promise<T>;
@@ -38,7 +39,8 @@ const json = <T>(v: unknown): T | null => (v === null || v === undefined ? null 
 
 /** before/after of a record from its stored parts (undefined when the record keeps no merge). */
 function change(base: unknown, prior: unknown, obs: unknown): { before: DeliveryState | null; after: DeliveryState } | undefined {
-  const o = json<DeliveryState>(obs);
+  // Unpacked from a packed row, an observation is a column array (the step's `states`).
+  const o = Array.isArray(obs) ? decodeState(obs as unknown[]) : json<DeliveryState>(obs);
   if (o === null) return undefined;
   const b = base === null || base === undefined ? null : decodeState(base as unknown[]);
   const p = json<DeliveryState>(prior);
@@ -59,8 +61,53 @@ function recordOf(row: unknown[], attempts: number, appendedAt: number): OutboxR
   return record;
 }
 
+/**
+ * Unpacks packed rows into ordinary outbox rows (ids, leases and parts kept); `$1` the consumer.
+ * `expired`: rows whose lease ended, oldest first, until about `$2` records; otherwise the rows
+ * holding the record ids `$2`. A change is null (no merge), a merge group's index into `states`
+ * (its only observation, no prior, stored as the column array sent) or `{p?, o}` (see ingest.ts); `bases` holds the keys' states
+ * before the step.
+ */
+export function unpackStatement(n: Names, which: 'expired' | 'ids'): string {
+  const rows =
+    which === 'expired'
+      ? `head AS (SELECT id, cardinality(pending) AS size FROM ${n.outboxSteps} WHERE consumer = $1 AND lease_until <= now() ORDER BY id LIMIT greatest($2::int, 1)),
+r AS (SELECT s.id FROM ${n.outboxSteps} s WHERE s.consumer = $1 AND s.lease_until <= now()
+  AND s.id IN (SELECT id FROM (SELECT id, sum(size) OVER (ORDER BY id) - size AS before FROM head) h WHERE h.before < greatest($2::int, 1))
+  ORDER BY s.id FOR UPDATE SKIP LOCKED)`
+      : `r AS (SELECT s.id FROM ${n.outboxSteps} s WHERE s.consumer = $1
+  AND s.id IN (SELECT DISTINCT x - x % ${PACK_SIZE} FROM unnest($2::bigint[]) AS x WHERE x >= ${PACK_BASE})
+  ORDER BY s.id FOR UPDATE)`;
+  return `WITH ${rows},
+g AS (DELETE FROM ${n.outboxSteps} s USING r WHERE s.consumer = $1 AND s.id = r.id
+  RETURNING s.id, s.consumer, s.events, s.keys, s.changes::jsonb AS ch, s.states::jsonb AS st, s.bases, s.pending, s.leases, s.lease_until, s.appended_at),
+x AS (INSERT INTO ${n.outbox} (id, consumer, event, base, prior, obs, leases, lease_until, appended_at)
+  SELECT g.id + e.n - 1, g.consumer, e.ev,
+    CASE WHEN jsonb_typeof(c.c) IN ('number', 'object') THEN g.bases -> (g.keys[e.n]) END,
+    CASE WHEN jsonb_typeof(c.c) = 'object' THEN (c.c -> 'p')::json END,
+    CASE jsonb_typeof(c.c) WHEN 'number' THEN (g.st -> (c.c::text)::int)::json WHEN 'object' THEN (c.c -> 'o')::json END,
+    g.leases, g.lease_until, g.appended_at
+  FROM g
+  CROSS JOIN LATERAL json_array_elements(g.events) WITH ORDINALITY AS e(ev, n)
+  CROSS JOIN LATERAL (SELECT g.ch -> (e.n::int - 1) AS c) c
+  WHERE (e.n::int - 1) = ANY (g.pending)
+  RETURNING 1)
+SELECT count(*) FROM x`;
+}
+
 /** Creates the outbox over the store's runner. */
 export function createPostgresOutbox(n: Names, run: Runner): Outbox {
+  const unpackExpired = unpackStatement(n, 'expired');
+  const unpackIds = unpackStatement(n, 'ids');
+  const unpack = (what: string, consumer: string, ids: readonly string[]) =>
+    ids.some((id) => id.length === PACK_BASE.length) ? run(what, (d) => d.query(unpackIds, [consumer, ids])) : Promise.resolve();
+  // Acks of packed records: a row whose pending positions are all acked goes, others shrink.
+  const ackPacked = `WITH a AS (
+  SELECT x - x % ${PACK_SIZE} AS id, array_agg((x % ${PACK_SIZE})::int) AS done FROM unnest($2::bigint[]) AS x WHERE x >= ${PACK_BASE} GROUP BY 1),
+gone AS (DELETE FROM ${n.outboxSteps} s USING a WHERE s.consumer = $1 AND s.id = a.id AND s.pending <@ a.done RETURNING s.id),
+kept AS (UPDATE ${n.outboxSteps} s SET pending = ARRAY(SELECT p FROM unnest(s.pending) AS p WHERE NOT p = ANY (a.done) ORDER BY p)
+  FROM a WHERE s.consumer = $1 AND s.id = a.id AND NOT s.pending <@ a.done RETURNING s.id)
+DELETE FROM ${n.outbox} WHERE consumer = $1 AND id = ANY($2::bigint[])`;
   const lease = `WITH picked AS (
   SELECT id FROM ${n.outbox} WHERE consumer = $1 AND lease_until <= now() ORDER BY id LIMIT $2 FOR UPDATE SKIP LOCKED)
 UPDATE ${n.outbox} o SET lease_until = now() + $3::float8 * interval '1 millisecond', leases = o.leases + 1
@@ -75,6 +122,7 @@ ON CONFLICT (id) DO NOTHING`;
   return {
     async lease(consumer, limit, leaseMs) {
       if (!(limit > 0)) return [];
+      await run('outbox lease', (d) => d.query(unpackExpired, [consumer, Math.floor(limit)]));
       const rows = await run('outbox lease', (d) => d.query(lease, [consumer, Math.floor(limit), leaseMs]));
       return rows
         .map((r) => recordOf(r, num(r[6]), num(r[7])))
@@ -83,11 +131,12 @@ ON CONFLICT (id) DO NOTHING`;
     async ack(consumer, ids) {
       const valid = validIds(ids);
       if (valid.length === 0) return;
-      await run('outbox ack', (d) => d.query(`DELETE FROM ${n.outbox} WHERE consumer = $1 AND id = ANY($2::bigint[])`, [consumer, valid]));
+      await run('outbox ack', (d) => d.query(ackPacked, [consumer, valid]));
     },
     async release(consumer, ids) {
       const valid = validIds(ids);
       if (valid.length === 0) return;
+      await unpack('outbox release', consumer, valid);
       await run('outbox release', (d) =>
         d.query(`UPDATE ${n.outbox} SET lease_until = '-infinity' WHERE consumer = $1 AND id = ANY($2::bigint[]) AND lease_until > now()`, [consumer, valid]),
       );
@@ -95,6 +144,11 @@ ON CONFLICT (id) DO NOTHING`;
     async deadLetter(consumer, items) {
       const valid = items.filter((i) => typeof i.id === 'string' && ID.test(i.id));
       if (valid.length === 0) return;
+      await unpack(
+        'outbox deadLetter',
+        consumer,
+        valid.map((i) => i.id),
+      );
       await run('outbox deadLetter', (d) =>
         d.query(deadLetter, [
           consumer,
@@ -142,10 +196,17 @@ ON CONFLICT (id) DO NOTHING`;
     },
     async stats(): Promise<OutboxStats> {
       const rows = await run('outbox stats', (d) =>
-        d.query(`SELECT 'p', consumer, count(*) FROM ${n.outbox} GROUP BY consumer UNION ALL SELECT 'd', consumer, count(*) FROM ${n.deadLetters} GROUP BY consumer`),
+        d.query(
+          `SELECT 'p', consumer, count(*) FROM ${n.outbox} GROUP BY consumer
+           UNION ALL SELECT 'p', consumer, sum(cardinality(pending)) FROM ${n.outboxSteps} GROUP BY consumer HAVING sum(cardinality(pending)) > 0
+           UNION ALL SELECT 'd', consumer, count(*) FROM ${n.deadLetters} GROUP BY consumer`,
+        ),
       );
       const out: OutboxStats = { pending: {}, deadLetters: {} };
-      for (const r of rows) (r[0] === 'p' ? out.pending : out.deadLetters)[String(r[1])] = num(r[2]);
+      for (const r of rows) {
+        const into = r[0] === 'p' ? out.pending : out.deadLetters;
+        into[String(r[1])] = (into[String(r[1])] ?? 0) + num(r[2]);
+      }
       return out;
     },
   };

@@ -30,6 +30,8 @@ export interface PostgresTables {
   states: string;
   claims: string;
   outbox: string;
+  /** Packed outbox records: one row per step for the tracker's listeners (see docs/postgres.md). */
+  outboxSteps: string;
   deadLetters: string;
   schemaVersion: string;
   interactions: string;
@@ -74,6 +76,7 @@ function tablesOf(n: Names): PostgresTables {
     states: n.states,
     claims: n.claims,
     outbox: n.outbox,
+    outboxSteps: n.outboxSteps,
     deadLetters: n.deadLetters,
     schemaVersion: n.version,
     interactions: n.interactions,
