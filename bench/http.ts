@@ -18,6 +18,7 @@
  *
  *   node --import tsx bench/http.ts [--only node,fastify,express] [--rounds 5] [--seconds 3] [--batch 1] [--connections 32]
  *   BENCH_PROF=/tmp/prof node --import tsx bench/http.ts --only fastify   # servers run with --cpu-prof
+ *   BENCH_BASE=/tmp/old-checkout node --import tsx bench/http.ts           # adds that checkout's adapters as route `base`
  */
 import { fork, type ChildProcess } from 'node:child_process';
 import { createHmac } from 'node:crypto';
@@ -57,21 +58,24 @@ function request(n: number): { body: string; headers: Record<string, string> } {
 
 interface Server {
   url: string;
+  /** Requests answered so far (warm-up included): divides a CPU profile's time. */
+  served: number;
   cpu(): Promise<number>;
   stop(): Promise<void>;
 }
 
 async function start(framework: string, route: string): Promise<Server> {
   const prof = process.env.BENCH_PROF;
-  const execArgv = ['--import', 'tsx', ...(prof ? ['--cpu-prof', `--cpu-prof-dir=${prof}`, `--cpu-prof-name=${framework}-${route}-${process.pid}.cpuprofile`] : [])];
+  const execArgv = ['--import', 'tsx', ...(prof ? ['--cpu-prof', `--cpu-prof-dir=${join(prof, `${framework}-${route}`)}`] : [])];
   const child: ChildProcess = fork(join(here, 'http', 'server.ts'), [framework, route], { execArgv, stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
-  const next = () => new Promise<Record<string, number>>((resolve, reject) => {
-    child.once('message', (m) => resolve(m as Record<string, number>));
-    child.once('exit', (code) => reject(new Error(`${framework} ${route} exited (${code})`)));
-  });
+  let waiting: { resolve: (m: Record<string, number>) => void; reject: (e: Error) => void } | undefined;
+  child.on('message', (m) => waiting?.resolve(m as Record<string, number>));
+  child.once('exit', (code) => waiting?.reject(new Error(`${framework} ${route} exited (${code})`)));
+  const next = () => new Promise<Record<string, number>>((resolve, reject) => (waiting = { resolve, reject }));
   const { port } = await next();
   return {
     url: `http://127.0.0.1:${port}/webhook`,
+    served: 0,
     cpu: async () => {
       const reply = next();
       child.send('cpu');
@@ -102,6 +106,7 @@ async function load(server: Server, durationS: number): Promise<Round> {
     requests: [{ setupRequest: (req) => ({ ...req, ...request(batch) }) }],
   });
   const after = await server.cpu();
+  server.served += result['2xx'];
   if (result.non2xx > 0 || result.errors > 0) throw new Error(`${server.url}: ${result.non2xx} non-2xx, ${result.errors} errors`);
   return { rps: result.requests.average, cpu: (after - before) / result['2xx'], p99: result.latency.p99 };
 }
@@ -114,27 +119,32 @@ const median = (xs: number[]) => {
 const spread = (xs: number[], digits: number) => `${median(xs).toFixed(digits)} (${Math.min(...xs).toFixed(digits)}–${Math.max(...xs).toFixed(digits)})`;
 
 async function compare(framework: string): Promise<void> {
-  const bare = await start(framework, 'bare');
-  const ours = await start(framework, 'bluetick');
+  const routes = ['bare', 'bluetick', ...(process.env.BENCH_BASE ? ['base'] : [])];
+  const servers = new Map<string, Server>();
   try {
-    await load(bare, 2); // warm-up: JIT, connection setup
-    await load(ours, 2);
-    const results: Record<'bare' | 'ours', Round[]> = { bare: [], ours: [] };
+    for (const route of routes) servers.set(route, await start(framework, route));
+    for (const route of routes) await load(servers.get(route) as Server, 2); // warm-up: JIT, connection setup
+    const results = new Map<string, Round[]>(routes.map((route) => [route, []]));
     for (let round = 0; round < rounds; round++) {
-      const order = round % 2 === 0 ? (['bare', 'ours'] as const) : (['ours', 'bare'] as const);
-      for (const which of order) results[which].push(await load(which === 'bare' ? bare : ours, seconds));
+      // The order alternates, so no route always runs right after the same other one.
+      const order = round % 2 === 0 ? routes : [...routes].reverse();
+      for (const route of order) (results.get(route) as Round[]).push(await load(servers.get(route) as Server, seconds));
     }
-    const row = (name: string, rs: Round[]) =>
-      console.log(`  ${name.padEnd(9)} ${spread(rs.map((r) => r.rps), 0).padStart(22)} req/s   ${spread(rs.map((r) => r.cpu), 1).padStart(20)} µs CPU/req   p99 ${median(rs.map((r) => r.p99))} ms`);
     console.log(`\n${framework}`);
-    row('bare', results.bare);
-    row('bluetick', results.ours);
-    const rps = results.ours.map((r, i) => r.rps / (results.bare[i] as Round).rps);
-    const cpu = results.ours.map((r, i) => (results.bare[i] as Round).cpu / r.cpu);
-    console.log(`  bluetick / bare: req/s ×${spread(rps, 2)}, CPU per request (bare ÷ bluetick) ×${spread(cpu, 2)}   target ≥ ×0.85`);
+    const bare = results.get('bare') as Round[];
+    for (const route of routes) {
+      const rs = results.get(route) as Round[];
+      console.log(`  ${route.padEnd(9)} ${spread(rs.map((r) => r.rps), 0).padStart(22)} req/s   ${spread(rs.map((r) => r.cpu), 1).padStart(20)} µs CPU/req   p99 ${median(rs.map((r) => r.p99))} ms`);
+    }
+    for (const route of routes.slice(1)) {
+      const rs = results.get(route) as Round[];
+      const rps = rs.map((r, i) => r.rps / (bare[i] as Round).rps);
+      const cpu = rs.map((r, i) => (bare[i] as Round).cpu / r.cpu);
+      console.log(`  ${route} / bare: req/s ×${spread(rps, 2)}, CPU per request (bare ÷ ${route}) ×${spread(cpu, 2)}   target ≥ ×0.85`);
+    }
+    if (process.env.BENCH_PROF) for (const route of routes) console.log(`  ${route}: ${(servers.get(route) as Server).served} requests in its profile`);
   } finally {
-    await bare.stop();
-    await ours.stop();
+    for (const server of servers.values()) await server.stop();
   }
 }
 

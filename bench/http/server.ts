@@ -11,6 +11,9 @@
  * - `bluetick`: the adapter (`createNodeListener`, `bluetickFastify`, `bluetickExpress`) verifying
  *   and normalizing with the same secret, events handed to an `onEvents` that does nothing.
  *
+ * - `base`: `bluetick` with the adapters of another checkout, `BENCH_BASE` (its root directory), for
+ *   an A/B of two versions in one run.
+ *
  * Talks to the parent over IPC: sends `{ port }` once listening, answers `'cpu'` with
  * `{ cpu: µs of user + system time so far }`, exits on `'exit'`.
  */
@@ -18,9 +21,6 @@ import { createServer, type IncomingMessage, type RequestListener, type ServerRe
 import type { AddressInfo } from 'node:net';
 import express from 'express';
 import Fastify from 'fastify';
-import { bluetickExpress } from '../../src/http/express.js';
-import { bluetickFastify } from '../../src/http/fastify.js';
-import { createNodeListener } from '../../src/http/node.js';
 import { verifyAndParse } from '../hand-verified.js';
 
 const SECRET = 'bench-app-secret';
@@ -57,6 +57,11 @@ async function listen(handler: RequestListener): Promise<number> {
 }
 
 async function start(framework: string, route: string): Promise<number> {
+  const src = route === 'base' ? `${process.env.BENCH_BASE as string}/src` : new URL('../../src', import.meta.url).pathname;
+  if (route === 'base') route = 'bluetick';
+  const { createNodeListener } = (await import(`${src}/http/node.js`)) as typeof import('../../src/http/node.js');
+  const { bluetickFastify } = (await import(`${src}/http/fastify.js`)) as typeof import('../../src/http/fastify.js');
+  const { bluetickExpress } = (await import(`${src}/http/express.js`)) as typeof import('../../src/http/express.js');
   if (framework === 'node') {
     if (route === 'bluetick') return listen(createNodeListener(options));
     return listen((req: IncomingMessage, res: ServerResponse) => {
