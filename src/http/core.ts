@@ -83,7 +83,9 @@ type MaybePromise<T> = T | Promise<T>;
 /**
  * A POST, synchronous as long as nothing has to be waited for: on Node, verifying (`createHmac`),
  * normalizing and an `onEvents` that returns no promise need no promise at all, so the adapters
- * answer without a promise layer per step (bench/http.ts).
+ * answer without a promise layer per step. In bench/http.ts (with the callback body read of
+ * node-io.ts) the server CPU per request went 76 → 64 µs for the node listener and 75 → 62 µs for
+ * Fastify (medians of 5 rounds, shared machine).
  */
 function handlePost(request: WebhookRequest, options: ResolvedOptions, crypto: HandlerCrypto, seen?: { provider: string }): MaybePromise<WebhookResponse> {
   const raw = request.rawBody;
