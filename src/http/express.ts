@@ -1,8 +1,7 @@
 import type { NextFunction, Request, RequestHandler, Response } from 'express';
-import { createWebhookHandler } from './handler.js';
-import { internalErrorResponse, nodeRawBody, sendNodeResponse } from './node-io.js';
+import { createNodeCore } from './handler.js';
+import { serveNode, type NodeServer } from './node-io.js';
 import type { WebhookHandlerOptions } from './types.js';
-import { logError } from './log-error.js';
 
 /** Options of {@link bluetickExpress}: the handler's options plus the route path. */
 export interface BluetickExpressOptions extends WebhookHandlerOptions {
@@ -35,24 +34,23 @@ const FIX =
  */
 export function bluetickExpress(options: BluetickExpressOptions): RequestHandler {
   const { path, ...handlerOptions } = options;
-  const handle = createWebhookHandler(handlerOptions);
+  const { dispatch, handler } = createNodeCore(handlerOptions);
+  const logger = options.logger ?? console;
   let warned = false;
-  return async (req: Request, res: Response, next: NextFunction) => {
+  const server: NodeServer = {
+    dispatch,
+    maxBodyBytes: handler.maxBodyBytes,
+    logger,
+    framework: 'express.json() (or another body parser mounted before bluetick)',
+    fix: FIX,
+    onRefused: (response) => {
+      if (response.status !== 500 || warned) return;
+      warned = true;
+      logger.warn(`[bluetick] The webhook body reached bluetick already parsed, so signatures cannot be verified. ${FIX}`);
+    },
+  };
+  return (req: Request, res: Response, next: NextFunction) => {
     if (path !== undefined && req.path !== path) return next();
-    try {
-      const body = await nodeRawBody(req, handle.maxBodyBytes, 'express.json() (or another body parser mounted before bluetick)', FIX);
-      if (!body.ok) {
-        if (body.response.status === 500 && !warned) {
-          warned = true;
-          (options.logger ?? console).warn(`[bluetick] The webhook body reached bluetick already parsed, so signatures cannot be verified. ${FIX}`);
-        }
-        return sendNodeResponse(res, body.response);
-      }
-      const response = await handle({ method: req.method, url: req.originalUrl, headers: req.headers, rawBody: body.rawBody });
-      sendNodeResponse(res, response);
-    } catch (error) {
-      logError(options.logger ?? console, 'webhook handler failed', error);
-      sendNodeResponse(res, internalErrorResponse());
-    }
+    void serveNode(server, req, res, req.originalUrl);
   };
 }

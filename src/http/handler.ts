@@ -1,4 +1,4 @@
-import { createHandlerCore } from './core.js';
+import { createCore, type HandlerCore } from './core.js';
 import { nodeCrypto } from './crypto-node.js';
 import type { MountedWebhookHandler, WebhookHandlerOptions } from './types.js';
 
@@ -22,5 +22,10 @@ import type { MountedWebhookHandler, WebhookHandlerOptions } from './types.js';
  * ```
  */
 export function createWebhookHandler(options: WebhookHandlerOptions): MountedWebhookHandler {
-  return createHandlerCore(options, nodeCrypto);
+  return createCore(options, nodeCrypto).handler;
+}
+
+/** The core the Node adapters mount (`dispatch` answers synchronously when it can); not public. */
+export function createNodeCore(options: WebhookHandlerOptions): HandlerCore {
+  return createCore(options, nodeCrypto);
 }

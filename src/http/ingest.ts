@@ -5,7 +5,7 @@ import { logError } from './log-error.js';
 import { errorResponse } from './responses.js';
 import type { WebhookResponse } from './types.js';
 
-class IngestTimeout extends Error {}
+type MaybePromise<T> = T | Promise<T>;
 
 /** Runs the tracker (once it is ready) and then `onEvents` for one batch. */
 export async function runIngest(result: NormalizeResult, options: ResolvedOptions): Promise<void> {
@@ -16,35 +16,63 @@ export async function runIngest(result: NormalizeResult, options: ResolvedOption
   if (options.onEvents !== undefined) await options.onEvents(result);
 }
 
-/**
- * Ingests under `ingestTimeoutMs`. Resolves to `null` on success, or to the 503 that makes the
- * provider retry (store unavailable, timeout, `onEvents` failure). The work is not cancelled on
- * timeout; a redelivery is harmless because event ids are deterministic and claimed once.
- */
-export async function ingestWithTimeout(result: NormalizeResult, options: ResolvedOptions): Promise<WebhookResponse | null> {
-  let timer: ReturnType<typeof setTimeout> | undefined;
-  const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new IngestTimeout()), options.ingestTimeoutMs);
-  });
-  const work = runIngest(result, options);
-  try {
-    await Promise.race([work, timeout]);
-    return null;
-  } catch (error) {
-    if (error instanceof ConfigError) {
-      options.warnOnce(`config:${error.code}`, `The tracker is misconfigured (${error.code}): ${error.message}`);
-      return errorResponse(500, 'config_error', 'The webhook receiver is misconfigured; see its logs.');
-    }
-    if (error instanceof IngestTimeout) {
-      work.catch(options.onError);
-      return errorResponse(503, 'ingest_timeout', `Ingestion did not finish within ${options.ingestTimeoutMs} ms; retry later.`, undefined, { 'retry-after': '5' });
-    }
-    if (error instanceof BluetickError && error.status === 503) {
-      return errorResponse(503, error.code, `The event store is unavailable (${error.code}); retry later.`, undefined, { 'retry-after': '5' });
-    }
-    logError(options.logger, 'webhook ingestion failed', error);
-    return errorResponse(503, 'ingest_failed', 'The events could not be processed; retry later.', undefined, { 'retry-after': '5' });
-  } finally {
-    clearTimeout(timer);
+function isThenable(value: unknown): value is PromiseLike<unknown> {
+  return value !== null && (typeof value === 'object' || typeof value === 'function') && typeof (value as { then?: unknown }).then === 'function';
+}
+
+/** The answer to a failed ingestion: 500 for a configuration mistake, otherwise the 503 that makes the provider retry. */
+function failure(error: unknown, options: ResolvedOptions): WebhookResponse {
+  if (error instanceof ConfigError) {
+    options.warnOnce(`config:${error.code}`, `The tracker is misconfigured (${error.code}): ${error.message}`);
+    return errorResponse(500, 'config_error', 'The webhook receiver is misconfigured; see its logs.');
   }
+  if (error instanceof BluetickError && error.status === 503) {
+    return errorResponse(503, error.code, `The event store is unavailable (${error.code}); retry later.`, undefined, { 'retry-after': '5' });
+  }
+  logError(options.logger, 'webhook ingestion failed', error);
+  return errorResponse(503, 'ingest_failed', 'The events could not be processed; retry later.', undefined, { 'retry-after': '5' });
+}
+
+/**
+ * Waits for `work` at most `ingestTimeoutMs`: one promise and one timer, no `Promise.race`. After
+ * the timeout the work is not cancelled (a redelivery is harmless: event ids are deterministic and
+ * claimed once) and its late failure goes to `onError`.
+ */
+function withDeadline(work: PromiseLike<unknown>, options: ResolvedOptions): Promise<WebhookResponse | null> {
+  return new Promise((resolve) => {
+    let timedOut = false;
+    const timer = setTimeout(() => {
+      timedOut = true;
+      resolve(errorResponse(503, 'ingest_timeout', `Ingestion did not finish within ${options.ingestTimeoutMs} ms; retry later.`, undefined, { 'retry-after': '5' }));
+    }, options.ingestTimeoutMs);
+    work.then(
+      () => {
+        clearTimeout(timer);
+        resolve(null);
+      },
+      (error: unknown) => {
+        if (timedOut) return options.onError(error);
+        clearTimeout(timer);
+        resolve(failure(error, options));
+      },
+    );
+  });
+}
+
+/**
+ * Ingests under `ingestTimeoutMs`: `null` on success, or the 503 that makes the provider retry
+ * (store unavailable, timeout, `onEvents` failure), or 500 for a misconfigured tracker. Without a
+ * tracker, an `onEvents` that returns no promise is settled synchronously: no promise, no timer.
+ */
+export function ingestWithTimeout(result: NormalizeResult, options: ResolvedOptions): MaybePromise<WebhookResponse | null> {
+  if (options.tracker !== undefined) return withDeadline(runIngest(result, options), options);
+  if (options.onEvents === undefined) return null;
+  let returned: unknown;
+  try {
+    returned = options.onEvents(result);
+  } catch (error) {
+    return failure(error, options);
+  }
+  if (!isThenable(returned)) return null;
+  return withDeadline(returned instanceof Promise ? returned : Promise.resolve(returned), options);
 }

@@ -1,8 +1,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { createWebhookHandler } from './handler.js';
-import { internalErrorResponse, nodeRawBody, sendNodeResponse } from './node-io.js';
+import { createNodeCore } from './handler.js';
+import { serveNode, type NodeServer } from './node-io.js';
 import type { WebhookHandlerOptions } from './types.js';
-import { logError } from './log-error.js';
 
 const FIX =
   'Give bluetick the raw request: mount it before any body parser, or exclude its path from the parser (for Next.js pages: export const config = { api: { bodyParser: false } }).';
@@ -22,16 +21,7 @@ const FIX =
  * ```
  */
 export function createNodeListener(options: WebhookHandlerOptions): (req: IncomingMessage, res: ServerResponse) => Promise<void> {
-  const handle = createWebhookHandler(options);
-  return async (req, res) => {
-    try {
-      const body = await nodeRawBody(req, handle.maxBodyBytes, 'a body parser', FIX);
-      if (!body.ok) return sendNodeResponse(res, body.response);
-      const response = await handle({ method: req.method ?? 'GET', url: req.url ?? '/', headers: req.headers, rawBody: body.rawBody });
-      sendNodeResponse(res, response);
-    } catch (error) {
-      logError(options.logger ?? console, 'webhook handler failed', error);
-      sendNodeResponse(res, internalErrorResponse());
-    }
-  };
+  const { dispatch, handler } = createNodeCore(options);
+  const server: NodeServer = { dispatch, maxBodyBytes: handler.maxBodyBytes, logger: options.logger ?? console, framework: 'a body parser', fix: FIX };
+  return (req, res) => serveNode(server, req, res, req.url ?? '/');
 }

@@ -37,10 +37,10 @@ function verifyCloud(rawBody: RawBody, headers: WebhookHeaders, options: Resolve
     return unauthorized(`signature_${parsed.reason}`, parsed.message, diagnostic, options);
   }
   const secrets = cloud.secrets;
-  // Synchronous all the way on Node (no promise per request); WebCrypto resolves asynchronously.
-  const settle = (result: MetaSignatureResult) => (result.ok ? null : mismatch(rawBody, parsed, secrets, options, crypto, result.message));
-  const pending = verifyParsedWith(crypto.mac, rawBody, parsed, secrets, true);
-  return pending instanceof Promise ? pending.then(settle) : settle(pending);
+  // Synchronous all the way on Node (no promise, no closure per request); WebCrypto resolves asynchronously.
+  const result = verifyParsedWith(crypto.mac, rawBody, parsed, secrets, true);
+  if (result instanceof Promise) return result.then((settled: MetaSignatureResult) => (settled.ok ? null : mismatch(rawBody, parsed, secrets, options, crypto, settled.message)));
+  return result.ok ? null : mismatch(rawBody, parsed, secrets, options, crypto, result.message);
 }
 
 function verifyShared(

@@ -20,8 +20,17 @@ function keyFor(secret: string): KeyObject {
   return key;
 }
 
+// `digest()` returns a Buffer with memory of its own, about 1 µs per call on Node 20; a `binary`
+// (latin1) string copied into Buffer's shared pool is the same bytes for less. bench/http-inprocess.ts,
+// the node listener's CPU per request: 13.4 → 11.8 and 13.2 → 11.1 µs (medians of 9 rounds, two
+// runs). A runtime with node:crypto but no global Buffer keeps `digest()`.
+const PooledBuffer = (globalThis as { Buffer?: typeof Buffer }).Buffer;
+
 /** `node:crypto` for the verification loop: synchronous HMAC, `timingSafeEqual`. */
 export const nodeMac: MacCrypto<Uint8Array> = {
-  hmac: (algorithm, secret, body) => nodeCrypto().createHmac(algorithm, keyFor(secret)).update(body).digest(),
+  hmac: (algorithm, secret, body) => {
+    const hmac = nodeCrypto().createHmac(algorithm, keyFor(secret)).update(body);
+    return PooledBuffer === undefined ? hmac.digest() : PooledBuffer.from(hmac.digest('binary'), 'latin1');
+  },
   equal: (a, b) => a.length === b.length && nodeCrypto().timingSafeEqual(a, b),
 };

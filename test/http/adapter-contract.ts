@@ -219,6 +219,50 @@ export function describeAdapterContract(name: string, setup: AdapterSetup): void
       await expect(setup({ cloud: { appSecret: APP_SECRET }, logger: quiet })).rejects.toMatchObject({ name: 'ConfigError', code: 'no_consumer' });
     });
 
+    it('with onEvents alone: a synchronous one answers 200 with its events, an async one is waited for, a throwing one answers 503', async () => {
+      const body = ownFixture('http/cloud-text-unicode.json');
+      const seen: string[] = [];
+      const sync = await setup({ cloud: { appSecret: APP_SECRET }, onEvents: (result) => void seen.push(`sync:${result.events.length}`), logger: quiet });
+      try {
+        const ok = await sync.transport({ method: 'POST', path: PATH, headers: cloudHeaders(body), body });
+        expect(ok.status).toBe(200);
+        expect(JSON.parse(ok.body)).toMatchObject({ ok: true, messages: 1 });
+        expect(seen).toEqual(['sync:1']);
+      } finally {
+        await sync.close();
+      }
+      const later = await setup({
+        cloud: { appSecret: APP_SECRET },
+        onEvents: async (result) => {
+          await new Promise((r) => setTimeout(r, 20));
+          seen.push(`async:${result.events.length}`);
+        },
+        logger: quiet,
+      });
+      try {
+        const ok = await later.transport({ method: 'POST', path: PATH, headers: cloudHeaders(body), body });
+        expect(ok.status).toBe(200);
+        expect(seen).toEqual(['sync:1', 'async:1']);
+      } finally {
+        await later.close();
+      }
+      const throwing = await setup({
+        cloud: { appSecret: APP_SECRET },
+        onEvents: () => {
+          throw new Error('queue down');
+        },
+        logger: quiet,
+      });
+      try {
+        const failed = await throwing.transport({ method: 'POST', path: PATH, headers: cloudHeaders(body), body });
+        expect(failed.status).toBe(503);
+        expect(failed.headers['retry-after']).toBe('5');
+        expect(JSON.parse(failed.body).error.code).toBe('ingest_failed');
+      } finally {
+        await throwing.close();
+      }
+    });
+
     it('with discardEvents: true starts, verifies, and acknowledges without keeping anything', async () => {
       const built = await setup({ cloud: { appSecret: APP_SECRET }, discardEvents: true, logger: quiet });
       try {

@@ -205,6 +205,47 @@ describe('createWebhookHandler: acknowledgement', () => {
     release();
   });
 
+  it('onEvents without a tracker: a synchronous throw and a rejecting thenable answer 503, logged without their message', async () => {
+    const logger = recordingLogger();
+    const thrown = await make({
+      logger,
+      onEvents: () => {
+        throw new Error('queue down +16315551234');
+      },
+    })(signed(CLOUD));
+    expect(thrown.status).toBe(503);
+    expect(bodyOf(thrown).error.code).toBe('ingest_failed');
+    // A thenable that is not a native promise is waited for too.
+    const thenable = { then: (_: unknown, reject: (e: unknown) => void) => reject(new Error('late')) };
+    const rejected = await make({ logger, onEvents: () => thenable })(signed(CLOUD));
+    expect(rejected.status).toBe(503);
+    expect(logger.errors).toHaveLength(2);
+    expect(JSON.stringify(logger.errors)).not.toContain('16315551234');
+  });
+
+  it('an onEvents that outlives ingestTimeoutMs answers 503, and its later failure goes to onError', async () => {
+    const errors: unknown[] = [];
+    let fail = () => undefined as void;
+    const onEvents = () => new Promise<void>((_, reject) => (fail = () => reject(new Error('too late'))));
+    const response = await make({ onEvents, ingestTimeoutMs: 20, onError: (e) => errors.push(e) })(signed(CLOUD));
+    expect(response.status).toBe(503);
+    expect(bodyOf(response).error.code).toBe('ingest_timeout');
+    expect(errors).toEqual([]);
+    fail();
+    await new Promise((r) => setTimeout(r, 0));
+    expect(errors).toHaveLength(1);
+  });
+
+  it('answers with a promise even when nothing is waited for, and a bug rejects it instead of throwing', async () => {
+    const handle = make({ onEvents: () => undefined });
+    const answer = handle(signed(CLOUD));
+    expect(answer).toBeInstanceOf(Promise);
+    expect((await answer).status).toBe(200);
+    let broken: Promise<unknown> | undefined;
+    expect(() => (broken = handle({ method: 'POST', url: '/wh', headers: null as never, rawBody: Buffer.from(CLOUD) }))).not.toThrow();
+    await expect(broken).rejects.toBeInstanceOf(TypeError);
+  });
+
   it("with ack: 'immediate' answers 200 before ingesting, and reports a later failure to onError", async () => {
     let finish: (() => void) | undefined;
     const errors: unknown[] = [];

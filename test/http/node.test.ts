@@ -88,4 +88,26 @@ describe('node:http body limit', () => {
       await close(server);
     }
   });
+
+  it("resolves the listener's promise only once the answer is written (Next.js pages API waits on it)", async () => {
+    const body = '{"object":"whatsapp_business_account","entry":[]}';
+    const written: boolean[] = [];
+    const make = (onEvents: () => unknown) => {
+      const listener = createNodeListener({ cloud: { appSecret: APP_SECRET }, onEvents, logger: { warn: () => undefined, error: () => undefined } });
+      return createServer((req, res) => void listener(req, res).then(() => written.push(res.writableEnded)));
+    };
+    const sync = make(() => undefined);
+    const slow = make(() => new Promise((r) => setTimeout(r, 30)));
+    const syncBase = await listen(sync);
+    const slowBase = await listen(slow);
+    try {
+      expect((await send(syncBase, { method: 'POST', path: PATH, headers: cloudHeaders(body), body })).status).toBe(200);
+      expect((await send(slowBase, { method: 'POST', path: PATH, headers: cloudHeaders(body), body })).status).toBe(200);
+      expect((await send(slowBase, { method: 'GET', path: PATH })).status).toBe(405);
+      expect(written).toEqual([true, true, true]);
+    } finally {
+      await close(sync);
+      await close(slow);
+    }
+  });
 });
