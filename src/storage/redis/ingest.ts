@@ -91,7 +91,13 @@ export async function ingestStep(client: Redis, ctx: IngestContext, step: Ingest
     const before = decodeState(b);
     return { before, after: a === '' ? before : decodeState(a) };
   });
-  let seq = Number(reply[2]);
-  const records = stepRecords({ ...step, events }, claimed, merged, () => recordId(seq++), appendedAt);
+  // One entry per consumer from sequence `first` on, `<seq>/<k>`, whose record i is
+  // `<seq>/<k>:<i>` (lua/outbox.ts); stepRecords asks for ids in event order, then consumer order.
+  const first = Number(reply[2]);
+  const k = claimed.reduce((n, c) => (c ? n + 1 : n), 0);
+  const entries = consumers.map((_, c) => `${recordId(first + c)}/${k}`);
+  let j = 0;
+  const nextId = () => `${entries[j % nC] as string}:${Math.floor(j++ / nC)}`;
+  const records = stepRecords({ ...step, events }, claimed, merged, nextId, appendedAt);
   return { claimed, merged, records };
 }

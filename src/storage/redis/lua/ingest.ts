@@ -152,34 +152,38 @@ for j = 1, nM do
 end
 
 if nC > 0 and nClaimed > 0 then
-  local count = nClaimed * nC
-  local seq = redis.call('INCRBY', KEYS[kSeq], count) - count
+  -- One entry per consumer: member '<seq>/<k>' of the k claimed events' records, its payload in
+  -- fields that hold strings the script already has (lua/outbox.ts): nothing is concatenated.
+  local seq = redis.call('INCRBY', KEYS[kSeq], nC) - nC
   reply[3] = seq + 1
   local leaseEnd = t + leaseMs
-  local scores, payloads = {}, {}
-  for c = 1, nC do scores[c] = {}; payloads[c] = {} end
-  for i = 1, nE do
-    if claimed[i] == '1' then
-      local event = ARGV[aEvent + 2 * i - 1]
-      local m = tonumber(ARGV[aEvent + 2 * i])
-      local plain = '[' .. t .. ',' .. event .. ']'
-      local full = plain
-      if listeners > 0 and m > 0 then full = '[' .. t .. ',' .. event .. ',' .. (befores[m] or 'null') .. ',' .. afters[m] .. ']' end
-      for c = 1, nC do
-        seq = seq + 1
-        local id = recordId(seq)
-        local s, p = scores[c], payloads[c]
-        s[#s + 1] = leaseEnd
-        s[#s + 1] = id
-        p[#p + 1] = id
-        p[#p + 1] = (c == listeners) and full or plain
-      end
-    end
-  end
   for c = 1, nC do
     local q, p = KEYS[kOutbox + 2 * c - 1], KEYS[kOutbox + 2 * c]
-    callChunked('ZADD', q, scores[c])
-    callChunked('HSET', p, payloads[c])
+    local e = recordId(seq + c) .. '/' .. nClaimed
+    local fields = { e, t }
+    local r = 0
+    for i = 1, nE do
+      if claimed[i] == '1' then
+        local f = e .. ':' .. r
+        fields[#fields + 1] = f
+        fields[#fields + 1] = ARGV[aEvent + 2 * i - 1]
+        if c == listeners then
+          local m = tonumber(ARGV[aEvent + 2 * i])
+          if m > 0 then
+            fields[#fields + 1] = f .. 'a'
+            fields[#fields + 1] = afters[m]
+            if befores[m] then
+              fields[#fields + 1] = f .. 'b'
+              fields[#fields + 1] = befores[m]
+            end
+          end
+        end
+        r = r + 1
+      end
+    end
+    redis.call('ZADD', q, leaseEnd, e)
+    callChunked('HSET', p, fields)
+    if nClaimed > 1 then redis.call('HINCRBY', p, '#', nClaimed - 1) end
     redis.call('PEXPIRE', q, outboxTtl)
     redis.call('PEXPIRE', p, outboxTtl)
     if newConsumer[c] then redis.call('SADD', KEYS[kConsumers], ARGV[aName + c]) end
