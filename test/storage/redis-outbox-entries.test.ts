@@ -1,7 +1,8 @@
 /**
  * The Redis outbox's entries (src/storage/redis/lua/outbox.ts): the records one step appends for
  * a consumer are ONE queue member whose payload lives in fields; whole-entry operations touch
- * that member only, partial ones explode it into records of their own first. Beyond the
+ * that member only, a partial ack deletes its records' fields, other partial operations explode
+ * it into records of their own first. Beyond the
  * conformance suite (which runs every operation on entries too): the layout, the counts,
  * attempts and before/after across an explode, and records in the per-record layout (written by
  * earlier builds of this layout) still leased, acked and dead-lettered.
@@ -52,7 +53,7 @@ describeIf(up, SKIP_REASONS.redis, 'redisStore outbox entries (real Redis)', () 
     expect(compactIds(['0000000000000007/2:1', '0000000000000007/2:1'])).toEqual(['0000000000000007/2:1']);
   });
 
-  it('a partial ack explodes the entry: the rest keep their lease, attempts and payloads (before/after included), and count right', async () => {
+  it('a partial ack keeps the entry, a partial release or lease explodes it: records keep attempts and payloads (before/after included), and count right', async () => {
     const a = observation(fresh('m'), 'sent', 1_700_000_000);
     const b = observation(fresh('m'), 'delivered', 1_700_000_100);
     await store.ingest(stepOf([observation(b.observation.messageId, 'sent', 1_700_000_050)]));
@@ -63,10 +64,18 @@ describeIf(up, SKIP_REASONS.redis, 'redisStore outbox entries (real Redis)', () 
     const ours = whole.filter((r) => mine.some((m) => m.id === r.id));
     expect(ours.map((r) => [r.id, r.attempts, r.event, r.before, r.after])).toEqual(mine.map((r) => [r.id, 1, r.event, r.before, r.after]));
     expect(ours[1]?.before).not.toBeNull();
-    await store.outbox.ack(LISTENERS_CONSUMER, [mine[0]?.id as string]);
+    // A partial ack keeps the entry (the tracker acks a step's records in several batches)…
     const k = store.keys.outbox(LISTENERS_CONSUMER);
-    expect(await client.zscore(k.queue, mine[1]?.id as string)).not.toBeNull();
+    const entry = (mine[0]?.id as string).slice(0, (mine[0]?.id as string).indexOf(':'));
+    const pendingBefore = (await store.outbox.stats()).pending[LISTENERS_CONSUMER] as number;
+    await store.outbox.ack(LISTENERS_CONSUMER, [mine[0]?.id as string]);
+    expect(await client.zscore(k.queue, entry)).not.toBeNull();
+    expect((await store.outbox.stats()).pending[LISTENERS_CONSUMER]).toBe(pendingBefore - 1);
+    // …a partial release explodes it: the record left becomes a member of its own.
     await store.outbox.release(LISTENERS_CONSUMER, [mine[1]?.id as string]);
+    expect(await client.zscore(k.queue, entry)).toBeNull();
+    expect(await client.zscore(k.queue, mine[1]?.id as string)).toBe('0');
+    expect((await store.outbox.stats()).pending[LISTENERS_CONSUMER]).toBe(pendingBefore - 1);
     const again = (await store.outbox.lease(LISTENERS_CONSUMER, 10, 60_000)).filter((r) => mine.some((m) => m.id === r.id));
     expect(again.map((r) => [r.id, r.attempts, r.event, r.before, r.after])).toEqual([[mine[1]?.id, 2, mine[1]?.event, mine[1]?.before, mine[1]?.after]]);
     const sinks = records.filter((r) => r.consumer === 'plain-sink');

@@ -74,15 +74,43 @@ local function piecesOf(p, e, k)
   return out
 end
 
--- removes an entry whose appendedAt field is there: member, fields, lease count, counter
-local function dropEntry(q, p, n, e, k)
+-- records an entry still holds (its field '<entry>:n' once some were acked; else k)
+local function leftOf(p, e, k)
+  return tonumber(redis.call('HGET', p, e .. ':n')) or k
+end
+
+-- removes an entry holding \`left\` records: member, fields, lease count, counter
+local function dropEntry(q, p, n, e, k, left)
   local removed = redis.call('ZREM', q, e)
   local f = fieldsOf(e, k)
   f[#f + 1] = e
+  f[#f + 1] = e .. ':n'
   callChunked('HDEL', p, f)
   redis.call('HDEL', n, e)
-  redis.call('HINCRBY', p, '#', 1 - k)
+  redis.call('HINCRBY', p, '#', 1 - left)
   return removed
+end
+
+-- acks some records of an entry that is there: their fields go, the entry keeps the others
+local function ackSome(q, p, n, e, k, ids)
+  local left0 = leftOf(p, e, k)
+  local evf, rest = {}, {}
+  for _, id in ipairs(ids) do
+    evf[#evf + 1] = id
+    rest[#rest + 1] = id .. 'a'
+    rest[#rest + 1] = id .. 'b'
+  end
+  local gone = 0
+  for c = 1, #evf, 1000 do gone = gone + redis.call('HDEL', p, unpack(evf, c, math.min(#evf, c + 999))) end
+  callChunked('HDEL', p, rest)
+  local left1 = left0 - gone
+  if left1 <= 0 then
+    dropEntry(q, p, n, e, k, left0)
+  elseif gone > 0 then
+    redis.call('HSET', p, e .. ':n', left1)
+    redis.call('HINCRBY', p, '#', -gone)
+  end
+  return gone
 end
 
 local function explode(q, p, n, e, k)
@@ -90,7 +118,7 @@ local function explode(q, p, n, e, k)
   if not t then return false end
   local score = redis.call('ZSCORE', q, e)
   local count = redis.call('HGET', n, e)
-  local f = fieldsOf(e, k)
+  local left = leftOf(p, e, k)
   local zs, ps, ns = {}, {}, {}
   if score then
     for i = 0, k - 1 do
@@ -109,7 +137,7 @@ local function explode(q, p, n, e, k)
       end
     end
   end
-  dropEntry(q, p, n, e, k)
+  dropEntry(q, p, n, e, k, left)
   if #zs == 0 then return false end
   callChunked('ZADD', q, zs)
   callChunked('HSET', p, ps)
@@ -119,9 +147,11 @@ end
 
 -- Groups record ids by entry: returns the ids to handle one by one (records of their own, and
 -- records of entries that were exploded because only some of their records were named) and the
--- entries named whole (entry, k, …). A bare entry member names all its records. An entry no
--- longer there as one (exploded earlier, or gone) leaves its ids to the per-record path.
-local function byEntry(q, p, n, ids)
+-- entries named whole (entry, k, …). A bare entry member names all its records. Some records of
+-- an entry that is there go to \`some(e, k, ids)\` when given (ack), else the entry is exploded
+-- (release). An entry no longer there as one (exploded earlier, or gone) leaves its ids to the
+-- per-record path.
+local function byEntry(q, p, n, ids, some)
   local single, groups, order = {}, {}, {}
   local function group(e, k)
     local g = groups[e]
@@ -144,8 +174,8 @@ local function byEntry(q, p, n, ids)
         if not g.seen[i] then
           g.seen[i] = true
           g.count = g.count + 1
+          g.ids[#g.ids + 1] = id
         end
-        g.ids[#g.ids + 1] = id
       elseif id ~= '#' then -- the payload hash's counter field is nobody's record
         single[#single + 1] = id
       end
@@ -155,11 +185,14 @@ local function byEntry(q, p, n, ids)
   for _, e in ipairs(order) do
     local g = groups[e]
     local all = g.all or g.count == g.k
-    if all and redis.call('HEXISTS', p, e) == 1 then
+    local there = redis.call('HEXISTS', p, e) == 1
+    if there and all then
       whole[#whole + 1] = e
       whole[#whole + 1] = g.k
+    elseif there and some then
+      some(q, p, n, e, g.k, g.ids)
     else
-      if not all then explode(q, p, n, e, g.k) end
+      if there then explode(q, p, n, e, g.k) end
       if g.all then
         for i = 0, g.k - 1 do single[#single + 1] = e .. ':' .. i end
       else
@@ -225,10 +258,13 @@ return out
 export const ACK_LUA = `${COMMON_LUA}${PACKED_LUA}
 local ids = {}
 for k = 1, #ARGV do ids[k] = ARGV[k] end
-local single, whole = byEntry(KEYS[1], KEYS[2], KEYS[3], ids)
 local removed = 0
+local function some(q, p, n, e, k, of) removed = removed + ackSome(q, p, n, e, k, of) end
+local single, whole = byEntry(KEYS[1], KEYS[2], KEYS[3], ids, some)
 for w = 1, #whole, 2 do
-  removed = removed + dropEntry(KEYS[1], KEYS[2], KEYS[3], whole[w], whole[w + 1]) * whole[w + 1]
+  local e, k = whole[w], whole[w + 1]
+  local left = leftOf(KEYS[2], e, k)
+  removed = removed + dropEntry(KEYS[1], KEYS[2], KEYS[3], e, k, left) * left
 end
 if #single > 0 then
   local before = redis.call('ZCARD', KEYS[1])
