@@ -11,7 +11,7 @@ import { LISTENERS_CONSUMER } from '../outbox.js';
 import { sanitizeText } from '../sanitize.js';
 import type { IngestResult, IngestStep, MergeResult } from '../state-store.js';
 import { stepRecords } from '../step.js';
-import { decodeState, encodeJson } from './codec.js';
+import { decodeState, encodeJson, encodeState } from './codec.js';
 import { STALE_RANKS, type KeyLayout } from './keys.js';
 import { recordId } from './lua/common.js';
 import { INGEST_LUA } from './lua/ingest.js';
@@ -54,7 +54,7 @@ export async function ingestStep(client: Redis, ctx: IngestContext, step: Ingest
   const observations: DeliveryState[] = [];
   const eventMerge = new Map<number, number>();
   step.merges.forEach((m, j) => {
-    const { json, value } = encodeJson(m.observation);
+    const { json, value } = encodeState(m.observation);
     observations.push(value);
     const k = keys.state(value);
     mergeKeys.push(k.hash);

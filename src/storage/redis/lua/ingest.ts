@@ -73,7 +73,7 @@ for j = 1, nM do
     local raw = redis.call('HGET', hk, field)
     st = { raw = raw, hk = hk, field = field, r0 = 0, dirty = false }
     if raw then
-      st.a = cjson.decode(raw)
+      st.a = decodeState(raw)
       st.r0 = staleRank(st.a)
     end
     states[sk] = st
@@ -86,9 +86,9 @@ for j = 1, nM do
     reply[#reply + 1] = ''
     reply[#reply + 1] = ''
   else
-    if not st.a then st.a = cjson.decode(before) end
+    if not st.a then st.a = decodeState(before) end
     local after = ''
-    if join(st.a, cjson.decode(obs)) then
+    if join(st.a, decodeState(obs)) then
       after = cjson.encode(st.a)
       st.raw, st.dirty = after, true
     end
@@ -131,7 +131,12 @@ for i = 1, nE do
 end
 reply[2] = table.concat(claimed)
 
-local touched = {}
+-- The stale index is written with one ZREM and one ZADD per set (a member is in a step once).
+local touched, zrem, zadd = {}, {}, {}
+for r = STALE_MIN, STALE_MAX do
+  zrem[r] = {}
+  zadd[r] = {}
+end
 for _, sk in ipairs(order) do
   local st = states[sk]
   if st.dirty then redis.call('HSET', st.hk, st.field, st.raw) end
@@ -139,8 +144,20 @@ for _, sk in ipairs(order) do
     touched[st.hk] = true
     redis.call('PEXPIRE', st.hk, stateTtl)
   end
-  if st.r0 ~= 0 and st.r0 ~= st.r1 then redis.call('ZREM', KEYS[kStale + st.r0 - STALE_MIN + 1], sk) end
-  if st.r1 ~= 0 and st.dirty then redis.call('ZADD', KEYS[kStale + st.r1 - STALE_MIN + 1], st.at1, sk) end
+  if st.r0 ~= 0 and st.r0 ~= st.r1 then
+    local l = zrem[st.r0]
+    l[#l + 1] = sk
+  end
+  if st.r1 ~= 0 and st.dirty then
+    local l = zadd[st.r1]
+    l[#l + 1] = st.at1
+    l[#l + 1] = sk
+  end
+end
+for r = STALE_MIN, STALE_MAX do
+  local key = KEYS[kStale + r - STALE_MIN + 1]
+  if #zrem[r] > 0 then callChunked('ZREM', key, zrem[r]) end
+  if #zadd[r] > 0 then callChunked('ZADD', key, zadd[r]) end
 end
 for r in pairs(staleRefresh) do redis.call('PEXPIRE', KEYS[kStale + r - STALE_MIN + 1], stateTtl) end
 for j = 1, nM do
