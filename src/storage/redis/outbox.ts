@@ -1,7 +1,8 @@
 /**
- * The Redis store's {@link Outbox}. Each consumer has a sorted set of record ids scored by the
- * end of their lease (server clock, epoch ms; 0 = available now), a hash of payloads and a hash
- * of lease counts; dead letters have their own sorted set and hashes (keys.ts, lua/outbox.ts).
+ * The Redis store's {@link Outbox}. Each consumer has a sorted set of entries (the records one
+ * step appended) and records, scored by the end of their lease (server clock, epoch ms; 0 =
+ * available now), a hash of payloads and a hash of lease counts; dead letters have their own
+ * sorted set and hashes (keys.ts; entries and how they split: lua/outbox.ts).
  *
  * Why not a stream with a consumer group (`XREADGROUP` + `XAUTOCLAIM`), the usual Redis queue?
  * The contract needs what a group does not give: a lease length chosen by the holder per call

@@ -9,7 +9,7 @@
  * ARGV: nE nM nC claimTtlMs stateTtlMs leaseMs outboxTtlMs listenersConsumer(1-based, 0 none) |
  *       consumer name × nC | (event JSON, merge index of the event or 0) × nE, only when nC > 0 |
  *       (observation JSON, hash field, stateKey, alias message id or '', stale rank, stale time) × nM
- * Reply: { now, claimed ('1'/'0' per event), first record sequence, (before, after) × nM }, where
+ * Reply: { now, claimed ('1'/'0' per event), first entry sequence, (before, after) × nM }, where
  *        before is the state's JSON before that merge ('' none: the observation created it) and
  *        after its JSON after the merge ('' unchanged, or created).
  *
@@ -18,9 +18,11 @@
  * must fail the step before its first write. A key merged several times in one step is read
  * once, joined in memory and written once; each message hash gets one PEXPIRE per step.
  *
- * Outbox records (docs/redis.md): per consumer a sorted set of record ids scored by lease end
- * and a hash of payloads `[appendedAt, event, before?, after?]` (before/after only for the
- * listeners' consumer). Fresh records are leased to the appender until now + leaseMs.
+ * Outbox records (docs/redis.md, lua/outbox.ts): per consumer ONE entry `<seq>/<k>` holding the
+ * records of the k claimed events, a member of the consumer's lease queue (scored now + leaseMs:
+ * leased to the appender), its payload in fields of the payload hash that hold strings this
+ * script already has (the events, the states before and after for the listeners' consumer), so
+ * that nothing is concatenated: Redis's Lua hashes every byte of every string it creates.
  */
 import { COMMON_LUA } from './common.js';
 import { LATTICE_LUA } from './lattice.js';
