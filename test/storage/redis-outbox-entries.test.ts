@@ -112,6 +112,21 @@ describeIf(up, SKIP_REASONS.redis, 'redisStore outbox entries (real Redis)', () 
     expect((await store.outbox.deadLetters({ consumer })).map((d) => d.event)).toEqual([e2]);
   });
 
+  it("acking a listeners' entry in parts leaves no field behind (after and before fields included)", async () => {
+    const own = redisStore({ client, prefix: `${prefix}own:` });
+    const a = observation(fresh('m'), 'sent', 1_700_000_000);
+    const b = observation(fresh('m'), 'delivered', 1_700_000_100);
+    await own.ingest(stepOf([observation(b.observation.messageId, 'sent', 1_700_000_050)]));
+    const { records } = await own.ingest(stepOf([a, b], { consumers: [LISTENERS_CONSUMER] }));
+    expect(records.map((r) => r.before === null)).toEqual([true, false]);
+    await own.outbox.ack(LISTENERS_CONSUMER, [records[1]?.id as string]);
+    await own.outbox.ack(LISTENERS_CONSUMER, [records[0]?.id as string]);
+    const k = own.keys.outbox(LISTENERS_CONSUMER);
+    expect(await client.hkeys(k.payloads)).toEqual(['#']);
+    expect(await client.zcard(k.queue)).toBe(0);
+    expect((await own.outbox.stats()).pending[LISTENERS_CONSUMER] ?? 0).toBe(0);
+  });
+
   it("the counter field '#' is nobody's record", async () => {
     const consumer = fresh('hash');
     await store.ingest(stepOf([], { others: [notification(fresh('h1')), notification(fresh('h2'))], consumers: [consumer] }));
