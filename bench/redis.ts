@@ -10,9 +10,16 @@
  * the common case for webhooks of sends), with pricing like a real `sent`. Every round writes
  * under a fresh prefix, deleted at the end. About 20–40 s.
  *
+ * Then the tracker's shape under bench/receiver.ts load (what the Redis layout is tuned for):
+ * steps of 400 status events with one record each for the listeners' consumer (its before/after
+ * included), 4 steps in flight, the records acked 500 at a time as the tracker does; it prints
+ * events/s and the Redis server's CPU per event (`INFO cpu`, so only meaningful on a server
+ * nothing else uses).
+ *
  *   node --import tsx bench/redis.ts            (REDIS_URL, default redis://127.0.0.1:6379)
  */
 import { Redis } from 'ioredis';
+import { LISTENERS_CONSUMER } from '../src/storage/outbox.js';
 import { redisStore, type RedisStore } from '../src/storage/redis/index.js';
 import type { IngestStep } from '../src/storage/state-store.js';
 import { observation, stepOf, type StepItem } from '../src/testing/index.js';
@@ -107,6 +114,41 @@ async function main(): Promise<void> {
   console.log(`\nRedis ingest (${EVENTS} fresh events per run, ${CONSUMERS.length} outbox consumer, median of ${ROUNDS} interleaved rounds, ${URL}); events/s`);
   row(`ingest, steps of ${BATCH}  vs  SET pipeline of ${BATCH}`, 'stepN', 'setN');
   row(`ingest, 1-event steps, ${IN_FLIGHT} in flight  vs  SET, ${IN_FLIGHT} in flight`, 'step1', 'set1');
+
+  {
+    const STEP = 400;
+    const serverCpu = async () => {
+      const info = await client.info('cpu');
+      const num = (name: string) => Number(new RegExp(`${name}:([0-9.]+)`).exec(info)?.[1] ?? 0);
+      return num('used_cpu_user') + num('used_cpu_sys');
+    };
+    const rates: number[] = [];
+    const cpus: number[] = [];
+    for (let round = 0; round < ROUNDS; round++) {
+      const items = freshItems(EVENTS);
+      const steps: IngestStep[] = [];
+      for (let i = 0; i < EVENTS; i += STEP) steps.push(stepOf(items.slice(i, i + STEP), { consumers: [LISTENERS_CONSUMER] }));
+      const store = storeFor();
+      const acks: Array<Promise<void>> = [];
+      let waiting: string[] = [];
+      const cpu0 = await serverCpu();
+      rates.push(
+        await inFlight(steps.length, 4, async (i) => {
+          const { records } = await store.ingest(steps[i] as IngestStep);
+          for (const r of records) waiting.push(r.id);
+          if (waiting.length >= 500) {
+            acks.push(store.outbox.ack(LISTENERS_CONSUMER, waiting));
+            waiting = [];
+          }
+        }) * STEP,
+      );
+      acks.push(store.outbox.ack(LISTENERS_CONSUMER, waiting));
+      await Promise.all(acks);
+      cpus.push(((await serverCpu()) - cpu0) * 1e6 / EVENTS);
+    }
+    console.log(`\nTracker-shaped steps (${STEP} status events, one listeners' record each, 4 in flight, acks of 500; median of ${ROUNDS})`);
+    console.log(`  ${formatOps(median(rates)).padStart(11)} events   Redis server CPU ${median(cpus).toFixed(1)} µs per event (INFO cpu: the whole server)`);
+  }
 
   let deleted = 0;
   let cursor = '0';

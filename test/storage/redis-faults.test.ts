@@ -10,8 +10,9 @@ import { afterAll, afterEach, beforeAll, expect, it } from 'vitest';
 import { StorageError } from '../../src/errors.js';
 import type { CanonicalEvent } from '../../src/event/types.js';
 import { hasFailure } from '../../src/state/present.js';
-import { atOfRank, type DeliveryState } from '../../src/state/state.js';
+import { atOfRank } from '../../src/state/state.js';
 import { redisStore, type RedisStore } from '../../src/storage/redis/index.js';
+import { decodeState } from '../../src/storage/redis/codec.js';
 import type { IngestStep } from '../../src/storage/state-store.js';
 import { foldItems, observation, observationSet, seeded, stepOf, type StepItem } from '../../src/testing/index.js';
 import { redisAvailable, describeIf, SKIP_REASONS } from '../helpers/services.js';
@@ -62,7 +63,7 @@ async function checkIndexes(store: RedisStore): Promise<string[]> {
   const hashes = (await keysUnder(direct, store.keys.prefix)).filter((k) => store.keys.isMessageKey(k));
   for (const hash of hashes) {
     for (const [field, json] of Object.entries(await direct.hgetall(hash))) {
-      const state = JSON.parse(json) as DeliveryState;
+      const state = decodeState(json);
       const own = store.keys.state(state);
       if (own.hash !== hash || own.field !== field) problems.push(`${hash} ${field}: holds the state of ${own.hash} ${own.field}`);
       const wanted = state.rank >= 1 && state.rank <= 4 && !hasFailure(state) ? state.rank : 0;

@@ -112,6 +112,25 @@ export function decodeState(src: string | Json): DeliveryState {
   };
 }
 
+/**
+ * A state without the fields at their default (null, 0, false; `billingRank` -1), as
+ * {@link encodeState} stores it: `decodeState` and the Lua join (`fill`) restore them. A created
+ * `sent` with pricing is 267 bytes instead of 507 (its message hash 512 bytes of `MEMORY USAGE`
+ * instead of 816), and every byte is sent, parsed by Redis, hashed by its Lua and stored: 400-event
+ * steps for the listeners' consumer took 104 k server instructions per event instead of 109 k
+ * (callgrind; bench/redis.ts's tracker-shaped steps measure the whole).
+ */
+export function compactState(s: DeliveryState): Json {
+  const out: Json = {};
+  for (const k of Object.keys(s)) {
+    const v = (s as unknown as Json)[k];
+    if (v === null || v === undefined || v === false) continue;
+    if (k === 'billingRank' ? v === -1 : v === 0) continue;
+    out[k] = v;
+  }
+  return out;
+}
+
 // JSON.stringify writes NUL as \u0000 and a lone surrogate as \udXXX (valid pairs stay raw).
 const POISON_ESCAPE = /\\u(?:0000|d[89a-f])/i;
 
@@ -129,4 +148,20 @@ export function encodeJson<T>(value: T): { json: string; value: T } {
   if (!POISON_ESCAPE.test(json)) return { json, value };
   const clean = sanitizeValue(value);
   return clean === value ? { json, value } : { json: JSON.stringify(clean), value: clean };
+}
+
+/**
+ * A state as compact JSON for Redis ({@link compactState}), sanitized like {@link encodeJson};
+ * `value` is the full state that JSON stands for.
+ *
+ * @example
+ * ```ts
+ * encodeState(observation).json; // '{"provider":"cloud","messageId":"wamid.X","rank":3,"deliveredAt":…}'
+ * ```
+ */
+export function encodeState(state: DeliveryState): { json: string; value: DeliveryState } {
+  const json = JSON.stringify(compactState(state));
+  if (!POISON_ESCAPE.test(json)) return { json, value: state };
+  const clean = sanitizeValue(state);
+  return clean === state ? { json, value: state } : { json: JSON.stringify(compactState(clean)), value: clean };
 }

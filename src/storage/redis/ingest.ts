@@ -11,7 +11,7 @@ import { LISTENERS_CONSUMER } from '../outbox.js';
 import { sanitizeText } from '../sanitize.js';
 import type { IngestResult, IngestStep, MergeResult } from '../state-store.js';
 import { stepRecords } from '../step.js';
-import { decodeState, encodeJson } from './codec.js';
+import { decodeState, encodeJson, encodeState } from './codec.js';
 import { STALE_RANKS, type KeyLayout } from './keys.js';
 import { recordId } from './lua/common.js';
 import { INGEST_LUA } from './lua/ingest.js';
@@ -54,7 +54,7 @@ export async function ingestStep(client: Redis, ctx: IngestContext, step: Ingest
   const observations: DeliveryState[] = [];
   const eventMerge = new Map<number, number>();
   step.merges.forEach((m, j) => {
-    const { json, value } = encodeJson(m.observation);
+    const { json, value } = encodeState(m.observation);
     observations.push(value);
     const k = keys.state(value);
     mergeKeys.push(k.hash);
@@ -91,7 +91,13 @@ export async function ingestStep(client: Redis, ctx: IngestContext, step: Ingest
     const before = decodeState(b);
     return { before, after: a === '' ? before : decodeState(a) };
   });
-  let seq = Number(reply[2]);
-  const records = stepRecords({ ...step, events }, claimed, merged, () => recordId(seq++), appendedAt);
+  // One entry per consumer from sequence `first` on, `<seq>/<k>`, whose record i is
+  // `<seq>/<k>:<i>` (lua/outbox.ts); stepRecords asks for ids in event order, then consumer order.
+  const first = Number(reply[2]);
+  const k = claimed.reduce((n, c) => (c ? n + 1 : n), 0);
+  const entries = consumers.map((_, c) => `${recordId(first + c)}/${k}`);
+  let j = 0;
+  const nextId = () => `${entries[j % nC] as string}:${Math.floor(j++ / nC)}`;
+  const records = stepRecords({ ...step, events }, claimed, merged, nextId, appendedAt);
   return { claimed, merged, records };
 }

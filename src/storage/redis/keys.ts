@@ -54,9 +54,9 @@ export interface StateKeys {
  * ```
  */
 export interface OutboxKeys {
-  /** Sorted set: record id → lease end (epoch ms; 0 = available now). */
+  /** Sorted set: entry (the records of one step, lua/outbox.ts) or record id → lease end (epoch ms; 0 = available now). */
   queue: string;
-  /** Hash: record id → payload JSON. */
+  /** Hash: record id → payload JSON, or an entry's fields (lua/outbox.ts). */
   payloads: string;
   /** Hash: record id → leases taken so far (absent: 1, the appender's). */
   leases: string;

@@ -1,7 +1,8 @@
 /**
- * The Redis store's {@link Outbox}. Each consumer has a sorted set of record ids scored by the
- * end of their lease (server clock, epoch ms; 0 = available now), a hash of payloads and a hash
- * of lease counts; dead letters have their own sorted set and hashes (keys.ts, lua/outbox.ts).
+ * The Redis store's {@link Outbox}. Each consumer has a sorted set of entries (the records one
+ * step appended) and records, scored by the end of their lease (server clock, epoch ms; 0 =
+ * available now), a hash of payloads and a hash of lease counts; dead letters have their own
+ * sorted set and hashes (keys.ts; entries and how they split: lua/outbox.ts).
  *
  * Why not a stream with a consumer group (`XREADGROUP` + `XAUTOCLAIM`), the usual Redis queue?
  * The contract needs what a group does not give: a lease length chosen by the holder per call
@@ -53,6 +54,54 @@ type Payload = [number, CanonicalEvent, unknown?, unknown?];
 
 const REPLAY_PAGE = 1000;
 
+/** A record id of an entry: `<seq>/<k>:<i>` (lua/outbox.ts). */
+const ENTRY_RECORD = /^(\d+\/(\d+)):(\d+)$/;
+
+/** The records of an entry from its fields: appendedAt, then (event, after, before) per record. */
+function entryRecords(entry: string, consumer: string, attempts: number, pieces: Array<string | null>): OutboxRecord[] {
+  const appendedAt = Number(pieces[0]);
+  const out: OutboxRecord[] = [];
+  for (let i = 0; 1 + 3 * i < pieces.length; i++) {
+    const event = pieces[1 + 3 * i];
+    if (typeof event !== 'string') continue;
+    const record: OutboxRecord = { id: `${entry}:${i}`, consumer, event: JSON.parse(event) as CanonicalEvent, attempts, appendedAt };
+    const after = pieces[2 + 3 * i];
+    if (typeof after === 'string') {
+      const before = pieces[3 + 3 * i];
+      record.before = typeof before === 'string' ? decodeState(before) : null;
+      record.after = decodeState(after);
+    }
+    out.push(record);
+  }
+  return out;
+}
+
+/**
+ * Ids to ack or release: the records of an entry named all together become the entry's member,
+ * which the scripts handle in one step (the tracker acks whole steps).
+ */
+export function compactIds(ids: readonly string[]): string[] {
+  const byEntry = new Map<string, Set<string>>();
+  const out: string[] = [];
+  for (const id of ids) {
+    const m = ENTRY_RECORD.exec(id);
+    if (m === null || !(Number(m[3]) < Number(m[2]))) {
+      out.push(id);
+      continue;
+    }
+    const entry = m[1] as string;
+    let seen = byEntry.get(entry);
+    if (seen === undefined) byEntry.set(entry, (seen = new Set()));
+    seen.add(id);
+  }
+  for (const [entry, seen] of byEntry) {
+    const k = Number(entry.slice(entry.indexOf('/') + 1));
+    if (seen.size === k) out.push(entry);
+    else out.push(...seen);
+  }
+  return out;
+}
+
 function recordOf(id: string, consumer: string, attempts: number, payload: string): OutboxRecord {
   const p = JSON.parse(payload) as Payload;
   const record: OutboxRecord = { id, consumer, event: p[1], attempts, appendedAt: p[0] };
@@ -88,16 +137,22 @@ export function createRedisOutbox(ctx: RedisOutboxContext): Outbox {
       if (!(n >= 1)) return [];
       const reply = (await run('outbox.lease', (c) => runScript(c, LEASE, live(keys.outbox(consumer)), [n, Math.max(1, Math.ceil(leaseMs)), ttl]), true)) as Array<string | number>;
       const out: OutboxRecord[] = [];
-      for (let i = 1; i + 2 < reply.length; i += 3) out.push(recordOf(String(reply[i]), consumer, Number(reply[i + 1]), String(reply[i + 2])));
+      for (let i = 1; i + 2 < reply.length; i += 3) {
+        const member = String(reply[i]);
+        const attempts = Number(reply[i + 1]);
+        const payload = reply[i + 2];
+        if (Array.isArray(payload)) out.push(...entryRecords(member, consumer, attempts, payload as Array<string | null>));
+        else out.push(recordOf(member, consumer, attempts, String(payload)));
+      }
       return out;
     },
     async ack(consumer, ids) {
       if (ids.length === 0) return;
-      await run('outbox.ack', (c) => runScript(c, ACK, live(keys.outbox(consumer)), ids), true);
+      await run('outbox.ack', (c) => runScript(c, ACK, live(keys.outbox(consumer)), compactIds(ids)), true);
     },
     async release(consumer, ids) {
       if (ids.length === 0) return;
-      await run('outbox.release', (c) => runScript(c, RELEASE, [keys.outbox(consumer).queue], ids), true);
+      await run('outbox.release', (c) => runScript(c, RELEASE, live(keys.outbox(consumer)), compactIds(ids)), true);
     },
     async deadLetter(consumer, items: readonly DeadLetterItem[]) {
       if (items.length === 0) return;
@@ -158,7 +213,7 @@ export function createRedisOutbox(ctx: RedisOutboxContext): Outbox {
           const pending: Record<string, number> = {};
           const deadLetters: Record<string, number> = {};
           if (consumers.length === 0) return { pending, deadLetters };
-          const keyList = [keys.consumers, ...consumers.flatMap((name) => [keys.outbox(name).queue, keys.outbox(name).dead])];
+          const keyList = [keys.consumers, ...consumers.flatMap((name) => [keys.outbox(name).queue, keys.outbox(name).payloads, keys.outbox(name).dead])];
           const counts = (await runScript(c, STATS, keyList, consumers)) as number[];
           consumers.forEach((consumer, i) => {
             const p = counts[2 * i] as number;

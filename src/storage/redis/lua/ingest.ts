@@ -9,7 +9,7 @@
  * ARGV: nE nM nC claimTtlMs stateTtlMs leaseMs outboxTtlMs listenersConsumer(1-based, 0 none) |
  *       consumer name × nC | (event JSON, merge index of the event or 0) × nE, only when nC > 0 |
  *       (observation JSON, hash field, stateKey, alias message id or '', stale rank, stale time) × nM
- * Reply: { now, claimed ('1'/'0' per event), first record sequence, (before, after) × nM }, where
+ * Reply: { now, claimed ('1'/'0' per event), first entry sequence, (before, after) × nM }, where
  *        before is the state's JSON before that merge ('' none: the observation created it) and
  *        after its JSON after the merge ('' unchanged, or created).
  *
@@ -18,9 +18,11 @@
  * must fail the step before its first write. A key merged several times in one step is read
  * once, joined in memory and written once; each message hash gets one PEXPIRE per step.
  *
- * Outbox records (docs/redis.md): per consumer a sorted set of record ids scored by lease end
- * and a hash of payloads `[appendedAt, event, before?, after?]` (before/after only for the
- * listeners' consumer). Fresh records are leased to the appender until now + leaseMs.
+ * Outbox records (docs/redis.md, lua/outbox.ts): per consumer ONE entry `<seq>/<k>` holding the
+ * records of the k claimed events, a member of the consumer's lease queue (scored now + leaseMs:
+ * leased to the appender), its payload in fields of the payload hash that hold strings this
+ * script already has (the events, the states before and after for the listeners' consumer), so
+ * that nothing is concatenated: Redis's Lua hashes every byte of every string it creates.
  */
 import { COMMON_LUA } from './common.js';
 import { LATTICE_LUA } from './lattice.js';
@@ -73,7 +75,7 @@ for j = 1, nM do
     local raw = redis.call('HGET', hk, field)
     st = { raw = raw, hk = hk, field = field, r0 = 0, dirty = false }
     if raw then
-      st.a = cjson.decode(raw)
+      st.a = decodeState(raw)
       st.r0 = staleRank(st.a)
     end
     states[sk] = st
@@ -86,9 +88,9 @@ for j = 1, nM do
     reply[#reply + 1] = ''
     reply[#reply + 1] = ''
   else
-    if not st.a then st.a = cjson.decode(before) end
+    if not st.a then st.a = decodeState(before) end
     local after = ''
-    if join(st.a, cjson.decode(obs)) then
+    if join(st.a, decodeState(obs)) then
       after = cjson.encode(st.a)
       st.raw, st.dirty = after, true
     end
@@ -131,7 +133,12 @@ for i = 1, nE do
 end
 reply[2] = table.concat(claimed)
 
-local touched = {}
+-- The stale index is written with one ZREM and one ZADD per set (a member is in a step once).
+local touched, zrem, zadd = {}, {}, {}
+for r = STALE_MIN, STALE_MAX do
+  zrem[r] = {}
+  zadd[r] = {}
+end
 for _, sk in ipairs(order) do
   local st = states[sk]
   if st.dirty then redis.call('HSET', st.hk, st.field, st.raw) end
@@ -139,8 +146,20 @@ for _, sk in ipairs(order) do
     touched[st.hk] = true
     redis.call('PEXPIRE', st.hk, stateTtl)
   end
-  if st.r0 ~= 0 and st.r0 ~= st.r1 then redis.call('ZREM', KEYS[kStale + st.r0 - STALE_MIN + 1], sk) end
-  if st.r1 ~= 0 and st.dirty then redis.call('ZADD', KEYS[kStale + st.r1 - STALE_MIN + 1], st.at1, sk) end
+  if st.r0 ~= 0 and st.r0 ~= st.r1 then
+    local l = zrem[st.r0]
+    l[#l + 1] = sk
+  end
+  if st.r1 ~= 0 and st.dirty then
+    local l = zadd[st.r1]
+    l[#l + 1] = st.at1
+    l[#l + 1] = sk
+  end
+end
+for r = STALE_MIN, STALE_MAX do
+  local key = KEYS[kStale + r - STALE_MIN + 1]
+  if #zrem[r] > 0 then callChunked('ZREM', key, zrem[r]) end
+  if #zadd[r] > 0 then callChunked('ZADD', key, zadd[r]) end
 end
 for r in pairs(staleRefresh) do redis.call('PEXPIRE', KEYS[kStale + r - STALE_MIN + 1], stateTtl) end
 for j = 1, nM do
@@ -152,34 +171,38 @@ for j = 1, nM do
 end
 
 if nC > 0 and nClaimed > 0 then
-  local count = nClaimed * nC
-  local seq = redis.call('INCRBY', KEYS[kSeq], count) - count
+  -- One entry per consumer: member '<seq>/<k>' of the k claimed events' records, its payload in
+  -- fields that hold strings the script already has (lua/outbox.ts): nothing is concatenated.
+  local seq = redis.call('INCRBY', KEYS[kSeq], nC) - nC
   reply[3] = seq + 1
   local leaseEnd = t + leaseMs
-  local scores, payloads = {}, {}
-  for c = 1, nC do scores[c] = {}; payloads[c] = {} end
-  for i = 1, nE do
-    if claimed[i] == '1' then
-      local event = ARGV[aEvent + 2 * i - 1]
-      local m = tonumber(ARGV[aEvent + 2 * i])
-      local plain = '[' .. t .. ',' .. event .. ']'
-      local full = plain
-      if listeners > 0 and m > 0 then full = '[' .. t .. ',' .. event .. ',' .. (befores[m] or 'null') .. ',' .. afters[m] .. ']' end
-      for c = 1, nC do
-        seq = seq + 1
-        local id = recordId(seq)
-        local s, p = scores[c], payloads[c]
-        s[#s + 1] = leaseEnd
-        s[#s + 1] = id
-        p[#p + 1] = id
-        p[#p + 1] = (c == listeners) and full or plain
-      end
-    end
-  end
   for c = 1, nC do
     local q, p = KEYS[kOutbox + 2 * c - 1], KEYS[kOutbox + 2 * c]
-    callChunked('ZADD', q, scores[c])
-    callChunked('HSET', p, payloads[c])
+    local e = recordId(seq + c) .. '/' .. nClaimed
+    local fields = { e, t }
+    local r = 0
+    for i = 1, nE do
+      if claimed[i] == '1' then
+        local f = e .. ':' .. r
+        fields[#fields + 1] = f
+        fields[#fields + 1] = ARGV[aEvent + 2 * i - 1]
+        if c == listeners then
+          local m = tonumber(ARGV[aEvent + 2 * i])
+          if m > 0 then
+            fields[#fields + 1] = f .. 'a'
+            fields[#fields + 1] = afters[m]
+            if befores[m] then
+              fields[#fields + 1] = f .. 'b'
+              fields[#fields + 1] = befores[m]
+            end
+          end
+        end
+        r = r + 1
+      end
+    end
+    redis.call('ZADD', q, leaseEnd, e)
+    callChunked('HSET', p, fields)
+    if nClaimed > 1 then redis.call('HINCRBY', p, '#', nClaimed - 1) end
     redis.call('PEXPIRE', q, outboxTtl)
     redis.call('PEXPIRE', p, outboxTtl)
     if newConsumer[c] then redis.call('SADD', KEYS[kConsumers], ARGV[aName + c]) end

@@ -24,7 +24,7 @@ void metaComplete;
 
 const luaList = (xs: readonly (string | number)[]) => `{ ${xs.map((x) => (typeof x === 'string' ? `'${x}'` : String(x))).join(', ')} }`;
 
-/** The Lua functions: constants, `nn`, `lt`, `join`, `staleRank`, `timeAt`. */
+/** The Lua functions: constants, `nn`, `lt`, `join`, `fill`, `decodeState`, `staleRank`, `timeAt`. */
 export const LATTICE_LUA = `
 local NULL = cjson.null
 local MAX_ERRORS, MAX_ANNOTATIONS, MAX_TAGS = ${MAX_ERRORS}, ${MAX_ANNOTATIONS}, ${MAX_TAGS}
@@ -156,6 +156,20 @@ local function mergeMeta(a, b)
   out.tags = tags
   return out, true
 end
+
+-- a decoded state with the fields compact JSON leaves out (codec.ts encodeState) at their
+-- defaults: numbers 0, billingRank -1, tracked false (absent optional objects stay nil, which
+-- every rule above reads as null)
+local ZERO_FIELDS = ${luaList(['rank', ...TIME_FIELDS, 'estimated'])}
+local function fill(s)
+  for _, f in ipairs(ZERO_FIELDS) do
+    if s[f] == nil then s[f] = 0 end
+  end
+  if s.billingRank == nil then s.billingRank = -1 end
+  if s.tracked == nil then s.tracked = false end
+  return s
+end
+local function decodeState(json) return fill(cjson.decode(json)) end
 
 -- the rank a state is indexed at for findStale (0: none): pending..read without failure evidence
 local function staleRank(s)
