@@ -176,7 +176,8 @@ export function merge(a: DeliveryState, b: DeliveryState): DeliveryState {
     failedAt: fromB & 32 ? b.failedAt : a.failedAt,
     deletedAt: fromB & 64 ? b.deletedAt : a.deletedAt,
     warningAt: fromB & 128 ? b.warningAt : a.warningAt,
-    estimated: (eb & fromB) | (ea & ~fromB),
+    // Only the eight time bits survive a join (as in the SQL and Lua ports).
+    estimated: (eb & fromB) | (ea & ~fromB & 0xff),
     errors: mergeErrors(a.errors, b.errors),
     billingRank,
     pricing,

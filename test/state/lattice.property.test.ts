@@ -199,8 +199,9 @@ describe('delivery state lattice (properties)', () => {
       return { times, estimated };
     };
     fc.assert(
-      fc.property(fc.array(obsArb, { minLength: 2, maxLength: 6 }), (obs) => {
-        let s = obs[0] as DeliveryState;
+      fc.property(fc.array(obsArb, { minLength: 2, maxLength: 6 }), fc.nat({ max: 1023 }), (obs, stray) => {
+        // A stored state may carry bits past the eight (a hand-written store): they never survive a join.
+        let s = { ...(obs[0] as DeliveryState), estimated: stray };
         for (const o of obs.slice(1)) {
           const want = reference(s, o);
           s = merge(s, o);
