@@ -257,17 +257,30 @@ describe('listen --ui: JSON endpoints and the page', () => {
   });
 });
 
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-  const { port } = server.address() as { port: number };
-  await new Promise((r) => server.close(r));
-  return port;
+/** A free port whose next port is free too (the UI's default), both checked by binding them. */
+async function freePortPair(): Promise<number> {
+  const bind = (port: number) =>
+    new Promise<ReturnType<typeof createServer> | null>((resolve) => {
+      const server = createServer();
+      server.once('error', () => resolve(null));
+      server.listen(port, '127.0.0.1', () => resolve(server));
+    });
+  for (;;) {
+    const first = await bind(0);
+    if (first === null) continue;
+    const port = (first.address() as { port: number }).port;
+    const next = port < 65535 ? await bind(port + 1) : null;
+    await new Promise((r) => first.close(r));
+    if (next !== null) {
+      await new Promise((r) => next.close(r));
+      return port;
+    }
+  }
 }
 
 describe('bluetick listen --ui (options)', () => {
   it('prints the page URL on the next port by default, and --ui-port picks another', async () => {
-    const port = await freePort();
+    const port = await freePortPair();
     const listen = await startListen(['--port', String(port), '--insecure', '--ui']);
     try {
       expect(listen.uiUrl).toBe(`http://127.0.0.1:${port + 1}/`);
