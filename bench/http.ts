@@ -21,11 +21,11 @@
  *   BENCH_BASE=/tmp/old-checkout node --import tsx bench/http.ts           # adds that checkout's adapters as route `base`
  */
 import { fork, type ChildProcess } from 'node:child_process';
-import { createHmac } from 'node:crypto';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import autocannon from 'autocannon';
+import { freshStatusesRequest } from './fresh-webhook.js';
 
 const { values } = parseArgs({
   options: {
@@ -40,22 +40,7 @@ const rounds = Number(values.rounds);
 const seconds = Number(values.seconds);
 const batch = Number(values.batch);
 const connections = Number(values.connections);
-const SECRET = 'bench-app-secret';
 const here = dirname(fileURLToPath(import.meta.url));
-const run = `${process.pid.toString(36)}${Date.now().toString(36)}`;
-let seq = 0;
-
-/** A fresh Cloud statuses webhook of `n` statuses (new message ids), signed. */
-function request(n: number): { body: string; headers: Record<string, string> } {
-  const statuses = [];
-  for (let i = 0; i < n; i++) {
-    const id = ++seq;
-    statuses.push({ id: `wamid.bench${run}${id}`, status: 'delivered', timestamp: String(1750030073 + (id % 1000)), recipient_id: `1650555${String(id % 10_000).padStart(4, '0')}`, pricing: { billable: true, pricing_model: 'PMP', type: 'regular', category: 'marketing' } });
-  }
-  const body = JSON.stringify({ object: 'whatsapp_business_account', entry: [{ id: '102290129340398', changes: [{ field: 'messages', value: { messaging_product: 'whatsapp', metadata: { display_phone_number: '15550783881', phone_number_id: '106540352242922' }, statuses } }] }] });
-  return { body, headers: { 'content-type': 'application/json', 'x-hub-signature-256': `sha256=${createHmac('sha256', SECRET).update(body).digest('hex')}` } };
-}
-
 interface Server {
   url: string;
   /** Requests answered so far (warm-up included): divides a CPU profile's time. */
@@ -103,7 +88,7 @@ async function load(server: Server, durationS: number): Promise<Round> {
     method: 'POST',
     connections,
     duration: durationS,
-    requests: [{ setupRequest: (req) => ({ ...req, ...request(batch) }) }],
+    requests: [{ setupRequest: (req) => ({ ...req, ...freshStatusesRequest(batch) }) }],
   });
   const after = await server.cpu();
   server.served += result['2xx'];

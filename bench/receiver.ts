@@ -13,35 +13,20 @@
  *   node --import tsx bench/receiver.ts [--seconds 5] [--only memory,postgres,redis,adapter] [--batch 1,50]
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { createHmac } from 'node:crypto';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import autocannon from 'autocannon';
+import { freshStatusesRequest } from './fresh-webhook.js';
 
 const { values } = parseArgs({ options: { seconds: { type: 'string', default: '5' }, only: { type: 'string', default: 'adapter,memory,postgres,redis' }, batch: { type: 'string', default: '1,50' }, connections: { type: 'string', default: '32' } } });
 const seconds = Number(values.seconds);
 const connections = Number(values.connections);
 const only = new Set(values.only.split(','));
 const batches = values.batch.split(',').map(Number);
-const SECRET = 'bench-app-secret';
 const here = dirname(fileURLToPath(import.meta.url));
-const run = `${process.pid.toString(36)}${Date.now().toString(36)}`;
-let seq = 0;
-
-/** A fresh Cloud statuses webhook of `n` statuses (new message ids), signed. */
-function request(n: number): { body: string; headers: Record<string, string> } {
-  const statuses = [];
-  for (let i = 0; i < n; i++) {
-    const id = ++seq;
-    statuses.push({ id: `wamid.bench${run}${id}`, status: 'delivered', timestamp: String(1750030073 + (id % 1000)), recipient_id: `1650555${String(id % 10_000).padStart(4, '0')}`, pricing: { billable: true, pricing_model: 'PMP', type: 'regular', category: 'marketing' } });
-  }
-  const body = JSON.stringify({ object: 'whatsapp_business_account', entry: [{ id: '102290129340398', changes: [{ field: 'messages', value: { messaging_product: 'whatsapp', metadata: { display_phone_number: '15550783881', phone_number_id: '106540352242922' }, statuses } }] }] });
-  return { body, headers: { 'content-type': 'application/json', 'x-hub-signature-256': `sha256=${createHmac('sha256', SECRET).update(body).digest('hex')}` } };
-}
-
 async function start(kind: string): Promise<{ url: string; stop: () => Promise<void> }> {
   const dir = mkdtempSync(join(tmpdir(), 'bluetick-bench-'));
   const portFile = join(dir, 'port.json');
@@ -71,7 +56,7 @@ async function load(url: string, n: number, durationS: number): Promise<Result> 
     method: 'POST',
     connections,
     duration: durationS,
-    requests: [{ setupRequest: (req) => ({ ...req, ...request(n) }) }],
+    requests: [{ setupRequest: (req) => ({ ...req, ...freshStatusesRequest(n) }) }],
   });
   if (result.non2xx > 0 || result.errors > 0) throw new Error(`${url}: ${result.non2xx} non-2xx, ${result.errors} errors`);
   return { rps: result.requests.average, p99: result.latency.p99 };

@@ -22,10 +22,10 @@ import type { AddressInfo } from 'node:net';
 import express from 'express';
 import Fastify from 'fastify';
 import { verifyAndParse } from '../hand-verified.js';
+import { BENCH_SECRET } from '../fresh-webhook.js';
 
-const SECRET = 'bench-app-secret';
 const PATH = '/webhook';
-const options = { cloud: { appSecret: SECRET }, onEvents: () => undefined, logger: { warn: () => undefined, error: console.error } };
+const options = { cloud: { appSecret: BENCH_SECRET }, onEvents: () => undefined, logger: { warn: () => undefined, error: console.error } };
 
 type Parsed = { object: string; entry: Array<{ changes: Array<{ value: { statuses?: unknown[]; messages?: unknown[] } }> }> };
 
@@ -66,7 +66,7 @@ async function start(framework: string, route: string): Promise<number> {
     if (route === 'bluetick') return listen(createNodeListener(options));
     return listen((req: IncomingMessage, res: ServerResponse) => {
       void nodeBody(req).then((raw) => {
-        const parsed = verifyAndParse<Parsed>(raw, req.headers['x-hub-signature-256'], SECRET);
+        const parsed = verifyAndParse<Parsed>(raw, req.headers['x-hub-signature-256'], BENCH_SECRET);
         if (parsed === null) return void res.writeHead(401).end();
         const body = JSON.stringify(ack(parsed));
         res.writeHead(200, { 'content-type': 'application/json; charset=utf-8', 'content-length': Buffer.byteLength(body) }).end(body);
@@ -81,7 +81,7 @@ async function start(framework: string, route: string): Promise<number> {
       await app.register(async (scope) => {
         scope.addContentTypeParser('application/json', { parseAs: 'buffer' }, (_req, raw, done) => done(null, raw));
         scope.post(PATH, async (request, reply) => {
-          const parsed = verifyAndParse<Parsed>(request.body as Buffer, request.headers['x-hub-signature-256'], SECRET);
+          const parsed = verifyAndParse<Parsed>(request.body as Buffer, request.headers['x-hub-signature-256'], BENCH_SECRET);
           return parsed === null ? reply.code(401).send() : ack(parsed);
         });
       });
@@ -97,7 +97,7 @@ async function start(framework: string, route: string): Promise<number> {
       app.use(bluetickExpress({ ...options, path: PATH }));
     } else {
       app.post(PATH, express.raw({ type: 'application/json' }), (req, res) => {
-        const parsed = verifyAndParse<Parsed>(req.body as Buffer, req.headers['x-hub-signature-256'], SECRET);
+        const parsed = verifyAndParse<Parsed>(req.body as Buffer, req.headers['x-hub-signature-256'], BENCH_SECRET);
         if (parsed === null) res.status(401).end();
         else res.json(ack(parsed));
       });

@@ -21,8 +21,8 @@ import pg from 'pg';
 import { createTracker, type StateStore } from '../../src/index.js';
 import { createNodeListener } from '../../src/http/node.js';
 import { verifyAndParse } from '../hand-verified.js';
+import { BENCH_SECRET } from '../fresh-webhook.js';
 
-export const SECRET = 'bench-app-secret';
 export const POOL = 10;
 const POSTGRES_URL = process.env.BLUETICK_POSTGRES_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
 const REDIS_URL = process.env.BLUETICK_REDIS_URL ?? 'redis://127.0.0.1:6379';
@@ -41,7 +41,7 @@ function body(req: IncomingMessage): Promise<Buffer> {
 type Parsed = { entry: Array<{ changes: Array<{ value: { statuses?: Array<{ id: string; status: string; timestamp: string }> } }> }> };
 
 async function verified(req: IncomingMessage, res: Parameters<RequestListener>[1]): Promise<Parsed | null> {
-  const parsed = verifyAndParse<Parsed>(await body(req), req.headers['x-hub-signature-256'], SECRET);
+  const parsed = verifyAndParse<Parsed>(await body(req), req.headers['x-hub-signature-256'], BENCH_SECRET);
   if (parsed === null) res.writeHead(401).end();
   return parsed;
 }
@@ -88,7 +88,7 @@ async function listener(kind: string): Promise<{ handle: RequestListener; close:
   }
   const logger = { warn: () => undefined, error: (m: string, e?: unknown) => console.error(m, e) };
   if (kind === 'node-listener') {
-    return { handle: createNodeListener({ cloud: { appSecret: SECRET }, onEvents: () => undefined, logger }), close: async () => undefined };
+    return { handle: createNodeListener({ cloud: { appSecret: BENCH_SECRET }, onEvents: () => undefined, logger }), close: async () => undefined };
   }
   let store: StateStore | undefined;
   if (kind === 'bluetick-postgres') {
@@ -106,7 +106,7 @@ async function listener(kind: string): Promise<{ handle: RequestListener; close:
   else transitions = -1;
   await tracker.ready();
   return {
-    handle: createNodeListener({ cloud: { appSecret: SECRET }, tracker, logger }),
+    handle: createNodeListener({ cloud: { appSecret: BENCH_SECRET }, tracker, logger }),
     close: async () => {
       await tracker.close();
       if (transitions === 0) console.error('no transition was emitted');
