@@ -4,15 +4,15 @@
  * (by earlier builds, or by the join's cjson) still read and join.
  */
 import type { Redis } from 'ioredis';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { stateKey } from '../../src/state/key.js';
 import { merge } from '../../src/state/merge.js';
 import type { DeliveryState } from '../../src/state/state.js';
 import { compactState, decodeState, encodeState } from '../../src/storage/redis/codec.js';
-import { redisStore, type RedisStore } from '../../src/storage/redis/index.js';
+import type { RedisStore } from '../../src/storage/redis/index.js';
 import { observation } from '../../src/testing/index.js';
 import { redisAvailable, describeIf, SKIP_REASONS } from '../helpers/services.js';
-import { deleteUnder, mergeStep, testClient, uniquePrefix } from './redis-helpers.js';
+import { mergeStep, uniquePrefix, openStoreAround } from './redis-helpers.js';
 
 const sent = observation('compact-m', 'sent', 1_700_000_000, { pricing: { billable: true, model: 'PMP', category: 'utility', type: 'regular' } }).observation;
 
@@ -43,13 +43,9 @@ let client: Redis;
 let store: RedisStore;
 
 describeIf(up, SKIP_REASONS.redis, 'compact states in real Redis', () => {
-  beforeAll(() => {
-    client = testClient();
-    store = redisStore({ client, prefix });
-  });
-  afterAll(async () => {
-    await deleteUnder(client, prefix);
-    await client.quit();
+  openStoreAround(prefix, (c, s) => {
+    client = c;
+    store = s;
   });
 
   it('a created state is stored compact and read back whole', async () => {

@@ -3,10 +3,12 @@
  * and small step builders.
  */
 import { Redis } from 'ioredis';
+import { afterAll, beforeAll } from 'vitest';
 import type { NotificationEvent } from '../../src/event/types.js';
 import { stateKey } from '../../src/state/key.js';
 import type { DeliveryState } from '../../src/state/state.js';
 import type { IngestStep } from '../../src/storage/state-store.js';
+import { redisStore, type RedisStore } from '../../src/storage/redis/index.js';
 import { REDIS_URL } from '../helpers/services.js';
 
 /** A key prefix no other run or test uses. */
@@ -17,6 +19,23 @@ export function uniquePrefix(name: string): string {
 /** A plain client for the tests' own inspection and cleanup. */
 export function testClient(): Redis {
   return new Redis(REDIS_URL, { lazyConnect: false, maxRetriesPerRequest: 1 });
+}
+
+/**
+ * Inside a describe: before its tests, a test client and a store under `prefix`, handed to `use`;
+ * after them, every key under the prefix deleted and the client quit.
+ */
+export function openStoreAround(prefix: string, use: (client: Redis, store: RedisStore) => void): void {
+  let client: Redis | undefined;
+  beforeAll(() => {
+    client = testClient();
+    use(client, redisStore({ client, prefix }));
+  });
+  afterAll(async () => {
+    if (client === undefined) return;
+    await deleteUnder(client, prefix);
+    await client.quit();
+  });
 }
 
 /** Every key under a prefix. */

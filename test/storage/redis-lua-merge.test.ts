@@ -5,21 +5,19 @@
  * and survive being re-read and re-joined by the script.
  */
 import fc from 'fast-check';
-import type { Redis } from 'ioredis';
-import { afterAll, beforeAll, expect, it } from 'vitest';
+import { expect, it } from 'vitest';
 import type { DeliveryStatus, ProviderError, StatusEvent } from '../../src/event/types.js';
-import { redisStore, type RedisStore } from '../../src/storage/redis/index.js';
+import type { RedisStore } from '../../src/storage/redis/index.js';
 import type { MergeResult } from '../../src/storage/state-store.js';
 import { stateKey } from '../../src/state/key.js';
 import { merge } from '../../src/state/merge.js';
 import { observe } from '../../src/state/observe.js';
 import { MAX_ANNOTATIONS, MAX_ERRORS, MAX_TAGS, TIME_FIELDS, type DeliveryState } from '../../src/state/state.js';
 import { redisAvailable, describeIf, SKIP_REASONS } from '../helpers/services.js';
-import { deleteUnder, testClient, uniquePrefix } from './redis-helpers.js';
+import { uniquePrefix, openStoreAround } from './redis-helpers.js';
 
 const up = await redisAvailable();
 const prefix = uniquePrefix('lua');
-let client: Redis;
 let store: RedisStore;
 let counter = 0;
 
@@ -164,13 +162,8 @@ async function seed(a: DeliveryState): Promise<DeliveryState> {
 }
 
 describeIf(up, SKIP_REASONS.redis, 'Lua merge equals merge() (real Redis)', () => {
-  beforeAll(() => {
-    client = testClient();
-    store = redisStore({ client, prefix });
-  });
-  afterAll(async () => {
-    await deleteUnder(client, prefix);
-    await client.quit();
+  openStoreAround(prefix, (_client, s) => {
+    store = s;
   });
 
   it('random pairs: after deep-equals merge(a, b), "changed" agrees, and the result re-joins idempotently', async () => {

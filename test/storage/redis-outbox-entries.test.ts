@@ -8,13 +8,13 @@
  * earlier builds of this layout) still leased, acked and dead-lettered.
  */
 import type { Redis } from 'ioredis';
-import { afterAll, beforeAll, expect, it } from 'vitest';
+import { expect, it } from 'vitest';
 import { LISTENERS_CONSUMER } from '../../src/storage/outbox.js';
 import { compactIds } from '../../src/storage/redis/outbox.js';
 import { redisStore, type RedisStore } from '../../src/storage/redis/index.js';
 import { observation, stepOf } from '../../src/testing/index.js';
 import { redisAvailable, describeIf, SKIP_REASONS } from '../helpers/services.js';
-import { deleteUnder, notification, testClient, uniquePrefix } from './redis-helpers.js';
+import { notification, uniquePrefix, openStoreAround } from './redis-helpers.js';
 
 const up = await redisAvailable();
 const prefix = uniquePrefix('entries');
@@ -24,13 +24,9 @@ let n = 0;
 const fresh = (name: string) => `${name}-${++n}`;
 
 describeIf(up, SKIP_REASONS.redis, 'redisStore outbox entries (real Redis)', () => {
-  beforeAll(() => {
-    client = testClient();
-    store = redisStore({ client, prefix });
-  });
-  afterAll(async () => {
-    await deleteUnder(client, prefix);
-    await client.quit();
+  openStoreAround(prefix, (c, s) => {
+    client = c;
+    store = s;
   });
 
   it('a step appends one queue member per consumer; acking all its records removes member and fields, stats count records', async () => {

@@ -4,29 +4,22 @@
  * items with it), and every value comes back with U+FFFD in their place, the same way on every
  * read, on a redelivery, and out of the outbox.
  */
-import type { Redis } from 'ioredis';
-import { afterAll, beforeAll, expect, it } from 'vitest';
+import { expect, it } from 'vitest';
 import { stateKey } from '../../src/state/key.js';
 import { LISTENERS_CONSUMER } from '../../src/storage/outbox.js';
-import { redisStore, type RedisStore } from '../../src/storage/redis/index.js';
+import type { RedisStore } from '../../src/storage/redis/index.js';
 import { sanitizeValue } from '../../src/storage/sanitize.js';
 import { observation, stepOf } from '../../src/testing/index.js';
 import { redisAvailable, describeIf, SKIP_REASONS } from '../helpers/services.js';
-import { deleteUnder, notification, testClient, uniquePrefix } from './redis-helpers.js';
+import { notification, uniquePrefix, openStoreAround } from './redis-helpers.js';
 
 const up = await redisAvailable();
 const prefix = uniquePrefix('poison');
-let client: Redis;
 let store: RedisStore;
 
 describeIf(up, SKIP_REASONS.redis, 'redisStore: poison values never block a batch (real Redis)', () => {
-  beforeAll(() => {
-    client = testClient();
-    store = redisStore({ client, prefix });
-  });
-  afterAll(async () => {
-    await deleteUnder(client, prefix);
-    await client.quit();
+  openStoreAround(prefix, (_client, s) => {
+    store = s;
   });
 
   it('NUL and lone surrogates in titles, callback data, message ids and event data: the batch commits, values come back as U+FFFD', async () => {

@@ -5,7 +5,7 @@
  * instances, readiness, close, and two trackers sharing a prefix.
  */
 import type { Redis } from 'ioredis';
-import { afterAll, beforeAll, expect, it } from 'vitest';
+import { expect, it } from 'vitest';
 import { ConfigError, StorageError } from '../../src/errors.js';
 import type { StatusEvent } from '../../src/event/types.js';
 import { stateKey } from '../../src/state/key.js';
@@ -18,7 +18,7 @@ import type { MergeResult } from '../../src/storage/state-store.js';
 import { observation, stepOf } from '../../src/testing/index.js';
 import { createTracker } from '../../src/tracking/tracker.js';
 import { redisAvailable, REDIS_URL, describeIf, SKIP_REASONS } from '../helpers/services.js';
-import { deleteUnder, keysUnder, mergeStep, notification, testClient, uniquePrefix } from './redis-helpers.js';
+import { deleteUnder, keysUnder, mergeStep, notification, uniquePrefix, openStoreAround } from './redis-helpers.js';
 
 const up = await redisAvailable();
 const prefix = uniquePrefix('store');
@@ -46,13 +46,9 @@ async function caught(p: Promise<unknown>): Promise<unknown> {
 }
 
 describeIf(up, SKIP_REASONS.redis, 'redisStore (real Redis)', () => {
-  beforeAll(() => {
-    client = testClient();
-    store = redisStore({ client, prefix });
-  });
-  afterAll(async () => {
-    await deleteUnder(client, prefix);
-    await client.quit();
+  openStoreAround(prefix, (c, s) => {
+    client = c;
+    store = s;
   });
 
   it('writes the documented keys, each with a TTL (claims: the claim ttl; states, indexes, stale sets, aliases: stateTtlMs; outbox: outboxTtlMs), except the record counter and the consumer names', async () => {
