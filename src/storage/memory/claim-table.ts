@@ -91,7 +91,9 @@ export function createClaimTable(maxClaims: number, initialCapacity = 1024): Cla
   function grow(): void {
     const next = Math.min(maxClaims, cap * 2);
     const nring = new Uint32Array(next * 4);
-    for (let n = 0; n < count; n++) nring.set(ring.subarray(((head + n) % cap) * 4, ((head + n) % cap) * 4 + 4), n * 4);
+    // The ring in order, oldest first: [head, cap) then [0, head) (count === cap when growing).
+    nring.set(ring.subarray(head * 4, Math.min(cap, head + count) * 4));
+    if (head + count > cap) nring.set(ring.subarray(0, (head + count - cap) * 4), (cap - head) * 4);
     ring = nring;
     cap = next;
     head = 0;
