@@ -66,7 +66,7 @@ function event(m: number, status: 'sent' | 'delivered' | 'read' | 'failed', at: 
     ...(participant === null ? {} : { participantId: `p${participant}` }),
     status,
     providerStatus: status,
-    errors: status === 'failed' ? [{ code: 131026, class: 'permanent', title: 'undeliverable' }] : [],
+    errors: status === 'failed' ? [{ code: '131026', class: 'permanent', title: 'undeliverable' }] : [],
     ...(status === 'sent' ? { pricing: { billable: true, model: 'PMP', category: 'marketing' } } : {}),
   } as StatusEvent;
 }

@@ -1,12 +1,12 @@
 /**
- * Dedupe claims in flat typed arrays: each claim is a 64-bit hash of its id (two 32-bit lanes)
- * plus an expiry, about 24–40 bytes per claim instead of ~100 for a `Map<string, number>` entry.
- * Claims sit in a ring in insertion order (oldest first, so expired ones are purged from the head)
- * and an open-addressing index (linear probing, backward-shift deletion) finds them by hash.
- * A false "duplicate" needs a 64-bit collision among live claims: ~3e-8 at 1M claims.
+ * Dedupe claims in flat typed arrays: each claim is a 64-bit hash of its id (found through a
+ * {@link HashIndex}) plus an expiry, about 32–48 bytes per claim instead of ~100 for a
+ * `Map<string, number>` entry and its retained id string. Claims sit in a ring in insertion order
+ * (oldest first, so expired ones are purged from the head and the oldest is evicted first). A
+ * false "duplicate" needs a 64-bit collision among live claims: ~3e-8 at 1M claims.
  */
 
-import { hashLanes } from '../../event/ids.js';
+import { createHashIndex, type HashIndex } from './hash-index.js';
 
 /** Counters of a {@link ClaimTable}. */
 export interface ClaimStats {
@@ -27,104 +27,47 @@ export interface ClaimTable {
  */
 export function createClaimTable(maxClaims: number, initialCapacity = 1024): ClaimTable {
   let cap = Math.max(1, Math.min(maxClaims, initialCapacity));
-  // One interleaved ring, 4 words per claim (hash hi, hash lo, expiry hi, expiry lo), so a probe
-  // touches one cache line instead of three arrays.
-  let ring = new Uint32Array(cap * 4);
-  let mask = 0;
-  let index = new Int32Array(0);
+  let expiries = new Float64Array(cap); // ring slot → expiry (epoch ms)
+  let index: HashIndex = createHashIndex(cap);
   let head = 0;
   let count = 0;
   let evicted = 0;
-  const lanes = new Uint32Array(2);
-
-  function buildIndex(): void {
-    let size = 8;
-    while (size < cap * 2) size *= 2;
-    mask = size - 1;
-    index = new Int32Array(size);
-    for (let n = 0; n < count; n++) insertIndex((head + n) % cap);
-  }
-
-  function insertIndex(slot: number): void {
-    let i = (ring[slot * 4] as number) & mask;
-    while (index[i] !== 0) i = (i + 1) & mask;
-    index[i] = slot + 1;
-  }
-
-  /** Index position of the claim with these lanes, or -1. */
-  function find(h: number, l: number): number {
-    let i = h & mask;
-    for (;;) {
-      const e = index[i] as number;
-      if (e === 0) return -1;
-      const b = (e - 1) * 4;
-      if (ring[b] === h && ring[b + 1] === l) return i;
-      i = (i + 1) & mask;
-    }
-  }
-
-  function removeIndexAt(pos: number): void {
-    let i = pos;
-    let j = pos;
-    for (;;) {
-      j = (j + 1) & mask;
-      const e = index[j] as number;
-      if (e === 0) break;
-      const home = (ring[(e - 1) * 4] as number) & mask;
-      // Move e back into the hole unless its home lies cyclically in (i, j].
-      const inRange = i <= j ? home > i && home <= j : home > i || home <= j;
-      if (!inRange) {
-        index[i] = e;
-        i = j;
-      }
-    }
-    index[i] = 0;
-  }
 
   function dropHead(): void {
-    const pos = find(ring[head * 4] as number, ring[head * 4 + 1] as number);
-    if (pos >= 0) removeIndexAt(pos);
+    index.removeAt(index.positionOf(head));
     head = (head + 1) % cap;
     count--;
   }
 
+  /** A ring twice as long (up to maxClaims), oldest claim at slot 0, indexed anew. */
   function grow(): void {
     const next = Math.min(maxClaims, cap * 2);
-    const nring = new Uint32Array(next * 4);
-    // The ring in order, oldest first: [head, cap) then [0, head) (count === cap when growing).
-    nring.set(ring.subarray(head * 4, Math.min(cap, head + count) * 4));
-    if (head + count > cap) nring.set(ring.subarray(0, (head + count - cap) * 4), (cap - head) * 4);
-    ring = nring;
+    const wider = new Float64Array(next);
+    const reindexed = createHashIndex(next);
+    for (let n = 0; n < count; n++) {
+      const s = (head + n) % cap;
+      wider[n] = expiries[s] as number;
+      reindexed.insert(n, index.lane(s, 0), index.lane(s, 1));
+    }
+    expiries = wider;
+    index = reindexed;
     cap = next;
     head = 0;
-    buildIndex();
   }
-
-  function expiry(slot: number): number {
-    return (ring[slot * 4 + 2] as number) * 4294967296 + (ring[slot * 4 + 3] as number);
-  }
-
-  function setExpiry(slot: number, ms: number): void {
-    const t = Math.floor(ms);
-    ring[slot * 4 + 2] = Math.floor(t / 4294967296);
-    ring[slot * 4 + 3] = t >>> 0;
-  }
-
-  buildIndex();
 
   return {
     claim(id, ttlMs, now) {
-      hashLanes(id, lanes);
+      const lanes = index.hash(id);
       const h = lanes[0] as number;
       const l = lanes[1] as number;
-      const pos = find(h, l);
-      if (pos >= 0) {
-        const slot = (index[pos] as number) - 1;
-        if (expiry(slot) > now) return false;
-        setExpiry(slot, now + ttlMs); // expired: the id may be claimed again
+      const position = index.find(h, l);
+      if (position >= 0) {
+        const slot = index.slotAt(position);
+        if ((expiries[slot] as number) > now) return false;
+        expiries[slot] = now + ttlMs; // expired: the id may be claimed again
         return true;
       }
-      while (count > 0 && expiry(head) <= now) dropHead();
+      while (count > 0 && (expiries[head] as number) <= now) dropHead();
       if (count === cap) {
         if (cap < maxClaims) grow();
         else {
@@ -133,18 +76,16 @@ export function createClaimTable(maxClaims: number, initialCapacity = 1024): Cla
         }
       }
       const slot = (head + count) % cap;
-      ring[slot * 4] = h;
-      ring[slot * 4 + 1] = l;
-      setExpiry(slot, now + ttlMs);
+      expiries[slot] = now + ttlMs;
+      index.insert(slot, h, l);
       count++;
-      insertIndex(slot);
       return true;
     },
     stats: () => ({ claims: count, evictedClaims: evicted }),
     clear() {
       head = 0;
       count = 0;
-      index.fill(0);
+      index.clear();
     },
   };
 }
