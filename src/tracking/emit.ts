@@ -5,7 +5,7 @@
  */
 import type { CanonicalEvent, StatusEvent } from '../event/types.js';
 import { emit as emitMetric, type MetricsHook } from '../metrics/hook.js';
-import { changeKind, classifyChange } from '../state/change.js';
+import { changeKind } from '../state/change.js';
 import { stateKey } from '../state/key.js';
 import { present, presentedStatus, type FailedPolicy } from '../state/present.js';
 import { rankOf, type DeliveryState } from '../state/state.js';
@@ -50,8 +50,8 @@ export function emitChange(
   if (kind === 'transition' && ctx.metrics?.transition) emitMetric(ctx.metrics, 'transition', presentedStatus(after, ctx.policy));
   // Presented views are built only for listeners that will read them.
   if (ctx.hub.has(kind)) {
-    const c = classifyChange(before, after, ctx.policy);
-    const t: Transition = { key: stateKey(after), before: c.before, after: c.after, event, state: after, origin };
+    const shown = { failedPolicy: ctx.policy };
+    const t: Transition = { key: stateKey(after), before: before === null ? null : present(before, shown), after: present(after, shown), event, state: after, origin };
     if (recovered) t.recovered = true;
     ctx.hub.emit(collector, kind, t);
   }
