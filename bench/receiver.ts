@@ -10,7 +10,10 @@
  *   bluetick on memory     / the verify+parse limit   (≥ 0.6 single, ≥ 0.5 batches; p99 < 20 ms)
  *   node listener, no tracker / the verify+parse limit (the adapter's own cost)
  *
- *   node --import tsx bench/receiver.ts [--seconds 5] [--only memory,postgres,redis,adapter] [--batch 1,50]
+ * Each round runs every receiver once, in turn; the figures are medians over `--rounds` (default 3),
+ * with the range of the per-round ratios.
+ *
+ *   node --import tsx bench/receiver.ts [--seconds 5] [--rounds 3] [--only memory,postgres,redis,adapter] [--batch 1,50]
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
@@ -21,9 +24,10 @@ import { parseArgs } from 'node:util';
 import autocannon from 'autocannon';
 import { freshStatusesRequest } from './fresh-webhook.js';
 
-const { values } = parseArgs({ options: { seconds: { type: 'string', default: '5' }, only: { type: 'string', default: 'adapter,memory,postgres,redis' }, batch: { type: 'string', default: '1,50' }, connections: { type: 'string', default: '32' } } });
+const { values } = parseArgs({ options: { seconds: { type: 'string', default: '5' }, only: { type: 'string', default: 'adapter,memory,postgres,redis' }, batch: { type: 'string', default: '1,50' }, connections: { type: 'string', default: '32' }, rounds: { type: 'string', default: '3' } } });
 const seconds = Number(values.seconds);
 const connections = Number(values.connections);
+const rounds = Math.max(1, Number(values.rounds));
 const only = new Set(values.only.split(','));
 const batches = values.batch.split(',').map(Number);
 const here = dirname(fileURLToPath(import.meta.url));
@@ -72,19 +76,38 @@ async function measure(kind: string, n: number): Promise<Result> {
   }
 }
 
-const line = (name: string, r: Result, base?: Result) => console.log(`  ${name.padEnd(34)} ${Math.round(r.rps).toString().padStart(7)} req/s  p99 ${String(r.p99).padStart(4)} ms${base ? `   ×${(r.rps / base.rps).toFixed(2)}` : ''}`);
+/** Median of a list. */
+const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] as number;
 
-console.log(`Node ${process.version}; ${connections} connections, ${seconds} s per receiver, fresh signed message ids in every request`);
+/**
+ * One line: median req/s and p99 over the rounds and, against a baseline, the median and range of
+ * the per-round ratios (each round measures its own baseline just before, so a slow minute of
+ * this shared machine moves both sides of a ratio).
+ */
+function line(name: string, runs: Result[], base?: Result[]): void {
+  const ratios = base ? runs.map((r, i) => r.rps / (base[i] as Result).rps) : [];
+  const ratio = base ? `   ×${median(ratios).toFixed(2)}${runs.length > 1 ? ` (${Math.min(...ratios).toFixed(2)}–${Math.max(...ratios).toFixed(2)})` : ''}` : '';
+  console.log(`  ${name.padEnd(42)} ${Math.round(median(runs.map((r) => r.rps))).toString().padStart(7)} req/s  p99 ${String(median(runs.map((r) => r.p99))).padStart(4)} ms${ratio}`);
+}
+
+console.log(`Node ${process.version}; ${connections} connections, ${seconds} s per receiver, ${rounds} interleaved round(s), fresh signed message ids in every request`);
 for (const n of batches) {
   console.log(`\n${n === 1 ? 'single status' : `${n}-status batches`} per request`);
-  const limit = await measure('limit', n);
-  line('verify + parse limit', limit);
-  if (only.has('adapter')) line('node listener, no tracker', await measure('node-listener', n), limit);
-  if (only.has('memory')) line('bluetick, memory store', await measure('bluetick-memory', n), limit);
-  if (only.has('postgres') || only.has('redis')) {
-    const hand = await measure('handwritten-pg', n);
-    line('hand-written PostgreSQL upsert', hand);
-    if (only.has('postgres')) line('bluetick, postgresStore (vs hand-written)', await measure('bluetick-postgres', n), hand);
-    if (only.has('redis')) line('bluetick, redisStore (vs hand-written pg)', await measure('bluetick-redis', n), hand);
+  const runs = new Map<string, Result[]>();
+  const run = async (kind: string) => runs.set(kind, [...(runs.get(kind) ?? []), await measure(kind, n)]);
+  for (let r = 0; r < rounds; r++) {
+    await run('limit');
+    if (only.has('adapter')) await run('node-listener');
+    if (only.has('memory')) await run('bluetick-memory');
+    if (only.has('postgres') || only.has('redis')) await run('handwritten-pg');
+    if (only.has('postgres')) await run('bluetick-postgres');
+    if (only.has('redis')) await run('bluetick-redis');
   }
+  const of = (kind: string) => runs.get(kind) as Result[];
+  line('verify + parse limit', of('limit'));
+  if (only.has('adapter')) line('node listener, no tracker', of('node-listener'), of('limit'));
+  if (only.has('memory')) line('bluetick, memory store', of('bluetick-memory'), of('limit'));
+  if (only.has('postgres') || only.has('redis')) line('hand-written PostgreSQL upsert', of('handwritten-pg'));
+  if (only.has('postgres')) line('bluetick, postgresStore (vs hand-written)', of('bluetick-postgres'), of('handwritten-pg'));
+  if (only.has('redis')) line('bluetick, redisStore (vs hand-written pg)', of('bluetick-redis'), of('handwritten-pg'));
 }
