@@ -60,6 +60,11 @@ export interface HttpSinkOptions extends SinkFormatOptions {
   timeoutMs?: number;
   /** A `fetch` implementation (undici with a custom agent, a test double). Default `globalThis.fetch`. */
   fetch?: typeof fetch;
+  /**
+   * The sink's name, which names its share of the store's outbox. Default `http:<host[:port]>` of
+   * `url`: moving the endpoint to another host then leaves the records not yet delivered under
+   * the old name, so give a stable name in production.
+   */
   name?: string;
 }
 

@@ -94,7 +94,11 @@ describe('packed state table', () => {
         let expired = 0;
         let clock = 0;
         const touch = (id: string) => {
-          for (const [k, v] of model) if (clock - v.touched >= ttl) (model.delete(k), (expired += v.states.length));
+          for (const [k, v] of model) {
+            if (clock - v.touched < ttl) continue;
+            model.delete(k);
+            expired += v.states.length;
+          }
           const hit = model.get(id);
           if (hit !== undefined) {
             model.delete(id);
@@ -126,7 +130,11 @@ describe('packed state table', () => {
             expect(table.byMessage(obs.messageId, clock)).toEqual(model.get(obs.messageId)?.states ?? []);
           }
         }
-        for (const [k, v] of model) if (clock - v.touched >= ttl) (model.delete(k), (expired += v.states.length));
+        for (const [k, v] of model) {
+          if (clock - v.touched < ttl) continue;
+          model.delete(k);
+          expired += v.states.length;
+        }
         expect(table.all(clock)).toEqual([...model.values()].flatMap((v) => v.states));
         expect(table.stats()).toEqual({ states: size(), evictedStates: evicted, expiredStates: expired });
       }),
