@@ -17,6 +17,7 @@ import { observe } from '../src/state/observe.js';
 import type { StatusEvent } from '../src/event/types.js';
 import { verifyMetaSignature, signMetaPayload } from '../src/verify/meta.js';
 import { nodeMac } from '../src/verify/node-mac.js';
+import { sanitizeText, sanitizeValue } from '../src/storage/sanitize.js';
 import { compare } from './harness.js';
 import { payloads } from './payloads.js';
 
@@ -122,3 +123,28 @@ const macs = pair(
   () => nodeMac.hmac('sha256', secret, body),
 );
 row('HMAC key: cached KeyObject vs secret per call', macs, nsPer(verified?.opsPerSec ?? 1), 'verifyMetaSignature of one status');
+
+// 7. sanitizeText: every string (and key) of every directly ingested event is checked for NUL and
+// lone surrogates (src/storage/sanitize.ts). Plain: one regular expression test per string.
+// The strings of one status event, checked one after another; the work it sits in: sanitizeValue
+// of that event.
+const SUSPECT = /[\u0000\uD800-\uDFFF]/; // eslint-disable-line no-control-regex -- the plain check
+const strings: string[] = [];
+for (const [k, v] of Object.entries(status)) {
+  strings.push(k);
+  if (typeof v === 'string') strings.push(v);
+}
+const [walked] = compare([{ name: 'sanitizeValue', fn: () => sanitizeValue(status) }]);
+const checks = pair(
+  () => {
+    let n = 0;
+    for (const s of strings) if (SUSPECT.test(s)) n++;
+    return n;
+  },
+  () => {
+    let n = 0;
+    for (const s of strings) if (sanitizeText(s) !== s) n++;
+    return n;
+  },
+);
+row(`sanitizeText: indexOf + isWellFormed vs regex (×${strings.length} strings)`, checks, nsPer(walked?.opsPerSec ?? 1), 'sanitizeValue of one status event');
