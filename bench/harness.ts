@@ -38,9 +38,17 @@ function opsPerSecond(fn: () => unknown, durationMs: number): number {
   return (ops * 1000) / (now - start);
 }
 
-function median(values: number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.floor(sorted.length / 2)] ?? 0;
+/** The median of a list (the mean of the middle two for an even count; 0 for none). */
+export function median(values: readonly number[]): number {
+  const s = [...values].sort((a, b) => a - b);
+  const m = s.length >> 1;
+  if (s.length === 0) return 0;
+  return s.length % 2 === 1 ? (s[m] as number) : ((s[m - 1] as number) + (s[m] as number)) / 2;
+}
+
+/** `median (min–max)` of a list, each with `digits` decimals. */
+export function spread(values: readonly number[], digits: number): string {
+  return `${median(values).toFixed(digits)} (${Math.min(...values).toFixed(digits)}–${Math.max(...values).toFixed(digits)})`;
 }
 
 /** Measures every candidate over `rounds` interleaved rounds of `roundMs` each (after a warm-up). */

@@ -14,6 +14,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { PassThrough } from 'node:stream';
 import { createNodeListener } from '../src/http/node.js';
 import { verifyAndParse } from './hand-verified.js';
+import { median, spread } from './harness.js';
 
 const SECRET = 'bench-app-secret';
 type Listener = (req: IncomingMessage, res: ServerResponse) => unknown;
@@ -93,11 +94,10 @@ for (let warm = 0; warm < 3; warm++) for (const name of names) await round(route
 const results = new Map<string, number[]>(names.map((name) => [name, []]));
 for (let r = 0; r < 9; r++) for (const name of r % 2 === 0 ? names : [...names].reverse()) (results.get(name) as number[]).push(await round(routes[name] as Listener, 30_000));
 
-const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[xs.length >> 1] as number;
 console.log(`Node ${process.version}; one fresh signed status per request, 32 in flight, 9 interleaved rounds of 30k requests; CPU µs per request`);
 const bareMedian = median(results.get('bare') as number[]);
 for (const name of names) {
   const xs = results.get(name) as number[];
   const ratio = name === 'bare' ? '' : `   ×${(bareMedian / median(xs)).toFixed(2)} of bare`;
-  console.log(`  ${name.padEnd(9)} ${median(xs).toFixed(2)} µs (${Math.min(...xs).toFixed(2)}–${Math.max(...xs).toFixed(2)})${ratio}`);
+  console.log(`  ${name.padEnd(9)} ${spread(xs, 2)} µs${ratio}`);
 }

@@ -26,6 +26,7 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import autocannon from 'autocannon';
 import { freshStatusesRequest } from './fresh-webhook.js';
+import { median, spread } from './harness.js';
 
 const { values } = parseArgs({
   options: {
@@ -95,13 +96,6 @@ async function load(server: Server, durationS: number): Promise<Round> {
   if (result.non2xx > 0 || result.errors > 0) throw new Error(`${server.url}: ${result.non2xx} non-2xx, ${result.errors} errors`);
   return { rps: result.requests.average, cpu: (after - before) / result['2xx'], p99: result.latency.p99 };
 }
-
-const median = (xs: number[]) => {
-  const s = [...xs].sort((a, b) => a - b);
-  const m = s.length >> 1;
-  return s.length % 2 === 1 ? (s[m] as number) : ((s[m - 1] as number) + (s[m] as number)) / 2;
-};
-const spread = (xs: number[], digits: number) => `${median(xs).toFixed(digits)} (${Math.min(...xs).toFixed(digits)}–${Math.max(...xs).toFixed(digits)})`;
 
 async function compare(framework: string): Promise<void> {
   const routes = ['bare', 'bluetick', ...(process.env.BENCH_BASE ? ['base'] : [])];

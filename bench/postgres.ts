@@ -16,6 +16,7 @@ import { COLUMNS } from '../src/storage/postgres/columns.js';
 import { LISTENERS_CONSUMER } from '../src/storage/outbox.js';
 import { postgresStore } from '../src/storage/postgres/index.js';
 import { observation, seeded, stepOf, type StepItem } from '../src/testing/index.js';
+import { median } from './harness.js';
 
 const URL = process.env.BLUETICK_POSTGRES_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
 const CONNECTIONS = 4;
@@ -115,10 +116,6 @@ function run(size: number, perLane: number): (mode: Mode) => Promise<number> {
   };
 }
 
-function median(xs: number[]): number {
-  const s = [...xs].sort((a, b) => a - b);
-  return s[Math.floor(s.length / 2)] ?? 0;
-}
 
 async function main(): Promise<void> {
   await setup();

@@ -23,6 +23,7 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import autocannon from 'autocannon';
 import { freshStatusesRequest } from './fresh-webhook.js';
+import { median, spread } from './harness.js';
 
 const { values } = parseArgs({ options: { seconds: { type: 'string', default: '5' }, only: { type: 'string', default: 'adapter,memory,postgres,redis' }, batch: { type: 'string', default: '1,50' }, connections: { type: 'string', default: '32' }, rounds: { type: 'string', default: '3' } } });
 const seconds = Number(values.seconds);
@@ -76,9 +77,6 @@ async function measure(kind: string, n: number): Promise<Result> {
   }
 }
 
-/** Median of a list. */
-const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] as number;
-
 /**
  * One line: median req/s and p99 over the rounds and, against a baseline, the median and range of
  * the per-round ratios (each round measures its own baseline just before, so a slow minute of
@@ -86,7 +84,7 @@ const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.len
  */
 function line(name: string, runs: Result[], base?: Result[]): void {
   const ratios = base ? runs.map((r, i) => r.rps / (base[i] as Result).rps) : [];
-  const ratio = base ? `   ×${median(ratios).toFixed(2)}${runs.length > 1 ? ` (${Math.min(...ratios).toFixed(2)}–${Math.max(...ratios).toFixed(2)})` : ''}` : '';
+  const ratio = base ? `   ×${runs.length > 1 ? spread(ratios, 2) : median(ratios).toFixed(2)}` : '';
   console.log(`  ${name.padEnd(42)} ${Math.round(median(runs.map((r) => r.rps))).toString().padStart(7)} req/s  p99 ${String(median(runs.map((r) => r.p99))).padStart(4)} ms${ratio}`);
 }
 

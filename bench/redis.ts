@@ -23,7 +23,7 @@ import { LISTENERS_CONSUMER } from '../src/storage/outbox.js';
 import { redisStore, type RedisStore } from '../src/storage/redis/index.js';
 import type { IngestStep } from '../src/storage/state-store.js';
 import { observation, stepOf, type StepItem } from '../src/testing/index.js';
-import { formatOps } from './harness.js';
+import { formatOps, median } from './harness.js';
 
 const URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
 const EVENTS = 12_000;
@@ -63,7 +63,6 @@ async function batched(n: number, op: (from: number, to: number) => Promise<unkn
   return (n * 1000) / (performance.now() - start);
 }
 
-const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] ?? 0;
 
 async function main(): Promise<void> {
   const client = new Redis(URL, { maxRetriesPerRequest: 1 });

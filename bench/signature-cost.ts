@@ -11,6 +11,7 @@
 import { createWebhookHandler } from '../src/http/handler.js';
 import type { WebhookRequest } from '../src/http/types.js';
 import { signMetaPayload } from '../src/verify/meta.js';
+import { median } from './harness.js';
 
 const SECRET = 'bench-app-secret';
 const TARGET_BYTES = 4 * 1024 * 1024 - 64 * 1024; // under the default 4 MiB maxBodyBytes
@@ -41,10 +42,6 @@ async function timeOne(req: WebhookRequest, expected: number): Promise<number> {
   return ms;
 }
 
-function median(values: number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.floor(sorted.length / 2)] ?? Number.NaN;
-}
 
 console.log(`Node ${process.version}; ms per request through createWebhookHandler, median of interleaved runs\n`);
 let ok = true;

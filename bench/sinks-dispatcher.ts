@@ -9,6 +9,7 @@
 import { createDispatcher } from '../src/sinks/dispatcher.js';
 import type { CanonicalEvent } from '../src/event/types.js';
 import { makeEvents } from '../test/sinks/helpers.js';
+import { median } from './harness.js';
 
 const TOTAL = 100_000;
 const CHUNK = 10;
@@ -50,7 +51,6 @@ async function baseline(): Promise<number> {
   return (TOTAL * 1000) / (performance.now() - t0);
 }
 
-const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] ?? 0;
 const a: number[] = [];
 const b: number[] = [];
 await ours();

@@ -20,6 +20,7 @@ import type { OpenTelemetryApiLike } from '../src/tracing/api.js';
 import { createTracker } from '../src/tracking/tracker.js';
 import { signMetaPayload } from '../src/verify/meta.js';
 import { statusWithPricing, fiftyStatuses } from './payloads.js';
+import { median } from './harness.js';
 
 const SECRET = 'bench-app-secret';
 otel.context.setGlobalContextManager(new AsyncLocalStorageContextManager().enable());
@@ -53,7 +54,6 @@ async function opsPerSec(fn: () => Promise<unknown>, ms: number): Promise<number
   return (n * 1000) / (performance.now() - start);
 }
 
-const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)] ?? 0;
 
 console.log(`Node ${process.version}; webhook POSTs per second (median of 7 interleaved rounds), higher is better\n`);
 for (const [label, body] of [['one status', statusWithPricing], ['50 statuses', fiftyStatuses]] as const) {

@@ -9,6 +9,7 @@
 import type { StatusEvent } from '../src/event/types.js';
 import { memoryStore } from '../src/storage/memory-store.js';
 import { createTracker } from '../src/tracking/tracker.js';
+import { median } from './harness.js';
 import { campaignStatusEvents } from './payloads.js';
 
 const MESSAGES = 100_000;
@@ -62,11 +63,6 @@ async function ours(events: readonly StatusEvent[]): Promise<number> {
   }
   await tracker.close();
   return transitions;
-}
-
-function median(xs: number[]): number {
-  const s = [...xs].sort((a, b) => a - b);
-  return s[Math.floor(s.length / 2)] ?? 0;
 }
 
 // Each loop gets the events JSON-parsed anew (untimed), as a receiver gets each webhook's events:
