@@ -8,7 +8,7 @@ import { handleVerificationChallenge } from '../verify/challenge.js';
 import { DIAGNOSTIC_MESSAGES } from '../verify/diagnose.js';
 import type { HandlerCrypto } from './crypto.js';
 import { ingestWithTimeout, runIngest } from './ingest.js';
-import { resolveOptions, type ResolvedOptions } from './options.js';
+import { resolveOptions, type MaybePromise, type ResolvedOptions } from './options.js';
 import { bodyParsedResponse, errorResponse, textResponse, tooLargeResponse } from './responses.js';
 import { queryOf, selectProvider } from './select-provider.js';
 import type { MountedWebhookHandler, WebhookHandlerOptions, WebhookRequest, WebhookResponse } from './types.js';
@@ -77,8 +77,6 @@ function parseAndNormalize(raw: string | Uint8Array, selected: Provider | null, 
     throw error;
   }
 }
-
-type MaybePromise<T> = T | Promise<T>;
 
 /**
  * A POST, synchronous as long as nothing has to be waited for: on Node, verifying (`createHmac`),

@@ -1,11 +1,9 @@
 import { BluetickError, ConfigError } from '../errors.js';
 import type { NormalizeResult } from '../event/types.js';
-import type { ResolvedOptions } from './options.js';
+import type { MaybePromise, ResolvedOptions } from './options.js';
 import { logError } from './log-error.js';
 import { errorResponse } from './responses.js';
 import type { WebhookResponse } from './types.js';
-
-type MaybePromise<T> = T | Promise<T>;
 
 /** Runs the tracker (once it is ready) and then `onEvents` for one batch. */
 export async function runIngest(result: NormalizeResult, options: ResolvedOptions): Promise<void> {

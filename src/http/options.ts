@@ -6,6 +6,9 @@ import { resolveTracing, type Tracing } from '../tracing/tracing.js';
 import { logError } from './log-error.js';
 import type { TrackerLike, WebhookHandlerOptions, WebhookLogger } from './types.js';
 
+/** A value, or a promise of it: the handler's steps answer synchronously when nothing is awaited. */
+export type MaybePromise<T> = T | Promise<T>;
+
 /** Options after validation: every enabled provider has its secrets as a list. */
 export interface ResolvedOptions {
   cloud?: { secrets: string[] | null; verifyTokens: string[] | null; allowSha1: boolean };

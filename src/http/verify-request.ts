@@ -5,7 +5,7 @@ import { verifyParsedWith } from '../verify/meta-loop.js';
 import { parseMetaSignature, readHeader, type ParsedMetaSignature } from '../verify/signature-header.js';
 import type { MetaSignatureResult } from '../verify/types.js';
 import type { HandlerCrypto } from './crypto.js';
-import type { ResolvedOptions } from './options.js';
+import type { MaybePromise, ResolvedOptions } from './options.js';
 import { errorResponse } from './responses.js';
 import { queryOf } from './select-provider.js';
 import type { WebhookHeaders, WebhookResponse } from './types.js';
@@ -14,8 +14,6 @@ function unauthorized(code: string, message: string, diagnostic: SignatureDiagno
   if (diagnostic !== null) options.warnOnce(diagnostic.code, diagnostic.message);
   return errorResponse(401, code, message, diagnostic?.message);
 }
-
-type MaybePromise<T> = T | Promise<T>;
 
 /**
  * A mismatch's 401. The diagnostics re-parse the body and run a dozen more HMACs: anyone can send
