@@ -25,45 +25,22 @@ export function cleanError(e: ProviderError): ProviderError {
 
 function cleanPricing(p: Pricing | undefined): Pricing | null {
   if (p === undefined || p === null) return null;
-  // `any` instead of Object.keys(out).length: no array per observation.
   const out: Pricing = {};
-  let any = false;
-  if (typeof p.billable === 'boolean') {
-    out.billable = p.billable;
-    any = true;
-  }
-  if (p.model) {
-    out.model = p.model;
-    any = true;
-  }
-  if (p.category) {
-    out.category = p.category;
-    any = true;
-  }
-  if (p.type) {
-    out.type = p.type;
-    any = true;
-  }
-  return any ? out : null;
+  if (typeof p.billable === 'boolean') out.billable = p.billable;
+  if (p.model) out.model = p.model;
+  if (p.category) out.category = p.category;
+  if (p.type) out.type = p.type;
+  // Empty when no field was set (read off the fields: no Object.keys array per observation).
+  return out.billable === undefined && out.model === undefined && out.category === undefined && out.type === undefined ? null : out;
 }
 
 function cleanConversation(c: Conversation | undefined): Conversation | null {
   if (c === undefined || c === null) return null;
   const out: Conversation = {};
-  let any = false;
-  if (c.id) {
-    out.id = c.id;
-    any = true;
-  }
-  if (c.origin) {
-    out.origin = c.origin;
-    any = true;
-  }
-  if (c.expiresAt) {
-    out.expiresAt = c.expiresAt;
-    any = true;
-  }
-  return any ? out : null;
+  if (c.id) out.id = c.id;
+  if (c.origin) out.origin = c.origin;
+  if (c.expiresAt) out.expiresAt = c.expiresAt;
+  return out.id === undefined && out.origin === undefined && out.expiresAt === undefined ? null : out;
 }
 
 /** Code-unit order of two strings, absent before present. */
