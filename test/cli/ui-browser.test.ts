@@ -29,8 +29,13 @@ const XSS_ID = 'wamid.XSS<b>1</b>';
 
 /** A Cloud webhook with `count` `sent` statuses of fresh message ids. */
 function sentStatuses(from: number, count: number): string {
-  const statuses = Array.from({ length: count }, (_, i) => ({ id: `wamid.G${from + i}`, status: 'sent', timestamp: '1750300001', recipient_id: '5511999990001' }));
-  return JSON.stringify({ object: 'whatsapp_business_account', entry: [{ id: '1', changes: [{ field: 'messages', value: { messaging_product: 'whatsapp', metadata: { display_phone_number: '1', phone_number_id: '2' }, statuses } }] }] });
+  return statuses(Array.from({ length: count }, (_, i) => ({ id: `wamid.G${from + i}`, status: 'sent', timestamp: '1750300001' })));
+}
+
+/** A Cloud webhook of the given statuses. */
+function statuses(items: Array<{ id: string; status: string; timestamp: string }>): string {
+  const value = { messaging_product: 'whatsapp', metadata: { display_phone_number: '1', phone_number_id: '2' }, statuses: items.map((s) => ({ ...s, recipient_id: '5511999990001' })) };
+  return JSON.stringify({ object: 'whatsapp_business_account', entry: [{ id: '1', changes: [{ field: 'messages', value }] }] });
 }
 
 /** A Cloud text message whose text and id are markup, from Meta's documented shape. */
@@ -151,7 +156,7 @@ describeIf(run, reason, 'bluetick listen --ui in headless Chromium', () => {
     }
   }, 30_000);
 
-  it('the page keeps the last 500 rows, and resumes after a dropped connection with Last-Event-ID', async () => {
+  it('the page keeps the last 500 rows, resumes after a dropped connection with Last-Event-ID, and an open message follows its live records', async () => {
     const tracker = createTracker();
     const ui = await startUiServer({ tracker, report: () => buildReport(tracker), feedLimit: 2000, reportEveryMs: 20 });
     const context = await browser.newContext();
@@ -178,6 +183,22 @@ describeIf(run, reason, 'bluetick listen --ui in headless Chromium', () => {
       expect(await page.textContent('#events-count')).toBe('605 (last 500 shown)');
       expect(await page.getAttribute('#events tbody tr >> nth=0', 'data-message-id')).toBe('wamid.G604');
       expect(await page.getAttribute('#conn', 'data-state')).toBe('live');
+
+      // The open message follows its live records: a status arriving for the selected message
+      // reloads its panel (state and timeline), without a click.
+      await page.click('#events button.msg[data-message-id="wamid.G604"] >> nth=0');
+      await page.waitForSelector('#message[data-message-id="wamid.G604"][data-status="sent"]');
+      expect(await page.locator('#message ol.timeline li').count()).toBe(2); // event:sent, transition:sent
+      await tracker.ingest(normalize(statuses([{ id: 'wamid.G604', status: 'delivered', timestamp: '1750300009' }])));
+      await page.waitForSelector('#message[data-message-id="wamid.G604"][data-status="delivered"]', { timeout: 10_000 });
+      const timeline = await page.$$eval('#message ol.timeline li', (items) => items.map((li) => `${(li as HTMLElement).dataset.type}:${(li as HTMLElement).dataset.status}`));
+      expect(timeline).toEqual(['event:sent', 'transition:sent', 'event:delivered', 'transition:delivered']);
+      // A status of another message leaves the open panel as it is.
+      await tracker.ingest(normalize(statuses([{ id: 'wamid.G603', status: 'delivered', timestamp: '1750300009' }])));
+      await page.waitForFunction(() => document.body.dataset.lastSeq === '1214');
+      await new Promise((r) => setTimeout(r, 400)); // longer than the panel's 200 ms refresh delay
+      expect(await page.getAttribute('#message', 'data-message-id')).toBe('wamid.G604');
+      expect(await page.locator('#message ol.timeline li').count()).toBe(4);
     } finally {
       await context.close();
       await ui.close();
