@@ -1,6 +1,7 @@
 import { availableParallelism } from 'node:os';
 import { defineConfig } from 'vitest/config';
 import { entries } from './tsup.config.js';
+import LongestFirst from './test/helpers/sequencer.js';
 
 // Examples and docs snippets import 'bluetick' and 'bluetick/<subpath>' as users do; in this
 // repository those resolve to the sources (tsconfig.json `paths` says the same to tsc and tsx).
@@ -23,6 +24,8 @@ export default defineConfig({
     // sources for every file): on 2 cores `npm run test:unit` 71 s -> 32 s, `npm test` 185-197 s ->
     // 164 s. Test files therefore restore what they change (mocks, timers, env) and bind port 0.
     pool: 'threads',
+    // Longest files first, also on a fresh clone (test/helpers/sequencer.ts).
+    sequence: { sequencer: LongestFirst },
     isolate: false,
     testTimeout: 30_000,
     hookTimeout: 30_000,
