@@ -15,18 +15,22 @@ here="$(cd "$(dirname "$0")/.." && pwd)"
 commit="${1:-82fb232}"
 runs="${2:-3}"
 old="$(mktemp -d)/old"
-cleanup() { git -C "$here" worktree remove --force "$old" >/dev/null 2>&1 || true; }
+copies=(bench/tracker-current.ts bench/harness-current.ts bench/tracker-own.ts)
+cleanup() {
+  git -C "$here" worktree remove --force "$old" >/dev/null 2>&1 || true
+  for f in "${copies[@]}"; do rm -f "$here/$f"; done
+}
 trap cleanup EXIT
 git -C "$here" worktree add --detach "$old" "$commit" >/dev/null
 (cd "$old" && npm ci --ignore-scripts --no-audit --no-fund >/dev/null)
+# This tree's benchmark into both trees; the older commit's own benchmark (if it has one) too.
+own="$(git -C "$here" show "$commit:bench/tracker.ts" 2>/dev/null || true)"
 for tree in "$here" "$old"; do
   cp "$here/bench/tracker.ts" "$tree/bench/tracker-current.ts"
   cp "$here/bench/harness.ts" "$tree/bench/harness-current.ts"
   sed -i "s#'./harness.js'#'./harness-current.js'#" "$tree/bench/tracker-current.ts"
+  if [ -n "$own" ]; then printf '%s\n' "$own" > "$tree/bench/tracker-own.ts"; fi
 done
-git -C "$old" show "$commit:bench/tracker.ts" > "$old/bench/tracker-own.ts" 2>/dev/null || rm -f "$old/bench/tracker-own.ts"
-cp "$old/bench/tracker-own.ts" "$here/bench/tracker-own.ts" 2>/dev/null || true
-trap 'cleanup; rm -f "$here/bench/tracker-current.ts" "$here/bench/harness-current.ts" "$here/bench/tracker-own.ts"' EXIT
 
 line() { grep 'tracker.ingest' | sed 's/^ *tracker.ingest (memory store) *//'; }
 echo "bench/tracker.ts of this tree, on this tree (HEAD $(git -C "$here" rev-parse --short HEAD)) and on $commit, $runs interleaved runs"
