@@ -15,7 +15,10 @@
  *   promises: dedupe for 7 days of retries, funnel() on millions of states, findStale,
  *   findByMessage, listeners at least once across crashes), but what each part costs, measured;
  * - `hand-written upsert`: one `INSERT … SELECT unnest(…) ON CONFLICT DO UPDATE` of (message id,
- *   status, time), 50 rows a statement on 10 connections, the handler of bench/receiver.ts.
+ *   status, time), 50 rows a statement on 10 connections, the handler of bench/receiver.ts;
+ * - `hand-written upsert with dedupe and an outbox`: the same plus the least that keeps bluetick's
+ *   promises by hand (each event id claimed in a table, the event appended to an outbox table,
+ *   in the same statement).
  *
  * Every candidate starts from empty tables; candidates run in interleaved rounds. Uses its own
  * schema and drops it.
@@ -26,7 +29,7 @@ import pg from 'pg';
 import { createTracker, normalize } from '../src/index.js';
 import { postgresStore } from '../src/storage/postgres/index.js';
 import { createNames } from '../src/storage/postgres/names.js';
-import { ingestFunction, ingestName } from '../src/storage/postgres/ingest-sql.js';
+import { INGEST_PARAMS, ingestFunction, ingestName } from '../src/storage/postgres/ingest-sql.js';
 import { stateIndexes } from '../src/storage/postgres/schema.js';
 import { analyticsIndexes } from '../src/storage/postgres/views.js';
 import { freshStatusesRequest } from './fresh-webhook.js';
@@ -67,10 +70,10 @@ const step = captured as Captured | null;
 if (step === null) throw new Error('the ingest statement was not seen');
 const STEP_EVENTS = events.length;
 
-// The step's id-carrying parameters, by name (the function's parameter list, ingest-sql.ts).
+// The step's parameters, by name (the function's parameter list, ingest-sql.ts).
 const at = (name: string): number => {
-  const i = ['ttl_ms', 'ids', 'keys', 'states', 'interactions', 'event_ids', 'event_keys'].indexOf(name);
-  if (i < 0) throw new Error(name);
+  const i = INGEST_PARAMS.findIndex((p) => p[0] === name);
+  if (i < 0) throw new Error(`no ingest parameter ${name}`);
   return i;
 };
 let seq = 0;
@@ -104,7 +107,30 @@ const secondary = [...analytics.map((i) => i.ddl), ...stateIndexes(n)];
 const indexName = (ddl: string): string => (/INDEX IF NOT EXISTS (\S+)/.exec(ddl) as RegExpExecArray)[1] as string;
 const dropAll = (ddls: string[]) => ddls.map((d) => `DROP INDEX IF EXISTS ${n.schema}.${indexName(d)}`);
 const handTable = `${n.schema}.ceiling_handwritten`;
+const handClaims = `${n.schema}.ceiling_handwritten_claims`;
+const handOutbox = `${n.schema}.ceiling_handwritten_outbox`;
 await admin.query(`CREATE TABLE ${handTable} (message_id text PRIMARY KEY, status text NOT NULL, at bigint NOT NULL)`);
+await admin.query(`CREATE TABLE ${handClaims} (id text PRIMARY KEY)`);
+await admin.query(`CREATE TABLE ${handOutbox} (id bigserial PRIMARY KEY, event json NOT NULL)`);
+// One of the step's events, as the template of the hand-written outbox's rows.
+const eventTemplate = JSON.parse(step.values[at('events')] as string)[0] as Record<string, unknown>;
+
+/** 50 fresh statuses for the hand-written statements: message ids, event ids, times, event JSON. */
+function handRows(): { ids: string[]; eventIds: string[]; ats: number[]; events: string[] } {
+  const tag = ++seq;
+  const ids: string[] = [];
+  const eventIds: string[] = [];
+  const ats: number[] = [];
+  const events: string[] = [];
+  for (let i = 0; i < 50; i++) {
+    const id = `wamid.ceiling${process.pid}x${tag}x${i}`;
+    ids.push(id);
+    eventIds.push(`cloud:status:${id}:16505550001::delivered`);
+    ats.push(1750030073 + i);
+    events.push(JSON.stringify({ ...eventTemplate, id: eventIds[i], messageId: id }));
+  }
+  return { ids, eventIds, ats, events };
+}
 
 interface Candidate {
   name: string;
@@ -123,18 +149,30 @@ const candidates: Candidate[] = [
   { name: '  without claims nor secondary indexes', connections: 2, eventsPerCall: STEP_EVENTS, setup: dropAll(secondary), call: stepCall(noClaimText) },
   { name: '  the state upsert alone (none of the three)', connections: 2, eventsPerCall: STEP_EVENTS, setup: dropAll(secondary), call: stepCall(bareText) },
   {
+    name: 'hand-written upsert with dedupe and an outbox',
+    connections: 10,
+    eventsPerCall: 50,
+    setup: [],
+    // The least a handler keeping bluetick's promises writes: the event id claimed, the status
+    // upserted for what was claimed, the event appended to an outbox, in one statement.
+    call: (c) => {
+      const { ids, eventIds, ats, events } = handRows();
+      return c.query(
+        `WITH c AS (INSERT INTO ${handClaims} (id) SELECT unnest($1::text[]) ON CONFLICT DO NOTHING RETURNING id),
+         u AS (INSERT INTO ${handTable} (message_id, status, at) SELECT x.m, 'delivered', x.a FROM unnest($1::text[], $2::text[], $3::bigint[]) AS x(id, m, a) WHERE x.id IN (SELECT id FROM c)
+               ON CONFLICT (message_id) DO UPDATE SET status = excluded.status, at = excluded.at)
+         INSERT INTO ${handOutbox} (event) SELECT y.e FROM unnest($1::text[], $4::json[]) AS y(id, e) WHERE y.id IN (SELECT id FROM c)`,
+        [eventIds, ids, ats, events],
+      );
+    },
+  },
+  {
     name: 'hand-written upsert (50 rows, 10 connections)',
     connections: 10,
     eventsPerCall: 50,
     setup: [],
     call: (c) => {
-      const tag = ++seq;
-      const ids: string[] = [];
-      const ats: number[] = [];
-      for (let i = 0; i < 50; i++) {
-        ids.push(`wamid.ceiling${process.pid}x${tag}x${i}`);
-        ats.push(1750030073 + i);
-      }
+      const { ids, ats } = handRows();
       return c.query(
         `INSERT INTO ${handTable} (message_id, status, at) SELECT * FROM unnest($1::text[], $2::text[], $3::bigint[]) ON CONFLICT (message_id) DO UPDATE SET status = excluded.status, at = excluded.at`,
         [ids, ids.map(() => 'delivered'), ats],
@@ -144,7 +182,7 @@ const candidates: Candidate[] = [
 ];
 
 async function run(c: Candidate): Promise<number> {
-  await admin.query(`TRUNCATE ${n.states}, ${n.claims}, ${n.outbox}, ${n.outboxSteps}, ${handTable}`);
+  await admin.query(`TRUNCATE ${n.states}, ${n.claims}, ${n.outbox}, ${n.outboxSteps}, ${handTable}, ${handClaims}, ${handOutbox}`);
   for (const ddl of c.setup) await admin.query(ddl);
   await admin.query('CHECKPOINT');
   const clients = await Promise.all(Array.from({ length: c.connections }, async () => {
@@ -172,9 +210,11 @@ try {
   for (let r = 0; r < ROUNDS; r++) for (const c of candidates) results.get(c.name)?.push(await run(c));
   console.log(`PostgreSQL alone, ${ROUNDS} interleaved rounds of ${ROUND_MS} ms, fresh ids; a step = ${STEP_EVENTS} events of 8 × 50-status webhooks`);
   const hand = median(results.get(candidates.at(-1)!.name) ?? []);
+  const promised = median(results.get(candidates.at(-2)!.name) ?? []);
+  console.log(`  ${''.padEnd(48)} ${'k events/s'.padStart(10)}   × hand-written   × with dedupe and an outbox`);
   for (const c of candidates) {
     const rate = median(results.get(c.name) ?? []);
-    console.log(`  ${c.name.padEnd(48)} ${(rate / 1000).toFixed(1).padStart(6)} k events/s   ×${(rate / hand).toFixed(2)} of the hand-written upsert`);
+    console.log(`  ${c.name.padEnd(48)} ${(rate / 1000).toFixed(1).padStart(10)}   ${`×${(rate / hand).toFixed(2)}`.padStart(14)}   ${`×${(rate / promised).toFixed(2)}`.padStart(26)}`);
   }
 } finally {
   await admin.query(`DROP SCHEMA IF EXISTS ${n.schema} CASCADE`);

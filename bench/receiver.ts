@@ -6,6 +6,7 @@
  *
  * Ratios printed (targets of the issue):
  *   bluetick on PostgreSQL / hand-written multi-row upsert handler, same pool size  (≥ 1.0)
+ *   bluetick on PostgreSQL / that handler with dedupe and an outbox, by hand     (the same promises)
  *   bluetick on Redis      / the same hand-written PostgreSQL handler               (≥ the PostgreSQL ratio)
  *   bluetick on memory     / the verify+parse limit   (≥ 0.6 single, ≥ 0.5 batches; p99 < 20 ms)
  *   node listener, no tracker / the verify+parse limit (the adapter's own cost)
@@ -98,6 +99,7 @@ for (const n of batches) {
     if (only.has('adapter')) await run('node-listener');
     if (only.has('memory')) await run('bluetick-memory');
     if (only.has('postgres') || only.has('redis')) await run('handwritten-pg');
+    if (only.has('postgres')) await run('handwritten-pg-durable');
     if (only.has('postgres')) await run('bluetick-postgres');
     if (only.has('redis')) await run('bluetick-redis');
   }
@@ -107,5 +109,7 @@ for (const n of batches) {
   if (only.has('memory')) line('bluetick, memory store', of('bluetick-memory'), of('limit'));
   if (only.has('postgres') || only.has('redis')) line('hand-written PostgreSQL upsert', of('handwritten-pg'));
   if (only.has('postgres')) line('bluetick, postgresStore (vs hand-written)', of('bluetick-postgres'), of('handwritten-pg'));
+  if (only.has('postgres')) line('hand-written, with dedupe and an outbox', of('handwritten-pg-durable'), of('handwritten-pg'));
+  if (only.has('postgres')) line('bluetick, postgresStore (vs the line above)', of('bluetick-postgres'), of('handwritten-pg-durable'));
   if (only.has('redis')) line('bluetick, redisStore (vs hand-written pg)', of('bluetick-redis'), of('handwritten-pg'));
 }

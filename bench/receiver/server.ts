@@ -7,6 +7,9 @@
  * - `handwritten-pg`: `limit` plus what a user would otherwise write on PostgreSQL: ONE multi-row
  *   `INSERT … ON CONFLICT (message_id) DO UPDATE` of (message id, status, time) per request, on a
  *   pool of the same size as bluetick's.
+ * - `handwritten-pg-durable`: that handler keeping bluetick's promises by hand: the event ids
+ *   claimed in a table, the statuses upserted for what was claimed, the events appended to an
+ *   outbox table, in one statement per request.
  * - `node-listener`: bluetick's `createNodeListener` verifying and normalizing, no tracker
  *   (`onEvents` does nothing): the adapter's own cost.
  * - `bluetick-memory` / `bluetick-postgres` / `bluetick-redis`: the receiver a user mounts:
@@ -82,6 +85,50 @@ async function listener(kind: string): Promise<{ handle: RequestListener; close:
         }),
       close: async () => {
         await pool.query(`DROP TABLE IF EXISTS ${table}`);
+        await pool.end();
+      },
+    };
+  }
+  if (kind === 'handwritten-pg-durable') {
+    // The same handler keeping bluetick's promises the plain way: each status's event id claimed
+    // in a table (a redelivery is not processed twice), the status upserted for what was claimed
+    // and the event appended to an outbox table for the host's pipeline, in one statement.
+    const pool = new pg.Pool({ connectionString: POSTGRES_URL, max: POOL });
+    const table = `bench_handwritten_${process.pid}`;
+    await pool.query(`CREATE TABLE IF NOT EXISTS ${table} (message_id text PRIMARY KEY, status text NOT NULL, at bigint NOT NULL);
+      CREATE TABLE IF NOT EXISTS ${table}_claims (id text PRIMARY KEY);
+      CREATE TABLE IF NOT EXISTS ${table}_outbox (id bigserial PRIMARY KEY, event json NOT NULL)`);
+    return {
+      handle: (req, res) =>
+        void verified(req, res).then(async (b) => {
+          if (b === null) return;
+          const eventIds: string[] = [];
+          const ids: string[] = [];
+          const statuses: string[] = [];
+          const ats: number[] = [];
+          const events: string[] = [];
+          for (const e of b.entry) for (const c of e.changes) for (const s of c.value.statuses ?? []) {
+            eventIds.push(`${s.id}:${s.status}`);
+            ids.push(s.id);
+            statuses.push(s.status);
+            ats.push(Number(s.timestamp));
+            events.push(JSON.stringify(s));
+          }
+          try {
+            await pool.query(
+              `WITH c AS (INSERT INTO ${table}_claims (id) SELECT unnest($1::text[]) ON CONFLICT DO NOTHING RETURNING id),
+               u AS (INSERT INTO ${table} (message_id, status, at) SELECT x.m, x.s, x.a FROM unnest($1::text[], $2::text[], $3::text[], $4::bigint[]) AS x(id, m, s, a) WHERE x.id IN (SELECT id FROM c)
+                     ON CONFLICT (message_id) DO UPDATE SET status = excluded.status, at = excluded.at)
+               INSERT INTO ${table}_outbox (event) SELECT y.e FROM unnest($1::text[], $5::json[]) AS y(id, e) WHERE y.id IN (SELECT id FROM c)`,
+              [eventIds, ids, statuses, ats, events],
+            );
+            res.writeHead(200, { 'content-type': 'application/json' }).end('{"ok":true}');
+          } catch {
+            res.writeHead(503).end();
+          }
+        }),
+      close: async () => {
+        await pool.query(`DROP TABLE IF EXISTS ${table}, ${table}_claims, ${table}_outbox`);
         await pool.end();
       },
     };
