@@ -26,6 +26,8 @@ export default defineConfig({
     pool: 'threads',
     // Longest files first, also on a fresh clone (test/helpers/sequencer.ts).
     sequence: { sequencer: LongestFirst },
+    // A directory for the bundles of test/helpers/bundle.ts, removed at the end of the run.
+    globalSetup: ['./test/helpers/global-setup.ts'],
     isolate: false,
     testTimeout: 30_000,
     hookTimeout: 30_000,

@@ -3,6 +3,7 @@ import { Readable } from 'node:stream';
 import { fileURLToPath } from 'node:url';
 import type { CliIo } from '../../src/cli/io.js';
 import { main } from '../../src/cli/main.js';
+import { bundled } from '../helpers/bundle.js';
 
 export const repoRoot = fileURLToPath(new URL('../../', import.meta.url));
 export const cliEntry = fileURLToPath(new URL('../../src/cli/main.ts', import.meta.url));
@@ -21,9 +22,12 @@ export async function runCli(args: string[], stdin: string | Buffer = '', signal
   return { code, stdout, stderr };
 }
 
-/** Spawns the real command (`node --import tsx src/cli/main.ts …`). */
+// The real command as a process: src/cli/main.ts bundled (test/helpers/bundle.ts), run by plain node.
+const cliBundle = await bundled(cliEntry);
+
+/** Spawns the real command (`node <src/cli/main.ts bundled> …`). */
 export function spawnCli(args: string[], options: { cwd?: string } = {}) {
-  return spawn(process.execPath, ['--import', 'tsx', cliEntry, ...args], { cwd: options.cwd ?? repoRoot, stdio: ['pipe', 'pipe', 'pipe'] });
+  return spawn(process.execPath, [cliBundle, ...args], { cwd: options.cwd ?? repoRoot, stdio: ['pipe', 'pipe', 'pipe'] });
 }
 
 /** Runs the real command to completion. */

@@ -14,6 +14,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { normalize } from '../../src/normalize.js';
+import { bundled } from '../helpers/bundle.js';
 
 const CHILD = fileURLToPath(new URL('./receiver-child.ts', import.meta.url));
 export const SECRET = 'durability-secret';
@@ -48,7 +49,7 @@ export class Receiver {
 
   async start(): Promise<void> {
     const portFile = join(this.dir, `port-${Date.now()}.json`);
-    this.child = spawn(process.execPath, ['--import', 'tsx', CHILD, this.kind, String(this.storePort), this.namespace, this.ndjson, this.sinkUrl, portFile], { stdio: ['ignore', 'inherit', 'inherit'] });
+    this.child = spawn(process.execPath, [await bundled(CHILD), this.kind, String(this.storePort), this.namespace, this.ndjson, this.sinkUrl, portFile], { stdio: ['ignore', 'inherit', 'inherit'] });
     for (let i = 0; i < 400 && !existsSync(portFile); i++) await new Promise((r) => setTimeout(r, 50));
     if (!existsSync(portFile)) throw new Error('the receiver did not start');
     this.url = `http://127.0.0.1:${(JSON.parse(readFileSync(portFile, 'utf8')) as { port: number }).port}/`;

@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterEach, describe, expect, it } from 'vitest';
+import { bundled } from '../helpers/bundle.js';
 
 const child = fileURLToPath(new URL('../fixtures/sinks/signal-child.ts', import.meta.url));
 const dirs: string[] = [];
@@ -18,7 +19,7 @@ async function start(hostListener: boolean) {
   const dir = await mkdtemp(join(tmpdir(), 'bluetick-signal-'));
   dirs.push(dir);
   const path = join(dir, 'out.ndjson');
-  const proc = spawn(process.execPath, ['--import', 'tsx', child, path, '250', hostListener ? 'yes' : 'no'], { stdio: ['ignore', 'pipe', 'inherit'] });
+  const proc = spawn(process.execPath, [await bundled(child), path, '250', hostListener ? 'yes' : 'no'], { stdio: ['ignore', 'pipe', 'inherit'] });
   procs.push(proc);
   let out = '';
   proc.stdout!.on('data', (c: Buffer) => (out += c.toString()));

@@ -8,16 +8,20 @@
 import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
+import { bundled } from '../helpers/bundle.js';
 import { describeIf, heavyTests, SKIP_REASONS } from '../helpers/services.js';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const HIDE = fileURLToPath(new URL('./peers/hide.mjs', import.meta.url));
 const CHILD = fileURLToPath(new URL('./peers/child.ts', import.meta.url));
+// Plain node on a bundle of the child (test/helpers/bundle.ts); pg and PGlite stay external, so the
+// loader hook hides them exactly as an uninstalled package.
+const CHILD_JS = await bundled(CHILD);
 
 // PGlite's in-memory database takes 7 s to start and migrate alone and 34 s beside the rest of
 // `npm test` on 2 cores: the child gets most of its test's time.
 function run(kind: 'pg' | 'pglite' | 'pglite-memory', hidden: string, timeout = 60_000): { errors: Array<{ name: string; code: string; status: number; message: string }>; stderr: string } {
-  const r = spawnSync(process.execPath, ['--import', 'tsx', '--import', HIDE, CHILD, kind], { cwd: ROOT, env: { ...process.env, BLUETICK_HIDE_PEERS: hidden }, encoding: 'utf8', timeout });
+  const r = spawnSync(process.execPath, ['--import', HIDE, CHILD_JS, kind], { cwd: ROOT, env: { ...process.env, BLUETICK_HIDE_PEERS: hidden }, encoding: 'utf8', timeout });
   if (r.status !== 0) throw new Error(`child failed (${r.status}): ${r.stderr}`);
   return { errors: JSON.parse(r.stdout), stderr: r.stderr };
 }

@@ -8,11 +8,12 @@
  * so that those resolve. One chunk holds the library, shared by the driver and the sample, as
  * tsx would share the modules.
  */
-import { mkdtempSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
+import { readFileSync, rmSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { build, type Plugin } from 'esbuild';
 import { entries } from '../../../tsup.config.js';
+import { bundleDir, bundleOptions } from '../../helpers/bundle.js';
 
 export interface SampleBundle {
   /** The bundled driver (test/docs/harness/driver.ts). */
@@ -38,23 +39,14 @@ const keepImportMetaUrl: Plugin = {
 };
 
 export async function bundleSamples(root: string, samplePaths: readonly string[]): Promise<SampleBundle> {
-  const cache = join(root, 'node_modules/.cache');
-  mkdirSync(cache, { recursive: true });
-  const outdir = mkdtempSync(join(cache, 'bluetick-samples-'));
+  const outdir = bundleDir('bluetick-samples-');
   const alias = Object.fromEntries(Object.entries(entries).map(([name, file]) => [name === 'index' ? 'bluetick' : `bluetick/${name}`, join(root, file)]));
   await build({
+    ...bundleOptions,
     entryPoints: [...samplePaths, join(root, 'test/docs/harness/driver.ts')],
     outbase: root,
     outdir,
-    bundle: true,
-    splitting: true,
-    format: 'esm',
-    platform: 'node',
-    target: 'node20',
-    packages: 'external',
     alias,
-    tsconfig: join(root, 'tsconfig.json'),
-    logLevel: 'warning',
     plugins: [keepImportMetaUrl],
   });
   const out = (path: string) => join(outdir, relative(root, path)).replace(/\.ts$/, '.js');

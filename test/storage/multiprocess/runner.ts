@@ -26,6 +26,7 @@ import { present } from '../../../src/state/present.js';
 import type { DeliveryState } from '../../../src/state/state.js';
 import { generateEvents } from './dataset.js';
 import { canonicalJson, type WorkerOutput } from './protocol.js';
+import { bundledTogether } from '../../helpers/bundle.js';
 
 export interface MultiprocessOptions {
   /** Absolute path of a module exporting `createStore(): Promise<StateStore>`. */
@@ -55,9 +56,11 @@ export async function runMultiprocess(options: MultiprocessOptions): Promise<Mul
   const count = options.events ?? 8_000;
   const seed = options.seed ?? 20_240_601;
   const dir = mkdtempSync(join(tmpdir(), 'bluetick-mp-'));
+  // Plain node on the worker and the store module bundled together (test/helpers/bundle.ts).
+  const [worker, storeModule] = (await bundledTogether([WORKER, options.storeModule])) as [string, string];
   const children = Array.from({ length: workers }, (_, w) => {
     const out = join(dir, `worker-${w}.json`);
-    const child = spawn(process.execPath, ['--import', 'tsx', WORKER, options.storeModule, String(seed), String(count), String(seed * 31 + w + 1), out], {
+    const child = spawn(process.execPath, [worker, storeModule, String(seed), String(count), String(seed * 31 + w + 1), out], {
       cwd: ROOT,
       env: { ...process.env, ...options.env },
       stdio: ['pipe', 'pipe', 'pipe'],

@@ -3,6 +3,8 @@
  *
  *   node --import tsx worker.ts <storeModule> <datasetSeed> <count> <workerSeed> <outFile>
  *
+ * (runner.ts runs it as plain node on a bundle of it and its store module, test/helpers/bundle.ts.)
+ *
  * `storeModule` exports `createStore(): Promise<StateStore>`. The worker generates the shared
  * events, builds its own seeded shuffle with duplicates, prints `ready`, waits for `go` on stdin
  * (so every worker starts together), ingests through `createTracker({ store })` in random-size
