@@ -39,14 +39,64 @@ function body(req: IncomingMessage): Promise<Buffer> {
   });
 }
 
-/** Verify + parse, or null after answering 401. */
 /** The Cloud statuses webhook the load sends. */
 type Parsed = { entry: Array<{ changes: Array<{ value: { statuses?: Array<{ id: string; status: string; timestamp: string }> } }> }> };
 
+/** Verify + parse, or null after answering 401. */
 async function verified(req: IncomingMessage, res: Parameters<RequestListener>[1]): Promise<Parsed | null> {
   const parsed = verifyAndParse<Parsed>(await body(req), req.headers['x-hub-signature-256'], BENCH_SECRET);
   if (parsed === null) res.writeHead(401).end();
   return parsed;
+}
+
+/**
+ * The hand-written PostgreSQL handler: the statuses of the webhook as columns, one statement per
+ * request on a pool of bluetick's size, 200 after it. Plain: ONE multi-row upsert of (message id,
+ * status, time). Durable (the same promises kept by hand): each event id claimed in a table, the
+ * statuses upserted for what was claimed, the events appended to an outbox table, in one statement.
+ */
+async function handwrittenPg(durable: boolean): Promise<{ handle: RequestListener; close: () => Promise<void> }> {
+  const pool = new pg.Pool({ connectionString: POSTGRES_URL, max: POOL });
+  // Tables of this run's own (dropped at the end), so runs do not measure each other's leftovers.
+  const table = `bench_handwritten_${process.pid}`;
+  await pool.query(`CREATE TABLE IF NOT EXISTS ${table} (message_id text PRIMARY KEY, status text NOT NULL, at bigint NOT NULL);
+    CREATE TABLE IF NOT EXISTS ${table}_claims (id text PRIMARY KEY);
+    CREATE TABLE IF NOT EXISTS ${table}_outbox (id bigserial PRIMARY KEY, event json NOT NULL)`);
+  const upsert = `INSERT INTO ${table} (message_id, status, at) SELECT * FROM unnest($1::text[], $2::text[], $3::bigint[]) ON CONFLICT (message_id) DO UPDATE SET status = excluded.status, at = excluded.at`;
+  const claimUpsertAppend = `WITH c AS (INSERT INTO ${table}_claims (id) SELECT unnest($4::text[]) ON CONFLICT DO NOTHING RETURNING id),
+    u AS (INSERT INTO ${table} (message_id, status, at) SELECT x.m, x.s, x.a FROM unnest($4::text[], $1::text[], $2::text[], $3::bigint[]) AS x(id, m, s, a) WHERE x.id IN (SELECT id FROM c)
+          ON CONFLICT (message_id) DO UPDATE SET status = excluded.status, at = excluded.at)
+    INSERT INTO ${table}_outbox (event) SELECT y.e FROM unnest($4::text[], $5::json[]) AS y(id, e) WHERE y.id IN (SELECT id FROM c)`;
+  return {
+    handle: (req, res) =>
+      void verified(req, res).then(async (b) => {
+        if (b === null) return;
+        const ids: string[] = [];
+        const statuses: string[] = [];
+        const ats: number[] = [];
+        const eventIds: string[] = [];
+        const events: string[] = [];
+        for (const e of b.entry) for (const c of e.changes) for (const s of c.value.statuses ?? []) {
+          ids.push(s.id);
+          statuses.push(s.status);
+          ats.push(Number(s.timestamp));
+          if (durable) {
+            eventIds.push(`${s.id}:${s.status}`);
+            events.push(JSON.stringify(s));
+          }
+        }
+        try {
+          await pool.query(durable ? claimUpsertAppend : upsert, durable ? [ids, statuses, ats, eventIds, events] : [ids, statuses, ats]);
+          res.writeHead(200, { 'content-type': 'application/json' }).end('{"ok":true}');
+        } catch {
+          res.writeHead(503).end();
+        }
+      }),
+    close: async () => {
+      await pool.query(`DROP TABLE IF EXISTS ${table}, ${table}_claims, ${table}_outbox`);
+      await pool.end();
+    },
+  };
 }
 
 async function listener(kind: string): Promise<{ handle: RequestListener; close: () => Promise<void> }> {
@@ -56,83 +106,7 @@ async function listener(kind: string): Promise<{ handle: RequestListener; close:
       close: async () => undefined,
     };
   }
-  if (kind === 'handwritten-pg') {
-    const pool = new pg.Pool({ connectionString: POSTGRES_URL, max: POOL });
-    // A table of this run's own (dropped at the end), so runs do not measure each other's leftovers.
-    const table = `bench_handwritten_${process.pid}`;
-    await pool.query(`CREATE TABLE IF NOT EXISTS ${table} (message_id text PRIMARY KEY, status text NOT NULL, at bigint NOT NULL)`);
-    return {
-      handle: (req, res) =>
-        void verified(req, res).then(async (b) => {
-          if (b === null) return;
-          const ids: string[] = [];
-          const statuses: string[] = [];
-          const ats: number[] = [];
-          for (const e of b.entry) for (const c of e.changes) for (const s of c.value.statuses ?? []) {
-            ids.push(s.id);
-            statuses.push(s.status);
-            ats.push(Number(s.timestamp));
-          }
-          try {
-            await pool.query(
-              `INSERT INTO ${table} (message_id, status, at) SELECT * FROM unnest($1::text[], $2::text[], $3::bigint[]) ON CONFLICT (message_id) DO UPDATE SET status = excluded.status, at = excluded.at`,
-              [ids, statuses, ats],
-            );
-            res.writeHead(200, { 'content-type': 'application/json' }).end('{"ok":true}');
-          } catch {
-            res.writeHead(503).end();
-          }
-        }),
-      close: async () => {
-        await pool.query(`DROP TABLE IF EXISTS ${table}`);
-        await pool.end();
-      },
-    };
-  }
-  if (kind === 'handwritten-pg-durable') {
-    // The same handler keeping bluetick's promises the plain way: each status's event id claimed
-    // in a table (a redelivery is not processed twice), the status upserted for what was claimed
-    // and the event appended to an outbox table for the host's pipeline, in one statement.
-    const pool = new pg.Pool({ connectionString: POSTGRES_URL, max: POOL });
-    const table = `bench_handwritten_${process.pid}`;
-    await pool.query(`CREATE TABLE IF NOT EXISTS ${table} (message_id text PRIMARY KEY, status text NOT NULL, at bigint NOT NULL);
-      CREATE TABLE IF NOT EXISTS ${table}_claims (id text PRIMARY KEY);
-      CREATE TABLE IF NOT EXISTS ${table}_outbox (id bigserial PRIMARY KEY, event json NOT NULL)`);
-    return {
-      handle: (req, res) =>
-        void verified(req, res).then(async (b) => {
-          if (b === null) return;
-          const eventIds: string[] = [];
-          const ids: string[] = [];
-          const statuses: string[] = [];
-          const ats: number[] = [];
-          const events: string[] = [];
-          for (const e of b.entry) for (const c of e.changes) for (const s of c.value.statuses ?? []) {
-            eventIds.push(`${s.id}:${s.status}`);
-            ids.push(s.id);
-            statuses.push(s.status);
-            ats.push(Number(s.timestamp));
-            events.push(JSON.stringify(s));
-          }
-          try {
-            await pool.query(
-              `WITH c AS (INSERT INTO ${table}_claims (id) SELECT unnest($1::text[]) ON CONFLICT DO NOTHING RETURNING id),
-               u AS (INSERT INTO ${table} (message_id, status, at) SELECT x.m, x.s, x.a FROM unnest($1::text[], $2::text[], $3::text[], $4::bigint[]) AS x(id, m, s, a) WHERE x.id IN (SELECT id FROM c)
-                     ON CONFLICT (message_id) DO UPDATE SET status = excluded.status, at = excluded.at)
-               INSERT INTO ${table}_outbox (event) SELECT y.e FROM unnest($1::text[], $5::json[]) AS y(id, e) WHERE y.id IN (SELECT id FROM c)`,
-              [eventIds, ids, statuses, ats, events],
-            );
-            res.writeHead(200, { 'content-type': 'application/json' }).end('{"ok":true}');
-          } catch {
-            res.writeHead(503).end();
-          }
-        }),
-      close: async () => {
-        await pool.query(`DROP TABLE IF EXISTS ${table}, ${table}_claims, ${table}_outbox`);
-        await pool.end();
-      },
-    };
-  }
+  if (kind === 'handwritten-pg' || kind === 'handwritten-pg-durable') return handwrittenPg(kind === 'handwritten-pg-durable');
   const logger = { warn: () => undefined, error: (m: string, e?: unknown) => console.error(m, e) };
   if (kind === 'node-listener') {
     return { handle: createNodeListener({ cloud: { appSecret: BENCH_SECRET }, onEvents: () => undefined, logger }), close: async () => undefined };
