@@ -154,6 +154,20 @@ describe('normalize() on keys named after Object.prototype members', () => {
     );
   });
 
+  // Found by test/normalize.fuzz.test.ts (seed -1819104445): `String(raw)` on `{"toString": "__proto__"}` threw.
+  it('WASender: a status or receipt status that is an object or array is an unknown status, not a TypeError', () => {
+    const remoteJid = '5511999990002@s.whatsapp.net';
+    for (const value of [{ toString: '__proto__' }, { valueOf: 1, toString: null }, [{ toString: 'x' }], { [Symbol.toPrimitive]: 'x' }]) {
+      const update = { event: 'messages.update', sessionId: 's1', data: { key: { id: 'wamid.U', fromMe: true, remoteJid }, update: { status: value } } };
+      const receipt = { event: 'message-receipt.update', sessionId: 's1', data: { key: { id: 'wamid.R', fromMe: true, remoteJid }, receipt: { userJid: remoteJid, status: value } } };
+      for (const body of [update, receipt]) {
+        const [event] = normalize(body, { receivedAt: RECEIVED }).events;
+        expect(event).toMatchObject({ kind: 'status', status: 'unknown', providerStatus: Array.isArray(value) ? '[array]' : '[object]' });
+        eventSchema.parse(JSON.parse(JSON.stringify(event)));
+      }
+    }
+  });
+
   it('a hostile provider option is unknown_provider, not a call through Object.prototype', () => {
     for (const provider of HOSTILE_KEYS) {
       expect(() => normalize({ statuses: [] }, { provider: provider as 'cloud' })).toThrow(

@@ -22,6 +22,17 @@ export function str(value: unknown): string | undefined {
   return undefined;
 }
 
+/**
+ * A provider value as text for a field that echoes it (`providerStatus`): scalars as themselves,
+ * an object or array as `[object]` / `[array]` (the item itself stays in `raw`). Never `String()`
+ * on untrusted JSON: `{"toString": "x"}` makes it throw.
+ */
+export function scalarText(value: unknown): string {
+  if (typeof value === 'string') return value;
+  if (typeof value === 'number' || typeof value === 'boolean') return String(value);
+  return Array.isArray(value) ? '[array]' : value === null ? 'null' : '[object]';
+}
+
 export function num(value: unknown): number | undefined {
   if (typeof value === 'number') return Number.isFinite(value) ? value : undefined;
   if (typeof value === 'string' && value.length > 0) {

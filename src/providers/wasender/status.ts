@@ -3,7 +3,7 @@ import { hashJson, joinId } from '../../event/ids.js';
 import type { CanonicalEvent, DeliveryStatus, ProviderError, StatusEvent } from '../../event/types.js';
 import type { NormalizeContext } from '../context.js';
 import { errorEvent } from '../events.js';
-import { bool, type Json, obj, str } from '../read.js';
+import { bool, type Json, obj, scalarText, str } from '../read.js';
 import { ackStatus } from './ack.js';
 import { statusEventId } from '../event-ids.js';
 import { baileysIso, pushWasenderNotification, type WasenderEnvelope } from './envelope.js';
@@ -85,7 +85,7 @@ export function pushUpdate(out: CanonicalEvent[], item: unknown, env: WasenderEn
     pushWasenderNotification(out, env, item, ctx);
     return;
   }
-  const providerStatus = String(raw);
+  const providerStatus = scalarText(raw);
   pushStatus(out, env, ctx, messageId, recipientOf(key, undefined), undefined, ackStatus(raw), providerStatus, env.occurredAt, env.estimated, [], item);
 }
 
@@ -131,7 +131,7 @@ export function pushReceipt(out: CanonicalEvent[], item: unknown, env: WasenderE
       at = baileysIso(receipt.receiptTimestamp, '');
     } else if (receipt.status !== undefined && receipt.status !== null) {
       status = ackStatus(receipt.status);
-      providerStatus = String(receipt.status);
+      providerStatus = scalarText(receipt.status);
       at = baileysIso(receipt.t, '');
     }
     const userJid = str(receipt.userJid);
