@@ -9,6 +9,7 @@
  *   bluetick on PostgreSQL / that handler with dedupe and an outbox, by hand     (the same promises)
  *   bluetick on Redis      / the same hand-written PostgreSQL handler               (≥ the PostgreSQL ratio)
  *   bluetick on memory     / the verify+parse limit   (≥ 0.6 single, ≥ 0.5 batches; p99 < 20 ms)
+ *   hand-written in-memory handler (Set + Map) / the verify+parse limit, and bluetick on memory / it
  *   node listener, no tracker / the verify+parse limit (the adapter's own cost)
  *
  * Each round runs every receiver once, in turn; the figures are medians over `--rounds` (default 3),
@@ -97,6 +98,7 @@ for (const n of batches) {
   for (let r = 0; r < rounds; r++) {
     await run('limit');
     if (only.has('adapter')) await run('node-listener');
+    if (only.has('memory')) await run('handwritten-memory');
     if (only.has('memory')) await run('bluetick-memory');
     if (only.has('postgres') || only.has('redis')) await run('handwritten-pg');
     if (only.has('postgres')) await run('handwritten-pg-durable');
@@ -107,6 +109,8 @@ for (const n of batches) {
   line('verify + parse limit', of('limit'));
   if (only.has('adapter')) line('node listener, no tracker', of('node-listener'), of('limit'));
   if (only.has('memory')) line('bluetick, memory store', of('bluetick-memory'), of('limit'));
+  if (only.has('memory')) line('hand-written in-memory (Set + Map)', of('handwritten-memory'), of('limit'));
+  if (only.has('memory')) line('bluetick, memory store (vs the line above)', of('bluetick-memory'), of('handwritten-memory'));
   if (only.has('postgres') || only.has('redis')) line('hand-written PostgreSQL upsert', of('handwritten-pg'));
   if (only.has('postgres')) line('bluetick, postgresStore (vs hand-written)', of('bluetick-postgres'), of('handwritten-pg'));
   if (only.has('postgres')) line('hand-written, with dedupe and an outbox', of('handwritten-pg-durable'), of('handwritten-pg'));
