@@ -13,6 +13,19 @@ const create = async () => postgresStore({ connectionString: POSTGRES_URL, max: 
 runStateStoreConformance({ name: 'postgresStore (pg Pool from a connection string)', create, cleanup: async (store) => store.close() }, runner);
 runAnalyticsStoreConformance({ name: 'postgresStore', create, cleanup: async (store) => store.close() }, runner);
 
+// Every name through the schema and the table prefix (moved here from the PGlite file: the same
+// SQL, and real PostgreSQL runs the suite in a fraction of WASM PostgreSQL's CPU).
+const prefixed = uniqueSchema('confpre');
+runStateStoreConformance(
+  {
+    name: 'postgresStore with a schema and a table prefix',
+    create: async () => postgresStore({ connectionString: POSTGRES_URL, max: 8, schema: prefixed, tablePrefix: 'bt2_' }),
+    cleanup: async (store) => store.close(),
+    concurrency: 200,
+  },
+  runner,
+);
+
 afterAll(async () => {
-  if (available) await dropSchema(schema);
+  if (available) await Promise.all([dropSchema(schema), dropSchema(prefixed)]);
 });
