@@ -163,7 +163,9 @@ async function listener(kind: string): Promise<{ handle: RequestListener; close:
   } else if (kind !== 'bluetick-memory') {
     throw new Error(`unknown receiver kind ${kind}`);
   }
-  const tracker = createTracker(store === undefined ? {} : { store });
+  // BENCH_OVERLAP_AT: group commit's `overlapAt`, for A/B runs of it (default: the tracker's).
+  const overlapAt = process.env.BENCH_OVERLAP_AT === undefined ? undefined : Number(process.env.BENCH_OVERLAP_AT);
+  const tracker = createTracker({ ...(store === undefined ? {} : { store }), ...(overlapAt === undefined ? {} : { groupCommit: { overlapAt } }) });
   let transitions = 0;
   if (process.env.BENCH_NO_LISTENER !== '1') tracker.on('transition', () => void transitions++);
   else transitions = -1;
