@@ -1,6 +1,6 @@
 import { PGlite } from '@electric-sql/pglite';
 import { afterAll, afterEach, beforeAll, beforeEach, expect, it } from 'vitest';
-import { pgliteStore, postgresStore } from '../../src/storage/postgres/index.js';
+import { pgliteStore } from '../../src/storage/postgres/index.js';
 import { runAnalyticsStoreConformance, runStateStoreConformance } from '../../src/testing/index.js';
 import { describeFor, heavyTests, SKIP_REASONS } from '../helpers/services.js';
 
