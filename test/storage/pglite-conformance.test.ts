@@ -1,6 +1,8 @@
 import { PGlite } from '@electric-sql/pglite';
 import { afterAll, afterEach, beforeAll, beforeEach, expect, it } from 'vitest';
-import { pgliteStore } from '../../src/storage/postgres/index.js';
+import { createTracker } from '../../src/tracking/tracker.js';
+import { pgliteStore, postgresStore } from '../../src/storage/postgres/index.js';
+import { statusEvent } from '../tracking/make-event.js';
 import { runAnalyticsStoreConformance, runStateStoreConformance } from '../../src/testing/index.js';
 import { describeFor, heavyTests, SKIP_REASONS } from '../helpers/services.js';
 
@@ -21,3 +23,16 @@ runAnalyticsStoreConformance({ name: 'pgliteStore', create: async () => pgliteSt
 // The same store on a named schema with a table prefix runs on real PostgreSQL
 // (postgres-conformance.test.ts): the names are the same SQL whatever the driver, and WASM
 // PostgreSQL is the slowest place to run the suite a second time.
+
+describeFor(heavyTests, SKIP_REASONS.pglite)('postgresStore({ pglite }) with a schema and a table prefix', () => {
+  it('tracks a status through its own tables', async () => {
+    const store = postgresStore({ pglite: db, schema: 'other', tablePrefix: 'bt2_' });
+    const tracker = createTracker({ store });
+    const report = await tracker.ingest([statusEvent({ messageId: 'wamid.P1', status: 'delivered', at: 1_000 })]);
+    expect(report.accepted).toBe(1);
+    expect(await tracker.getState('wamid.P1')).toMatchObject({ messageId: 'wamid.P1', status: 'delivered' });
+    const tables = await db.query<{ name: string }>(`SELECT table_name AS name FROM information_schema.tables WHERE table_schema = 'other' ORDER BY 1`);
+    expect(tables.rows.map((r) => r.name)).toContain('bt2_states');
+    await tracker.close();
+  });
+});
