@@ -14,7 +14,7 @@
  *   loop): each status's id deduped in a `Set`, the message's highest status kept in a `Map`, both
  *   simply cleared when the `Map` reaches 100,000 messages (the memory store's default size): the
  *   least work that keeps a long-running process bounded (unbounded, the tables' growth made it
- *   slower: ×0.37–0.40 of `limit` against ×0.38–0.62 bounded, 2026-12-02).
+ *   slower: ×0.34–0.40 of `limit` against ×0.38–0.62 bounded, 2026-12-02).
  * - `node-listener`: bluetick's `createNodeListener` verifying and normalizing, no tracker
  *   (`onEvents` does nothing): the adapter's own cost.
  * - `bluetick-memory` / `bluetick-postgres` / `bluetick-redis`: the receiver a user mounts:
