@@ -3,6 +3,7 @@
  * bounded by a timeout that covers the body too (a server that sends headers and then stalls is
  * as slow as one that sends nothing), and the reading of a rate-limit answer's wait.
  */
+import { describeValue } from '../internal/describe.js';
 
 /** The outcome of one request. */
 export interface HttpAnswer {
@@ -54,7 +55,7 @@ export async function getJson(url: string, headers: Record<string, string>, time
   } catch (error) {
     if (signal.aborted) throw signal.reason;
     if (timedOut) throw new TransientError(`no complete answer within ${timeoutMs} ms`, { cause: error });
-    throw new TransientError(`request failed: ${error instanceof Error ? error.message : String(error)}`, { cause: error });
+    throw new TransientError(`request failed: ${error instanceof Error ? error.message : describeValue(error)}`, { cause: error });
   } finally {
     clearTimeout(timer);
     signal.removeEventListener('abort', relay);

@@ -2,6 +2,7 @@
  * One write attempt bounded by a timeout. Internal to the dispatcher.
  */
 import { SinkError } from './errors.js';
+import { describeValue } from '../internal/describe.js';
 
 /**
  * Runs `write` with a fresh AbortSignal and rejects with a retryable `sink_timeout` after
@@ -46,11 +47,11 @@ export async function writeWithTimeout(
 /** p-retry only accepts `Error` instances; anything else a sink throws is wrapped, kept as `cause`. */
 export function asError(error: unknown): Error {
   if (error instanceof Error) return error;
-  return new SinkError('sink_failed', `sink threw a non-Error value: ${String(error)}`, { retryable: true, cause: error });
+  return new SinkError('sink_failed', `sink threw a non-Error value: ${describeValue(error)}`, { retryable: true, cause: error });
 }
 
 /** A readable one-line summary of an error for dead-letter info. */
 export function describeError(error: unknown): string {
   if (error instanceof Error) return `${error.name}: ${error.message}`;
-  return String(error);
+  return describeValue(error);
 }

@@ -15,6 +15,7 @@ import { mapLimit } from './map-limit.js';
 import { HTTP_SINK_SIGNATURE_HEADER, HTTP_SINK_TIMESTAMP_HEADER, signHttpSinkPayload } from './http-signature.js';
 import { signStandardWebhook, WEBHOOK_ID_HEADER, WEBHOOK_SIGNATURE_HEADER, WEBHOOK_TIMESTAMP_HEADER, webhookSecretKey } from './standard-webhooks.js';
 import type { Sink, WriteContext } from './types.js';
+import { describeValue } from '../internal/describe.js';
 
 /**
  * How `format: 'cloudevents'` travels over HTTP (CloudEvents HTTP binding):
@@ -163,7 +164,7 @@ export function httpSink(options: HttpSinkOptions): Sink {
     try {
       response = await doFetch(url, { method: 'POST', headers, body: request.body, signal });
     } catch (error) {
-      throw new SinkError('http_network', `http sink: POST ${url} failed: ${(error as Error)?.message ?? String(error)}`, { retryable: true, cause: error });
+      throw new SinkError('http_network', `http sink: POST ${url} failed: ${error instanceof Error ? error.message : describeValue(error)}`, { retryable: true, cause: error });
     }
     // Read the body so the connection goes back to the pool; its text also helps the error.
     const text = await response.text().catch(() => '');

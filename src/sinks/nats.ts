@@ -16,6 +16,7 @@ import { eventRoute } from './event-route.js';
 import { createFormatter } from './format.js';
 import { mapLimit } from './map-limit.js';
 import type { Sink } from './types.js';
+import { describeValue } from '../internal/describe.js';
 
 /**
  * The part of a `NatsConnection` (from `connect()` of the `nats` package) the sink uses. Declared
@@ -151,7 +152,7 @@ export function natsSink(options: NatsSinkOptions): Sink {
             ...(options.stream ? { expect: { streamName: options.stream } } : {}),
           });
         } catch (error) {
-          return error instanceof Error ? error : new Error(String(error));
+          return error instanceof Error ? error : new Error(describeValue(error));
         }
       });
       const failed: CanonicalEvent[] = [];

@@ -15,6 +15,7 @@ import { PartialBatchError, SinkError } from './errors.js';
 import { eventRoute } from './event-route.js';
 import { createFormatter } from './format.js';
 import type { Sink } from './types.js';
+import { describeValue } from '../internal/describe.js';
 
 /**
  * Options of {@link rabbitmqSink}.
@@ -50,7 +51,7 @@ const PERMANENT_REPLY = /\b(?:403 \(ACCESS-REFUSED\)|404 \(NOT-FOUND\)|406 \(PRE
 
 function permanent(error: unknown): boolean {
   const e = error as { code?: unknown; message?: unknown } | null;
-  return (typeof e?.code === 'number' && [403, 404, 406].includes(e.code)) || PERMANENT_REPLY.test(String(e?.message ?? ''));
+  return (typeof e?.code === 'number' && [403, 404, 406].includes(e.code)) || PERMANENT_REPLY.test(describeValue(e?.message ?? ''));
 }
 
 /** One open connection and its confirm channel; `closed` settles (with the reason) when either closes. */
@@ -217,7 +218,7 @@ export function rabbitmqSink(options: RabbitmqSinkOptions): Sink {
           if (!written) await Promise.race([drained(target), aborted]);
         } catch (error) {
           // publish() throws synchronously on a channel that has just closed.
-          outcomes.push(Promise.resolve(error instanceof Error ? error : new Error(String(error))));
+          outcomes.push(Promise.resolve(error instanceof Error ? error : new Error(describeValue(error))));
         }
       }
       const results = await Promise.all(outcomes);

@@ -5,6 +5,7 @@
  */
 import { ConfigError } from '../errors.js';
 import type { OpenTelemetryApiLike, SpanContextLike, SpanLike, TraceAttributeValue, TracerLike } from './api.js';
+import { describeValue } from '../internal/describe.js';
 
 /** OpenTelemetry's numeric enums (stable in the specification): bluetick does not import them. */
 export const SPAN_KIND = { internal: 0, server: 1, client: 2, producer: 3 } as const;
@@ -81,8 +82,8 @@ function bindTracing(api: OpenTelemetryApiLike): Tracing {
     within: (span, run) => context.with(trace.setSpan(context.active(), span), run),
     end(span, error) {
       if (error !== undefined) {
-        span.recordException(error instanceof Error ? error : String(error));
-        span.setStatus({ code: STATUS_ERROR, message: error instanceof Error ? error.message : String(error) });
+        span.recordException(error instanceof Error ? error : describeValue(error));
+        span.setStatus({ code: STATUS_ERROR, message: error instanceof Error ? error.message : describeValue(error) });
       }
       span.end();
     },

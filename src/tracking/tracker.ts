@@ -42,6 +42,7 @@ import type {
   TrackInput,
 } from './tracker-types.js';
 import type { ConversionInput, FunnelQuery, FunnelReport } from '../analytics/types.js';
+import { describeValue } from '../internal/describe.js';
 
 /** A delivery tracker. Create one with {@link createTracker}. */
 export interface Tracker {
@@ -97,14 +98,14 @@ const NUMERIC = /^\d+$/;
 /** Store failures reach the caller as StorageErrors (the HTTP layer answers 503), whatever the store threw. */
 function asStorageError(err: unknown): BluetickError {
   if (err instanceof BluetickError) return err;
-  const message = err instanceof Error ? err.message : String(err);
+  const message = err instanceof Error ? err.message : describeValue(err);
   return new StorageError('unavailable', `Storage failed: ${message}`, { cause: err });
 }
 
 function toMs(value: string | Date | number | undefined, now: number): number {
   if (value === undefined) return now;
   const ms = value instanceof Date ? value.getTime() : typeof value === 'number' ? value : Date.parse(value);
-  if (!Number.isFinite(ms) || ms <= 0) throw new TrackingError('invalid_input', `track(): invalid sentAt ${String(value)}`);
+  if (!Number.isFinite(ms) || ms <= 0) throw new TrackingError('invalid_input', `track(): invalid sentAt ${describeValue(value)}`);
   return ms;
 }
 

@@ -38,4 +38,24 @@ describe('callbackSink', () => {
     expect(calls).toBe(1);
     expect(dlq.records[0]!.info).toMatchObject({ reason: 'non_retryable', sink: 'callback' });
   });
+
+  // Before describeValue (src/internal/describe.ts), String() on these threw inside the dispatcher:
+  // an unhandled rejection, and the records neither delivered, dead-lettered nor counted.
+  for (const [name, thrown] of [
+    ['an object without a prototype', () => Object.create(null) as unknown],
+    ['an object whose toString is not a function', () => ({ toString: 'x' })],
+  ] as const) {
+    it(`a function throwing ${name} dead-letters the batch with a readable message`, async () => {
+      const dlq = collectingDeadLetter();
+      const sink = callbackSink(() => {
+        throw thrown();
+      });
+      const d = createDispatcher({ sinks: [sink], deadLetter: dlq, onError: () => {}, retry: { retries: 1, minTimeout: 1, maxTimeout: 1 } });
+      d.enqueue(makeEvents(2));
+      await d.close();
+      expect(dlq.records.flatMap((r) => r.events.map((e) => e.id))).toEqual(['e:0', 'e:1']);
+      expect(dlq.records[0]!.info).toMatchObject({ reason: 'retries_exhausted', sink: 'callback', message: 'gave up after 2 attempt(s): [object Object]' });
+      expect(d.stats().sinks.callback).toMatchObject({ deadLettered: 2, delivered: 0 });
+    });
+  }
 });

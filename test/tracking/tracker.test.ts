@@ -255,6 +255,14 @@ describe('createTracker', () => {
     await expect(pending).resolves.toMatchObject({ accepted: 1 });
   });
 
+  it('a store that throws a value String() cannot print still fails ingest with a StorageError', async () => {
+    const inner = memoryStore();
+    const broken: StateStore = { ...inner, ingest: async () => Promise.reject(Object.create(null) as Error) };
+    const tracker = createTracker({ store: broken });
+    await expect(tracker.ingest([messageEvent('m-broken')])).rejects.toMatchObject({ name: 'StorageError', code: 'unavailable', message: 'Storage failed: [object Object]' });
+    await tracker.close();
+  });
+
   it('group commit: concurrent ingests share store steps and each gets its own results', async () => {
     const inner = memoryStore();
     let calls = 0;

@@ -15,6 +15,7 @@ import type { DeliveryReport } from '../report/model.js';
 import { createUiFeed, type UiFeed } from './feed.js';
 import { renderPage } from './page.js';
 import { openSseStream, type SseClient } from './sse.js';
+import { describeValue } from '../../internal/describe.js';
 
 /** Options of {@link startUiServer}. */
 export interface UiServerOptions {
@@ -108,7 +109,7 @@ export async function startUiServer(options: UiServerOptions): Promise<UiServer>
           for (const c of clients) c.send('report', r);
         })
         .catch((error: unknown) => {
-          for (const c of clients) c.send('problem', { message: `report failed: ${error instanceof Error ? error.message : String(error)}` });
+          for (const c of clients) c.send('problem', { message: `report failed: ${error instanceof Error ? error.message : describeValue(error)}` });
         })
         .finally(() => {
           scheduled = false;

@@ -9,6 +9,7 @@
  */
 import { importOptionalPeer } from '../../internal/optional-peer.js';
 import type { OwnedPoolSettings } from './options.js';
+import { describeValue } from '../../internal/describe.js';
 
 /** Runs one statement and returns its rows as arrays of column values. */
 export type SqlQuery = (text: string, params?: readonly unknown[]) => Promise<unknown[][]>;
@@ -69,7 +70,7 @@ export function poolDriver(pool: PgPoolLike, owned: boolean): SqlDriver {
       try {
         return await inTransaction(pgQuery(client), fn);
       } catch (err) {
-        broken = err instanceof Error ? err : new Error(String(err));
+        broken = err instanceof Error ? err : new Error(describeValue(err));
         throw err;
       } finally {
         // A failed transaction may leave the connection in an unknown state: discard it.

@@ -3,6 +3,7 @@
  * lets them through and the webhook handler answers 503 whatever went wrong underneath.
  */
 import { StorageError } from '../../errors.js';
+import { describeValue } from '../../internal/describe.js';
 
 /** Codes of the StorageErrors the PostgreSQL store raises. */
 export type PostgresErrorCode = 'unavailable' | 'timeout' | 'closed' | 'query_failed';
@@ -21,7 +22,7 @@ function sqlState(err: unknown): string | undefined {
 /** The StorageError code for a driver error. */
 export function classify(err: unknown): PostgresErrorCode {
   const code = sqlState(err);
-  const message = err instanceof Error ? err.message : String(err);
+  const message = err instanceof Error ? err.message : describeValue(err);
   if (code !== undefined) {
     if (NETWORK.has(code)) return 'unavailable';
     // 08: connection exception; 57P01-03: admin shutdown, crash shutdown, cannot connect now;
@@ -39,7 +40,7 @@ export function classify(err: unknown): PostgresErrorCode {
 export function toStorageError(err: unknown, what: string): StorageError {
   if (err instanceof StorageError) return err;
   const code = classify(err);
-  const detail = err instanceof Error ? err.message : String(err);
+  const detail = err instanceof Error ? err.message : describeValue(err);
   const state = sqlState(err);
   return new StorageError(code, `PostgreSQL ${what} failed (${code}${state ? `, ${state}` : ''}): ${detail}`, { cause: err });
 }

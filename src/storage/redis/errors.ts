@@ -10,6 +10,7 @@
  * - `closed`: the store was closed.
  */
 import { BluetickError, StorageError } from '../../errors.js';
+import { describeValue } from '../../internal/describe.js';
 
 /**
  * Codes of the errors the Redis store raises.
@@ -36,7 +37,7 @@ export function toRedisStorageError(err: unknown, op: string, script = false): B
   if (err instanceof BluetickError) return err;
   const e = err as { name?: unknown; message?: unknown } | null;
   const name = typeof e?.name === 'string' ? e.name : '';
-  const message = typeof e?.message === 'string' ? e.message : String(err);
+  const message = typeof e?.message === 'string' ? e.message : describeValue(err);
   if (name === 'ReplyError') {
     if (TRANSIENT_REPLY.test(message)) return new StorageError('unavailable', `Redis ${op}: ${message}`, { cause: err });
     if (script) return new StorageError('script_failed', `Redis ${op}: the script failed: ${message}`, { cause: err });
