@@ -6,6 +6,7 @@ import type { NormalizeContext, ProviderNormalizer } from './providers/context.j
 import { detectProvider } from './providers/detect.js';
 import { normalizeOnPrem } from './providers/onprem/index.js';
 import { normalizeWasender } from './providers/wasender/index.js';
+import { describeValue } from './internal/describe.js';
 
 /** Options of {@link normalize}. */
 export interface NormalizeOptions {
@@ -66,7 +67,7 @@ function toIso(value: string | Date | undefined): string {
   }
   if (typeof value === 'string' && value === lastInput) return lastInputIso;
   const date = typeof value === 'string' ? new Date(value) : value;
-  if (Number.isNaN(date.getTime())) throw new TypeError(`normalize(): invalid receivedAt ${String(value)}`);
+  if (Number.isNaN(date.getTime())) throw new TypeError(`normalize(): invalid receivedAt ${describeValue(value)}`);
   const iso = date.toISOString();
   if (typeof value === 'string') {
     lastInput = value;
@@ -113,7 +114,7 @@ export function normalize(body: string | Uint8Array | object, options: Normalize
     // A mapper bug or a caller's object JSON cannot hold (a BigInt, a throwing getter): still bad
     // input to the webhook handler (400), never an unexpected 500. The fuzz tests hold plain
     // JSON bodies to never reaching this line.
-    throw new NormalizeError('invalid_body', `The webhook body could not be normalized: ${err instanceof Error ? err.message : String(err)}`, { cause: err });
+    throw new NormalizeError('invalid_body', `The webhook body could not be normalized: ${err instanceof Error ? err.message : describeValue(err)}`, { cause: err });
   }
 }
 
@@ -125,8 +126,9 @@ function normalizeParsed(parsed: Record<string, unknown>, given: Provider | unde
       'The body is not a Cloud API (object: "whatsapp_business_account"), On-Premises (top-level messages/statuses) or WASenderApi (event + data) webhook.',
     );
   }
-  const normalizer = Object.hasOwn(NORMALIZERS, provider) ? NORMALIZERS[provider] : undefined;
-  if (normalizer === undefined) throw new NormalizeError('unknown_provider', `Unknown provider "${String(provider)}".`);
+  // A string first: an object option would make the key lookup itself throw (ToPropertyKey).
+  const normalizer = typeof provider === 'string' && Object.hasOwn(NORMALIZERS, provider) ? NORMALIZERS[provider] : undefined;
+  if (normalizer === undefined) throw new NormalizeError('unknown_provider', `Unknown provider "${describeValue(provider)}".`);
   const events = normalizer(parsed, ctx);
   for (let i = 0; i < events.length; i++) boundEventDepth(events[i] as CanonicalEvent, ctx.keepRaw);
   return { provider, events };

@@ -207,6 +207,12 @@ describe('normalize() turns any other failure into a NormalizeError', () => {
     expect((caught as NormalizeError).cause).toBeInstanceOf(TypeError);
   });
 
+  it('a caller object whose getter throws a value String() cannot print is still invalid_body', () => {
+    const body = { object: 'whatsapp_business_account', get entry(): unknown { throw Object.create(null); } };
+    expect(() => normalize(body)).toThrow(expect.objectContaining({ name: 'NormalizeError', code: 'invalid_body', message: 'The webhook body could not be normalized: [object Object]' }));
+    expect(() => normalize({ statuses: [] }, { provider: Object.create(null) as 'cloud' })).toThrow(expect.objectContaining({ name: 'NormalizeError', code: 'unknown_provider' }));
+  });
+
   it('a caller object that contains itself becomes events with a circular marker', () => {
     const data: Record<string, unknown> = { a: 1 };
     data.self = data;
