@@ -164,7 +164,7 @@ export function httpSink(options: HttpSinkOptions): Sink {
     try {
       response = await doFetch(url, { method: 'POST', headers, body: request.body, signal });
     } catch (error) {
-      throw new SinkError('http_network', `http sink: POST ${url} failed: ${error instanceof Error ? error.message : describeValue(error)}`, { retryable: true, cause: error });
+      throw new SinkError('http_network', `http sink: POST ${url} failed: ${typeof (error as { message?: unknown } | null)?.message === 'string' ? (error as Error).message : describeValue(error)}`, { retryable: true, cause: error });
     }
     // Read the body so the connection goes back to the pool; its text also helps the error.
     const text = await response.text().catch(() => '');
