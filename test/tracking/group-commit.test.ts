@@ -27,9 +27,9 @@ async function twoSteps(options: GroupCommitOptions, second: StepPart[]): Promis
   for (const p of second) done.push(committer.submit(p));
   await tick();
   const sizes = steps.map((s) => s.step.events.length); // the steps started while the first runs
-  while (steps.some((s) => s !== undefined)) {
-    const next = steps.shift();
-    next?.end();
+  // End the steps in order, including those that start as earlier ones end.
+  for (let next = steps.shift(); next !== undefined; next = steps.shift()) {
+    next.end();
     await tick();
   }
   await Promise.all(done);
